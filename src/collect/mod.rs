@@ -1,0 +1,79 @@
+//! Collectors: read the kernel, return an owned [`Snapshot`].
+//!
+//! They know nothing of the screen. One file per IPC kind plus the shared
+//! name caches; [`Collector`] ties them together for one refresh.
+
+pub mod commands;
+pub mod kernel;
+pub mod names;
+pub mod sysv_msg;
+
+use std::os::unix::fs::MetadataExt;
+use std::time::SystemTime;
+
+use crate::model::{MsgSource, Snapshot};
+use commands::CommandCache;
+use names::NameCache;
+pub use sysv_msg::CollectError;
+
+/// The IPC namespace this process is in, by inode.
+pub fn current_namespace() -> Result<u64, CollectError> {
+    const PATH: &str = "/proc/self/ns/ipc";
+    std::fs::metadata(PATH)
+        .map(|m| m.ino())
+        .map_err(|e| CollectError::Io(PATH, e))
+}
+
+/// Everything one refresh needs that outlives the refresh: caches and
+/// the choice of source.
+#[derive(Debug)]
+pub struct Collector {
+    namespace: u64,
+    source: MsgSource,
+    users: NameCache,
+    groups: NameCache,
+    commands: CommandCache,
+}
+
+impl Collector {
+    /// A collector for this process's namespace, using `MSG_STAT_ANY` where
+    /// the kernel has it.
+    pub fn new() -> Result<Self, CollectError> {
+        Self::with_source(kernel::best_msg_source())
+    }
+
+    /// A collector that reads message queues from `source` (tests use this
+    /// to exercise the fallback on any kernel).
+    pub fn with_source(source: MsgSource) -> Result<Self, CollectError> {
+        Ok(Self {
+            namespace: current_namespace()?,
+            source,
+            users: NameCache::users(),
+            groups: NameCache::groups(),
+            commands: CommandCache::default(),
+        })
+    }
+
+    /// Reads every object and resolves the names it mentions.
+    pub fn collect(&mut self) -> Result<Snapshot, CollectError> {
+        let msg = sysv_msg::read_table(self.source)?;
+        let queues = &msg.queues;
+        let users = self
+            .users
+            .names_of(queues.iter().flat_map(|q| [q.uid, q.cuid]));
+        let groups = self
+            .groups
+            .names_of(queues.iter().flat_map(|q| [q.gid, q.cgid]));
+        let commands = self
+            .commands
+            .names_of(queues.iter().flat_map(|q| [q.lspid, q.lrpid]));
+        Ok(Snapshot {
+            taken_at: SystemTime::now(),
+            namespace: self.namespace,
+            msg,
+            commands,
+            users,
+            groups,
+        })
+    }
+}

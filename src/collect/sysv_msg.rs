@@ -1,0 +1,297 @@
+//! Reading every System V message queue of the namespace.
+//!
+//! The fast path is `MSG_INFO` + one `MSG_STAT_ANY` per kernel index: it
+//! returns capacity and works without read permission. Kernels before 4.17
+//! lack `MSG_STAT_ANY`; there the table comes from `/proc/sysvipc/msg`,
+//! completed by `IPC_STAT` where permission allows.
+
+use std::fmt;
+use std::io::BufRead;
+
+use crate::model::{MsgLimits, MsgQueue, MsgSource, MsgTable};
+use crate::sys::SysError;
+use crate::sys::msg::{self, QueueStat};
+
+/// Where the fallback path reads the queue table.
+pub const PROC_MSG: &str = "/proc/sysvipc/msg";
+
+fn queue_from_stat(id: i32, s: &QueueStat) -> MsgQueue {
+    MsgQueue {
+        key: s.key,
+        id,
+        uid: s.uid,
+        gid: s.gid,
+        cuid: s.cuid,
+        cgid: s.cgid,
+        perms: s.mode & 0o777,
+        messages: s.qnum,
+        used_bytes: s.cbytes,
+        max_bytes: Some(s.qbytes),
+        lspid: s.lspid,
+        lrpid: s.lrpid,
+        stime: s.stime,
+        rtime: s.rtime,
+        ctime: s.ctime,
+    }
+}
+
+/// Limits as `MSG_INFO` reports them.
+fn limits(info: &msg::MsgInfo) -> MsgLimits {
+    MsgLimits {
+        msgmni: info.msgmni,
+        msgmax: info.msgmax,
+        msgmnb: info.msgmnb,
+    }
+}
+
+/// Reads the table the way `source` says.
+pub fn read_table(source: MsgSource) -> Result<MsgTable, CollectError> {
+    let info = msg::info()?;
+    let queues = match source {
+        MsgSource::StatAny => read_stat_any(info.highest_index)?,
+        MsgSource::ProcFile => read_proc_file()?,
+    };
+    Ok(MsgTable {
+        queues,
+        limits: limits(&info),
+        source,
+    })
+}
+
+/// One `MSG_STAT_ANY` per index up to `highest_index`; empty slots and
+/// queues removed mid-scan are skipped.
+pub fn read_stat_any(highest_index: i32) -> Result<Vec<MsgQueue>, SysError> {
+    let mut queues = Vec::with_capacity(usize::try_from(highest_index + 1).unwrap_or(0));
+    for index in 0..=highest_index {
+        if let Some((id, stat)) = msg::stat_any(index)? {
+            queues.push(queue_from_stat(id, &stat));
+        }
+    }
+    Ok(queues)
+}
+
+fn read_proc_file() -> Result<Vec<MsgQueue>, CollectError> {
+    let file = std::fs::File::open(PROC_MSG).map_err(|e| CollectError::Io(PROC_MSG, e))?;
+    let rows = parse_proc_msg(std::io::BufReader::new(file))?;
+    Ok(rows.into_iter().map(complete_with_ipc_stat).collect())
+}
+
+/// The file lacks `msg_qbytes`; `IPC_STAT` has it when we may read the
+/// queue. The rest of the row stays as the file said (it is the same data).
+fn complete_with_ipc_stat(mut queue: MsgQueue) -> MsgQueue {
+    queue.max_bytes = msg::stat(queue.id).ok().map(|s| s.qbytes);
+    queue
+}
+
+/// A line of `/proc/sysvipc/msg` that could not be understood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// 1-based line number in the file.
+    pub line: usize,
+    /// What was wrong with it.
+    pub reason: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{PROC_MSG} line {}: {}", self.line, self.reason)
+    }
+}
+
+/// Why a collection failed.
+#[derive(Debug)]
+pub enum CollectError {
+    /// A system call failed.
+    Sys(SysError),
+    /// A `/proc` file could not be read.
+    Io(&'static str, std::io::Error),
+    /// A `/proc` file did not have the expected shape.
+    Parse(ParseError),
+}
+
+impl fmt::Display for CollectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sys(e) => e.fmt(f),
+            Self::Io(path, e) => write!(f, "cannot read {path}: {e}"),
+            Self::Parse(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for CollectError {}
+
+impl From<SysError> for CollectError {
+    fn from(e: SysError) -> Self {
+        Self::Sys(e)
+    }
+}
+
+impl From<ParseError> for CollectError {
+    fn from(e: ParseError) -> Self {
+        Self::Parse(e)
+    }
+}
+
+const COLUMNS: [&str; 14] = [
+    "key", "msqid", "perms", "cbytes", "qnum", "lspid", "lrpid", "uid", "gid", "cuid", "cgid",
+    "stime", "rtime", "ctime",
+];
+
+/// Parses `/proc/sysvipc/msg`: a header naming the columns, then one line
+/// per queue. Keys are signed decimal, perms octal. Capacity is not in the
+/// file, so `max_bytes` is `None`.
+pub fn parse_proc_msg(reader: impl BufRead) -> Result<Vec<MsgQueue>, ParseError> {
+    let mut lines = reader.lines();
+    let header = match lines.next() {
+        None => return Ok(Vec::new()),
+        Some(line) => line.map_err(|e| io_error(1, &e))?,
+    };
+    let names: Vec<&str> = header.split_whitespace().collect();
+    let index_of = |name: &str| {
+        names.iter().position(|n| *n == name).ok_or_else(|| ParseError {
+            line: 1,
+            reason: format!("header has no column {name:?}"),
+        })
+    };
+    let positions: Vec<usize> = COLUMNS.iter().map(|c| index_of(c)).collect::<Result<_, _>>()?;
+
+    let mut queues = Vec::new();
+    for (n, line) in lines.enumerate() {
+        let number = n + 2;
+        let line = line.map_err(|e| io_error(number, &e))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let row = Row {
+            fields: &fields,
+            positions: &positions,
+            line: number,
+        };
+        queues.push(MsgQueue {
+            key: row.decimal(0)?,
+            id: row.decimal(1)?,
+            perms: row.octal(2)? & 0o777,
+            used_bytes: row.decimal(3)?,
+            messages: row.decimal(4)?,
+            lspid: row.decimal(5)?,
+            lrpid: row.decimal(6)?,
+            uid: row.decimal(7)?,
+            gid: row.decimal(8)?,
+            cuid: row.decimal(9)?,
+            cgid: row.decimal(10)?,
+            stime: row.decimal(11)?,
+            rtime: row.decimal(12)?,
+            ctime: row.decimal(13)?,
+            max_bytes: None,
+        });
+    }
+    Ok(queues)
+}
+
+fn io_error(line: usize, e: &std::io::Error) -> ParseError {
+    ParseError {
+        line,
+        reason: e.to_string(),
+    }
+}
+
+/// One data line, split, with the header's column positions.
+struct Row<'a> {
+    fields: &'a [&'a str],
+    positions: &'a [usize],
+    line: usize,
+}
+
+impl Row<'_> {
+    fn field(&self, column: usize) -> Result<&str, ParseError> {
+        self.fields
+            .get(self.positions[column])
+            .copied()
+            .ok_or_else(|| ParseError {
+                line: self.line,
+                reason: format!("line is truncated: no {} column", COLUMNS[column]),
+            })
+    }
+
+    fn invalid(&self, column: usize, text: &str) -> ParseError {
+        ParseError {
+            line: self.line,
+            reason: format!("{} is not a number: {text:?}", COLUMNS[column]),
+        }
+    }
+
+    fn decimal<T: std::str::FromStr>(&self, column: usize) -> Result<T, ParseError> {
+        let text = self.field(column)?;
+        text.parse().map_err(|_| self.invalid(column, text))
+    }
+
+    fn octal(&self, column: usize) -> Result<u32, ParseError> {
+        let text = self.field(column)?;
+        u32::from_str_radix(text, 8).map_err(|_| self.invalid(column, text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "       key      msqid perms      cbytes       qnum lspid lrpid   uid   gid  cuid  cgid      stime      rtime      ctime\n";
+
+    fn parse(body: &str) -> Result<Vec<MsgQueue>, ParseError> {
+        parse_proc_msg(format!("{HEADER}{body}").as_bytes())
+    }
+
+    #[test]
+    fn empty_file_and_header_only_give_no_queues() {
+        assert_eq!(parse_proc_msg(&b""[..]), Ok(vec![]));
+        assert_eq!(parse(""), Ok(vec![]));
+    }
+
+    #[test]
+    fn negative_key_keeps_its_bit_pattern() {
+        let q = parse("-1012759271          3   644        16          2  4711  4712     0     0     0     0 1764316800 1764316801 1764316700\n").unwrap();
+        assert_eq!(q.len(), 1);
+        assert_eq!(crate::model::key_bits(q[0].key), 0xc3a2_8519);
+        assert_eq!(q[0].id, 3);
+        assert_eq!(q[0].perms, 0o644);
+        assert_eq!((q[0].used_bytes, q[0].messages), (16, 2));
+        assert_eq!((q[0].lspid, q[0].lrpid), (4711, 4712));
+        assert_eq!((q[0].stime, q[0].rtime, q[0].ctime), (1764316800, 1764316801, 1764316700));
+        assert_eq!(q[0].max_bytes, None);
+    }
+
+    #[test]
+    fn uids_above_65535_are_kept() {
+        let q = parse("0 32768 1600 0 0 0 0 100000 165536 4294967294 70000 0 0 1\n").unwrap();
+        assert_eq!((q[0].uid, q[0].gid, q[0].cuid, q[0].cgid), (100000, 165536, 4294967294, 70000));
+        assert_eq!(q[0].perms, 0o600, "the high mode bits are not permissions");
+    }
+
+    #[test]
+    fn truncated_line_is_an_error_naming_the_line_and_column() {
+        let err = parse("0 0 600 0 0 0 0 0 0 0 0 0 0 0\n1 98305 600 0 0 0 0 0 0\n").unwrap_err();
+        assert_eq!(err.line, 3);
+        assert!(err.reason.contains("truncated") && err.reason.contains("cuid"), "{err}");
+    }
+
+    #[test]
+    fn garbage_number_is_an_error() {
+        let err = parse("0 x 600 0 0 0 0 0 0 0 0 0 0 0\n").unwrap_err();
+        assert!(err.reason.contains("msqid"), "{err}");
+    }
+
+    #[test]
+    fn columns_are_found_by_name_not_position() {
+        let text = "msqid key perms cbytes qnum lspid lrpid uid gid cuid cgid stime rtime ctime\n7 -1 660 1 1 0 0 0 0 0 0 0 0 0\n";
+        let q = parse_proc_msg(text.as_bytes()).unwrap();
+        assert_eq!((q[0].id, q[0].key), (7, -1));
+    }
+
+    #[test]
+    fn header_without_a_needed_column_is_an_error() {
+        let err = parse_proc_msg(&b"key msqid\n"[..]).unwrap_err();
+        assert_eq!(err.line, 1);
+    }
+}

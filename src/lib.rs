@@ -1,0 +1,10 @@
+//! ipctop: a live terminal monitor for Linux IPC ("top for queues").
+//!
+//! The library holds everything; `main.rs` only parses the command line.
+//! Data flows one way: [`collect`] reads the kernel into an owned
+//! [`model::Snapshot`], [`app`] turns snapshots and keys into state, and
+//! [`ui`] draws that state.
+
+pub mod collect;
+pub mod model;
+pub mod sys;

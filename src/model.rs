@@ -1,0 +1,192 @@
+//! Plain owned data handed from the collector to the UI and the CLI.
+//!
+//! Nothing here touches the kernel or the screen: a [`Snapshot`] is what one
+//! refresh saw, complete with resolved user and process names, so the UI can
+//! render it without any I/O and tests can build one by hand.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::time::SystemTime;
+
+use serde::Serialize;
+
+/// The kinds of IPC object ipctop knows about, in tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// System V message queue.
+    Msg,
+    /// System V shared-memory segment.
+    Shm,
+    /// System V semaphore set.
+    Sem,
+    /// POSIX message queue.
+    PosixMq,
+    /// Pipe or FIFO.
+    Pipe,
+}
+
+/// Identity of one IPC object across refreshes.
+///
+/// Ids repeat across IPC namespaces (msqid 0 exists in every container), so
+/// the namespace is part of the identity from the start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjectId {
+    /// Inode of the IPC namespace (`/proc/self/ns/ipc`).
+    pub namespace: u64,
+    /// What kind of object the id names.
+    pub kind: Kind,
+    /// The kernel's id for it (msqid, shmid, ...; an inode for files).
+    pub id: i64,
+}
+
+/// One System V message queue as `msgctl(MSG_STAT_ANY)` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MsgQueue {
+    /// The key as the kernel stores it; shown as `0x%08x` of the bit pattern.
+    #[serde(serialize_with = "serialize_key")]
+    pub key: i32,
+    /// The msqid.
+    pub id: i32,
+    /// Owner uid.
+    pub uid: u32,
+    /// Owner gid.
+    pub gid: u32,
+    /// Creator uid.
+    pub cuid: u32,
+    /// Creator gid.
+    pub cgid: u32,
+    /// Permission bits (`0o644` is 420).
+    pub perms: u32,
+    /// Messages on the queue (`msg_qnum`).
+    pub messages: u64,
+    /// Bytes of payload on the queue (`msg_cbytes`).
+    pub used_bytes: u64,
+    /// Capacity in bytes (`msg_qbytes`); `None` when it could not be read
+    /// (the `/proc` fallback without read permission).
+    pub max_bytes: Option<u64>,
+    /// Pid of the last `msgsnd` (0: none).
+    pub lspid: i32,
+    /// Pid of the last `msgrcv` (0: none).
+    pub lrpid: i32,
+    /// Time of the last `msgsnd` (Unix seconds, 0: never).
+    pub stime: i64,
+    /// Time of the last `msgrcv` (Unix seconds, 0: never).
+    pub rtime: i64,
+    /// Time of the last change: creation or `IPC_SET` (Unix seconds).
+    pub ctime: i64,
+}
+
+fn serialize_key<S: serde::Serializer>(key: &i32, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u32(key_bits(*key))
+}
+
+/// The key's bit pattern, as `ipcs` shows it in hex.
+pub fn key_bits(key: i32) -> u32 {
+    u32::from_ne_bytes(key.to_ne_bytes())
+}
+
+impl MsgQueue {
+    /// Fill level in percent of capacity, when the capacity is known and
+    /// not zero.
+    pub fn fill_percent(&self) -> Option<f64> {
+        match self.max_bytes {
+            Some(max) if max > 0 => Some(self.used_bytes as f64 * 100.0 / max as f64),
+            _ => None,
+        }
+    }
+}
+
+/// System-wide message-queue limits from `/proc/sys/kernel`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct MsgLimits {
+    /// Most queues the namespace may hold (`msgmni`).
+    pub msgmni: u64,
+    /// Largest single message in bytes (`msgmax`).
+    pub msgmax: u64,
+    /// Default capacity of a new queue in bytes (`msgmnb`).
+    pub msgmnb: u64,
+}
+
+/// Where the queue table came from this refresh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MsgSource {
+    /// `MSG_INFO` + a `MSG_STAT_ANY` loop (kernel 4.17+).
+    StatAny,
+    /// `/proc/sysvipc/msg` + `IPC_STAT` per queue (older kernels).
+    ProcFile,
+}
+
+/// Every message queue of one namespace, with totals and limits.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MsgTable {
+    /// One entry per queue, in kernel index order.
+    pub queues: Vec<MsgQueue>,
+    /// The limits in force.
+    pub limits: MsgLimits,
+    /// How the table was read.
+    pub source: MsgSource,
+}
+
+impl MsgTable {
+    /// Messages on all queues together.
+    pub fn total_messages(&self) -> u64 {
+        self.queues.iter().map(|q| q.messages).sum()
+    }
+
+    /// Payload bytes on all queues together.
+    pub fn total_bytes(&self) -> u64 {
+        self.queues.iter().map(|q| q.used_bytes).sum()
+    }
+}
+
+/// One refresh's view of the machine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    /// When the collection finished; ages on screen count from here.
+    pub taken_at: SystemTime,
+    /// Inode of the IPC namespace the snapshot describes.
+    pub namespace: u64,
+    /// System V message queues.
+    pub msg: MsgTable,
+    /// Command names of the pids the tables mention (sanitized at render).
+    pub commands: HashMap<i32, String>,
+    /// User names of the uids the tables mention (owners and creators).
+    pub users: HashMap<u32, String>,
+    /// Group names of the gids the tables mention.
+    pub groups: HashMap<u32, String>,
+}
+
+impl Snapshot {
+    /// Command name of `pid`, if the process was alive at collection.
+    pub fn command(&self, pid: i32) -> Option<&str> {
+        self.commands.get(&pid).map(String::as_str)
+    }
+
+    /// User name of `uid`, or the number when it has none.
+    pub fn user_name(&self, uid: u32) -> Cow<'_, str> {
+        name_or_number(&self.users, uid)
+    }
+
+    /// Group name of `gid`, or the number when it has none.
+    pub fn group_name(&self, gid: u32) -> Cow<'_, str> {
+        name_or_number(&self.groups, gid)
+    }
+
+    /// Identity of a queue in this snapshot.
+    pub fn msg_object(&self, id: i32) -> ObjectId {
+        ObjectId {
+            namespace: self.namespace,
+            kind: Kind::Msg,
+            id: i64::from(id),
+        }
+    }
+}
+
+fn name_or_number(names: &HashMap<u32, String>, id: u32) -> Cow<'_, str> {
+    match names.get(&id) {
+        Some(name) => Cow::Borrowed(name),
+        None => Cow::Owned(id.to_string()),
+    }
+}

@@ -1,0 +1,65 @@
+//! Thin wrappers over the system calls ipctop makes.
+//!
+//! Every `unsafe` block of the crate lives below this module, one file per
+//! syscall family, and every failure leaves here as a [`SysError`] whose
+//! message is a sentence a user can act on.
+
+pub mod msg;
+pub mod pidfd;
+pub mod time;
+
+use std::fmt;
+
+pub use nix::errno::Errno;
+
+/// A failed system call: what ipctop was doing, and why the kernel said no.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SysError {
+    /// What was attempted, e.g. "read queue 65538".
+    pub action: String,
+    /// The kernel's answer.
+    pub errno: Errno,
+}
+
+impl SysError {
+    /// Wraps `errno` with the action that failed.
+    pub fn new(action: impl Into<String>, errno: Errno) -> Self {
+        Self {
+            action: action.into(),
+            errno,
+        }
+    }
+
+    /// The error of the last failed call, with the action that made it.
+    pub fn last(action: impl Into<String>) -> Self {
+        Self::new(action, Errno::last())
+    }
+}
+
+impl fmt::Display for SysError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot {}: {}", self.action, explain(self.errno))
+    }
+}
+
+impl std::error::Error for SysError {}
+
+/// Says in words what an errno means for an IPC object.
+pub fn explain(errno: Errno) -> &'static str {
+    match errno {
+        Errno::EACCES => "permission denied (the object's mode does not allow it; run as its owner or root)",
+        Errno::EPERM => "operation not permitted (only the owner, the creator or root may do this)",
+        Errno::EINVAL => "no such object, or the kernel does not support this request",
+        Errno::EIDRM => "the object was removed",
+        Errno::ENOENT => "no such object",
+        Errno::ENOSYS => "the kernel does not support this call",
+        Errno::ENOMSG => "no message of the requested kind",
+        Errno::E2BIG => "the message is larger than the buffer",
+        Errno::EAGAIN => "the queue is full",
+        Errno::ENOSPC => "a system-wide limit was reached",
+        Errno::EFAULT => "bad address (an ipctop bug)",
+        Errno::EMFILE | Errno::ENFILE => "too many open files",
+        Errno::ENOMEM => "out of memory",
+        other => other.desc(),
+    }
+}
