@@ -8,3 +8,9 @@
 pub mod collect;
 pub mod model;
 pub mod sys;
+pub mod app;
+pub mod keymap;
+pub mod ui;
+pub mod cli;
+pub mod event;
+pub mod tui;

@@ -1,3 +1,16 @@
-fn main() {
-    println!("Hello, world!");
+//! The `ipctop` binary: parse the command line, hand over to the library.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = ipctop::cli::Cli::parse();
+    match ipctop::cli::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ipctop: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

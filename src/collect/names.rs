@@ -4,6 +4,7 @@
 //! most of its time there. The cache asks once per id per collector.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use nix::unistd::{Gid, Group, Uid, User};
 
@@ -55,10 +56,10 @@ impl NameCache {
     pub fn names_of(&mut self, ids: impl IntoIterator<Item = u32>) -> HashMap<u32, String> {
         let mut out = HashMap::new();
         for id in ids {
-            if !out.contains_key(&id) {
-                if let Some(name) = self.get(id) {
-                    out.insert(id, name.to_owned());
-                }
+            if let Entry::Vacant(slot) = out.entry(id)
+                && let Some(name) = self.get(id)
+            {
+                slot.insert(name.to_owned());
             }
         }
         out

@@ -1,0 +1,225 @@
+//! The Queues tab's state: which queues are listed, in what order, and
+//! which one is selected — kept by identity across refreshes.
+
+use std::cmp::Ordering;
+
+use crate::model::{MsgQueue, ObjectId, Snapshot, key_bits};
+use crate::ui::format;
+
+/// A column of the queue table; also the sort keys, in `s` order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Column {
+    /// IPC key.
+    Key,
+    /// msqid.
+    Id,
+    /// Owner user.
+    Owner,
+    /// Permission bits.
+    Perms,
+    /// Messages queued.
+    Messages,
+    /// Bytes queued.
+    Used,
+    /// Capacity.
+    Capacity,
+    /// Used / capacity.
+    Fill,
+    /// Last sender.
+    Sender,
+    /// Last receiver.
+    Receiver,
+    /// Last send time.
+    LastSend,
+    /// Last receive time.
+    LastReceive,
+}
+
+impl Column {
+    /// Every column, left to right.
+    pub const ALL: [Column; 12] = [
+        Column::Key,
+        Column::Id,
+        Column::Owner,
+        Column::Perms,
+        Column::Messages,
+        Column::Used,
+        Column::Capacity,
+        Column::Fill,
+        Column::Sender,
+        Column::Receiver,
+        Column::LastSend,
+        Column::LastReceive,
+    ];
+
+    /// The column after this one, wrapping.
+    pub fn next(self) -> Column {
+        let i = Self::ALL.iter().position(|c| *c == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+
+    /// The header text.
+    pub fn title(self) -> &'static str {
+        match self {
+            Column::Key => "KEY",
+            Column::Id => "ID",
+            Column::Owner => "OWNER",
+            Column::Perms => "PERMS",
+            Column::Messages => "MSGS",
+            Column::Used => "USED",
+            Column::Capacity => "CAP",
+            Column::Fill => "FILL",
+            Column::Sender => "SENDER",
+            Column::Receiver => "RECEIVER",
+            Column::LastSend => "LAST SND",
+            Column::LastReceive => "LAST RCV",
+        }
+    }
+
+    /// Numbers sort largest first by default; names and keys A→Z.
+    pub fn descending_by_default(self) -> bool {
+        matches!(
+            self,
+            Column::Messages
+                | Column::Used
+                | Column::Capacity
+                | Column::Fill
+                | Column::LastSend
+                | Column::LastReceive
+        )
+    }
+
+    fn compare(self, snap: &Snapshot, a: &MsgQueue, b: &MsgQueue) -> Ordering {
+        match self {
+            Column::Key => key_bits(a.key).cmp(&key_bits(b.key)),
+            Column::Id => a.id.cmp(&b.id),
+            Column::Owner => snap.user_name(a.uid).cmp(&snap.user_name(b.uid)),
+            Column::Perms => a.perms.cmp(&b.perms),
+            Column::Messages => a.messages.cmp(&b.messages),
+            Column::Used => a.used_bytes.cmp(&b.used_bytes),
+            Column::Capacity => a.max_bytes.cmp(&b.max_bytes),
+            Column::Fill => a
+                .fill_percent()
+                .unwrap_or(-1.0)
+                .total_cmp(&b.fill_percent().unwrap_or(-1.0)),
+            Column::Sender => snap.command(a.lspid).cmp(&snap.command(b.lspid)),
+            Column::Receiver => snap.command(a.lrpid).cmp(&snap.command(b.lrpid)),
+            Column::LastSend => a.stime.cmp(&b.stime),
+            Column::LastReceive => a.rtime.cmp(&b.rtime),
+        }
+    }
+}
+
+/// Sort order of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    /// The column compared first (ties go by id).
+    pub column: Column,
+    /// Largest first.
+    pub descending: bool,
+}
+
+impl Default for Sort {
+    /// Fullest queues first: backpressure is what ipctop is for.
+    fn default() -> Self {
+        Sort {
+            column: Column::Fill,
+            descending: true,
+        }
+    }
+}
+
+/// Does `queue` match the lower-case `needle`? Key (hex), id, owner and
+/// the last sender's and receiver's commands are searched.
+pub fn matches(snap: &Snapshot, queue: &MsgQueue, needle: &str) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    let contains = |hay: &str| hay.to_lowercase().contains(needle);
+    contains(&format::key(queue.key))
+        || queue.id.to_string().contains(needle)
+        || contains(&snap.user_name(queue.uid))
+        || [queue.lspid, queue.lrpid]
+            .iter()
+            .filter_map(|pid| snap.command(*pid))
+            .any(contains)
+}
+
+/// The listed queues and the selection.
+#[derive(Debug, Clone, Default)]
+pub struct QueueList {
+    /// Indices into `snapshot.msg.queues`, filtered and sorted.
+    pub rows: Vec<usize>,
+    /// The selected queue, by identity.
+    pub selected: Option<ObjectId>,
+    /// Row of the selection in `rows`.
+    pub cursor: usize,
+    /// First row on screen.
+    pub offset: usize,
+    /// Applied filter (lower case); empty shows everything.
+    pub filter: String,
+    /// Sort order.
+    pub sort: Sort,
+}
+
+impl QueueList {
+    /// Recomputes the rows for `snap`, keeping the selected queue selected;
+    /// if it is gone, the selection moves to the row now in its place.
+    pub fn rebuild(&mut self, snap: &Snapshot) {
+        let queues = &snap.msg.queues;
+        self.rows = (0..queues.len())
+            .filter(|&i| matches(snap, &queues[i], &self.filter))
+            .collect();
+        let sort = self.sort;
+        self.rows.sort_by(|&a, &b| {
+            let (qa, qb) = (&queues[a], &queues[b]);
+            let primary = sort.column.compare(snap, qa, qb);
+            let primary = if sort.descending { primary.reverse() } else { primary };
+            primary.then(qa.id.cmp(&qb.id))
+        });
+        let kept = self.selected.and_then(|sel| {
+            self.rows
+                .iter()
+                .position(|&i| snap.msg_object(queues[i].id) == sel)
+        });
+        self.cursor = kept.unwrap_or(self.cursor.min(self.rows.len().saturating_sub(1)));
+        self.selected = self
+            .rows
+            .get(self.cursor)
+            .map(|&i| snap.msg_object(queues[i].id));
+    }
+
+    /// Moves the selection to row `row` (clamped) of `snap`'s list.
+    pub fn select_row(&mut self, snap: &Snapshot, row: usize) {
+        if self.rows.is_empty() {
+            self.cursor = 0;
+            self.selected = None;
+            return;
+        }
+        self.cursor = row.min(self.rows.len() - 1);
+        self.selected = Some(snap.msg_object(snap.msg.queues[self.rows[self.cursor]].id));
+    }
+
+    /// Moves the selection by `delta` rows.
+    pub fn move_by(&mut self, snap: &Snapshot, delta: isize) {
+        let row = self.cursor.saturating_add_signed(delta);
+        self.select_row(snap, row);
+    }
+
+    /// Scrolls so the selection is on screen when `visible` rows fit.
+    pub fn scroll_into_view(&mut self, visible: usize) {
+        let visible = visible.max(1);
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + visible {
+            self.offset = self.cursor + 1 - visible;
+        }
+        let last_page_start = self.rows.len().saturating_sub(visible);
+        self.offset = self.offset.min(last_page_start);
+    }
+
+    /// The selected queue in `snap`.
+    pub fn selected_queue<'s>(&self, snap: &'s Snapshot) -> Option<&'s MsgQueue> {
+        self.rows.get(self.cursor).map(|&i| &snap.msg.queues[i])
+    }
+}

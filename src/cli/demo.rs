@@ -1,0 +1,159 @@
+//! `ipctop demo`: a producer faster than its consumer, watched live.
+//!
+//! As root the demo first moves into a private IPC namespace, so every
+//! object it makes dies with it whatever happens (even `kill -9`).
+//! Otherwise drop guards remove the queues and stop the workers on every
+//! exit path short of `kill -9`. Workers are this binary started again with
+//! the hidden `demo-worker` subcommand; the kernel kills them when the
+//! demo exits (`PR_SET_PDEATHSIG`).
+
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command};
+use std::thread::sleep;
+use std::time::Duration;
+
+use clap::ValueEnum;
+use nix::sched::{CloneFlags, unshare};
+use nix::sys::prctl;
+use nix::sys::signal::Signal;
+use nix::unistd::geteuid;
+
+use crate::sys::SysError;
+use crate::sys::msg;
+
+/// What a demo worker process does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Role {
+    /// Sends orders in bursts faster than they are consumed.
+    Producer,
+    /// Takes orders at a steady, slower pace.
+    Consumer,
+}
+
+/// Key of the demo's busy queue (in a private namespace; elsewhere the
+/// key is only used if free).
+const ORDERS_KEY: i32 = 0x0de0_0001;
+/// Key of the demo's forgotten queue: messages nobody will read.
+const STALE_KEY: i32 = 0x0de0_0002;
+/// Capacity of the busy queue: 128 orders of 64 bytes.
+const ORDERS_CAPACITY: u64 = 8 * 1024;
+/// Size of one order.
+const ORDER_SIZE: usize = 64;
+
+/// A queue the demo made; removed when dropped.
+struct DemoQueue(i32);
+
+impl DemoQueue {
+    /// Creates a queue with `key`, or a private one if the key is taken.
+    fn create(key: i32) -> Result<Self, SysError> {
+        let flags = libc::IPC_CREAT | libc::IPC_EXCL | 0o644;
+        let id = msg::get(key, flags).or_else(|_| msg::get(libc::IPC_PRIVATE, flags))?;
+        Ok(Self(id))
+    }
+}
+
+impl Drop for DemoQueue {
+    fn drop(&mut self) {
+        // Already gone is fine: nothing else to do on the way out.
+        let _ = msg::remove(self.0);
+    }
+}
+
+/// A worker process; killed and reaped when dropped.
+struct Worker(Child);
+
+impl Worker {
+    fn start(role: Role, msqid: i32) -> std::io::Result<Self> {
+        let mut command = Command::new(std::env::current_exe()?);
+        command.arg("demo-worker").arg(role.name()).arg(msqid.to_string());
+        // SAFETY: the closure runs in the child between fork and exec and
+        // only calls prctl, which is async-signal-safe.
+        unsafe {
+            command.pre_exec(|| {
+                prctl::set_pdeathsig(Signal::SIGKILL).map_err(std::io::Error::from)
+            });
+        }
+        command.spawn().map(Self)
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Role {
+    fn name(self) -> &'static str {
+        match self {
+            Role::Producer => "producer",
+            Role::Consumer => "consumer",
+        }
+    }
+}
+
+/// Sets up the workload, runs the monitor on it, and tears it down.
+pub fn run(interval: Duration) -> Result<(), Box<dyn std::error::Error>> {
+    let private = geteuid().is_root() && unshare(CloneFlags::CLONE_NEWIPC).is_ok();
+
+    let orders = DemoQueue::create(ORDERS_KEY)?;
+    msg::set_capacity(orders.0, ORDERS_CAPACITY)?;
+    let stale = DemoQueue::create(STALE_KEY)?;
+    for n in 1..=3 {
+        let text = format!("reminder {n}: nobody reads this queue");
+        msg::send(stale.0, 7, text.as_bytes(), libc::IPC_NOWAIT)?;
+    }
+    let _workers = [
+        Worker::start(Role::Producer, orders.0)?,
+        Worker::start(Role::Consumer, orders.0)?,
+    ];
+    if !private {
+        eprintln!("ipctop demo: not root, so the demo queues live in the shared namespace until it exits");
+    }
+    crate::tui::run(interval)?;
+    Ok(())
+}
+
+/// The body of a worker process: loops until its queue is removed.
+pub fn work(role: Role, msqid: i32) -> Result<(), SysError> {
+    let _ = prctl::set_name(match role {
+        Role::Producer => c"demo-producer",
+        Role::Consumer => c"demo-consumer",
+    });
+    let result = match role {
+        Role::Producer => produce(msqid),
+        Role::Consumer => consume(msqid),
+    };
+    match result {
+        // The demo removed the queue: time to go.
+        Err(e) if matches!(e.errno, nix::errno::Errno::EIDRM | nix::errno::Errno::EINVAL) => Ok(()),
+        other => other,
+    }
+}
+
+/// Bursts of 20 orders a second for 10 s, then 15 s of quiet: against a
+/// consumer of 8 a second the queue climbs to ~95% and drains again.
+fn produce(msqid: i32) -> Result<(), SysError> {
+    let mut serial: u64 = 0;
+    loop {
+        for _ in 0..200 {
+            serial += 1;
+            let mut order = format!("order {serial} item=widget qty={}", serial % 7 + 1).into_bytes();
+            order.resize(ORDER_SIZE, b' ');
+            let mtype = if serial % 10 == 0 { 2 } else { 1 };
+            // Blocks when the queue is full: that is the backpressure.
+            msg::send(msqid, mtype, &order, 0)?;
+            sleep(Duration::from_millis(50));
+        }
+        sleep(Duration::from_secs(15));
+    }
+}
+
+/// Takes one order every 125 ms.
+fn consume(msqid: i32) -> Result<(), SysError> {
+    loop {
+        msg::receive(msqid, ORDER_SIZE, 0, 0)?;
+        sleep(Duration::from_millis(125));
+    }
+}

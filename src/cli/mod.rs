@@ -1,0 +1,86 @@
+//! The command line: `ipctop`, `ipctop list`, `ipctop demo`.
+
+pub mod demo;
+pub mod list;
+
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+
+use crate::app::{MAX_INTERVAL, MIN_INTERVAL};
+use crate::ui::format;
+
+/// ipctop: top for Linux IPC. Watches System V message queues live:
+/// depth, fill level against capacity, last sender and receiver.
+#[derive(Debug, Parser)]
+#[command(name = "ipctop", version, about, long_about = None)]
+pub struct Cli {
+    /// Refresh interval, e.g. 250ms, 1s, 2s (100ms to 60s).
+    #[arg(short, long, default_value = "1s", value_parser = parse_interval, global = true)]
+    pub interval: Duration,
+
+    /// What to do instead of the interactive monitor.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the message queues once and exit (like `ipcs -q`).
+    List {
+        /// One JSON object: {"namespace": …, "msg": [ … ]}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Start a small producer/consumer workload and watch it; everything
+    /// it creates is removed when ipctop exits.
+    Demo,
+    /// A demo process (started by `ipctop demo`, not by hand).
+    #[command(hide = true)]
+    DemoWorker {
+        /// What this process does.
+        #[arg(value_enum)]
+        role: demo::Role,
+        /// The queue to work on.
+        msqid: i32,
+    },
+}
+
+/// Parses `250ms`, `2s`, `1m` and checks the bounds.
+pub fn parse_interval(text: &str) -> Result<Duration, String> {
+    let d = humantime::parse_duration(text).map_err(|e| format!("{e} (try 250ms or 2s)"))?;
+    if !(MIN_INTERVAL..=MAX_INTERVAL).contains(&d) {
+        return Err(format!(
+            "must be between {} and {}",
+            format::interval(MIN_INTERVAL),
+            format::interval(MAX_INTERVAL)
+        ));
+    }
+    Ok(d)
+}
+
+/// Runs what the command line asks for.
+pub fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    match cli.command {
+        None => crate::tui::run(cli.interval)?,
+        Some(Command::List { json }) => list::run(json)?,
+        Some(Command::Demo) => demo::run(cli.interval)?,
+        Some(Command::DemoWorker { role, msqid }) => demo::work(role, msqid)?,
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals_parse_with_units_and_bounds() {
+        assert_eq!(parse_interval("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_interval("2s"), Ok(Duration::from_secs(2)));
+        assert!(parse_interval("10ms").unwrap_err().contains("between 100ms and 60s"));
+        assert!(parse_interval("2h").is_err());
+        assert!(parse_interval("fast").is_err());
+    }
+}

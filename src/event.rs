@@ -1,0 +1,188 @@
+//! The threads that feed the main loop: keyboard, signals, collector.
+//!
+//! Each sends [`Msg`]s into one channel; the main loop sleeps on it, so
+//! between refreshes and key presses the process does nothing at all.
+
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use ratatui::crossterm::event::{self, Event};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+
+use crate::app::Msg;
+use crate::collect::Collector;
+
+/// Orders for the collector thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    /// Refresh every this often from now on.
+    SetInterval(Duration),
+    /// Stop or resume refreshing.
+    SetPaused(bool),
+    /// Refresh once now, paused or not.
+    RefreshNow,
+}
+
+/// Reads keys and resizes until the terminal goes away.
+pub fn spawn_input(tx: Sender<Msg>) -> std::io::Result<()> {
+    thread::Builder::new()
+        .name("input".into())
+        .spawn(move || {
+            while let Ok(event) = event::read() {
+                let msg = match event {
+                    Event::Resize(w, h) => Msg::Resize(w, h),
+                    other => match other.as_key_press_event() {
+                        Some(key) => Msg::Key(key),
+                        None => continue,
+                    },
+                };
+                if tx.send(msg).is_err() {
+                    return;
+                }
+            }
+        })
+        .map(drop)
+}
+
+/// Turns SIGTERM, SIGHUP and SIGINT into [`Msg::Terminate`], so the
+/// terminal is restored on the normal path.
+pub fn spawn_signals(tx: Sender<Msg>) -> std::io::Result<()> {
+    let mut signals = Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+    thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            for _ in signals.forever() {
+                if tx.send(Msg::Terminate).is_err() {
+                    return;
+                }
+            }
+        })
+        .map(drop)
+}
+
+/// Runs `collector` every `interval` on its own thread, sending each
+/// snapshot; returns the handle that steers it.
+pub fn spawn_collector(
+    mut collector: Collector,
+    interval: Duration,
+    tx: Sender<Msg>,
+) -> std::io::Result<Sender<Control>> {
+    let (control, orders) = mpsc::channel();
+    thread::Builder::new()
+        .name("collector".into())
+        .spawn(move || {
+            let mut schedule = Schedule::new(interval);
+            loop {
+                if schedule.due(Instant::now()) {
+                    let msg = match collector.collect() {
+                        Ok(snapshot) => Msg::Snapshot(Box::new(snapshot)),
+                        Err(e) => Msg::CollectFailed(e.to_string()),
+                    };
+                    if tx.send(msg).is_err() {
+                        return;
+                    }
+                    schedule.collected(Instant::now());
+                }
+                let order = match schedule.wait(Instant::now()) {
+                    None => orders.recv().map_err(|_| RecvTimeoutError::Disconnected),
+                    Some(wait) => orders.recv_timeout(wait),
+                };
+                match order {
+                    Ok(order) => schedule.apply(order, Instant::now()),
+                    Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+            }
+        })?;
+    Ok(control)
+}
+
+/// When the next refresh is due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule {
+    interval: Duration,
+    paused: bool,
+    next: Instant,
+    forced: bool,
+}
+
+impl Schedule {
+    /// Due at once, then every `interval`.
+    pub fn new(interval: Duration) -> Self {
+        Self {
+            interval,
+            paused: false,
+            next: Instant::now(),
+            forced: true,
+        }
+    }
+
+    /// Should a refresh run at `now`?
+    pub fn due(&self, now: Instant) -> bool {
+        self.forced || (!self.paused && now >= self.next)
+    }
+
+    /// A refresh just finished at `now`.
+    pub fn collected(&mut self, now: Instant) {
+        self.forced = false;
+        self.next = now + self.interval;
+    }
+
+    /// How long to sleep before the next refresh; `None`: until an order.
+    pub fn wait(&self, now: Instant) -> Option<Duration> {
+        (!self.paused).then(|| self.next.saturating_duration_since(now))
+    }
+
+    /// Takes an order given at `now`.
+    pub fn apply(&mut self, order: Control, now: Instant) {
+        match order {
+            Control::SetInterval(interval) => {
+                self.next = self.next.min(now + interval);
+                self.interval = interval;
+            }
+            Control::SetPaused(paused) => {
+                self.paused = paused;
+                self.forced |= !paused;
+            }
+            Control::RefreshNow => self.forced = true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schedule_refreshes_on_time_and_on_demand() {
+        let t0 = Instant::now();
+        let second = Duration::from_secs(1);
+        let mut s = Schedule::new(second);
+        assert!(s.due(t0), "the first refresh is immediate");
+        s.collected(t0);
+        assert!(!s.due(t0));
+        assert_eq!(s.wait(t0), Some(second));
+        assert!(s.due(t0 + second));
+
+        s.apply(Control::SetPaused(true), t0);
+        assert!(!s.due(t0 + 10 * second));
+        assert_eq!(s.wait(t0), None, "paused: sleep until told");
+        s.apply(Control::RefreshNow, t0);
+        assert!(s.due(t0), "r refreshes even when paused");
+        s.collected(t0);
+        assert!(!s.due(t0 + 10 * second));
+        s.apply(Control::SetPaused(false), t0);
+        assert!(s.due(t0), "resuming refreshes at once");
+    }
+
+    #[test]
+    fn shorter_interval_brings_the_next_refresh_forward() {
+        let t0 = Instant::now();
+        let mut s = Schedule::new(Duration::from_secs(60));
+        s.collected(t0);
+        s.apply(Control::SetInterval(Duration::from_millis(100)), t0);
+        assert!(s.due(t0 + Duration::from_millis(100)));
+    }
+}

@@ -1,0 +1,199 @@
+//! The one table of keys: dispatch and the help overlay both read it.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::app::Tab;
+
+/// Something the user asked for by key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Leave ipctop.
+    Quit,
+    /// Show or hide the key list.
+    Help,
+    /// Next tab.
+    NextTab,
+    /// Previous tab.
+    PrevTab,
+    /// A tab by number.
+    GoTab(Tab),
+    /// Selection up one row.
+    Up,
+    /// Selection down one row.
+    Down,
+    /// Selection up one screen.
+    PageUp,
+    /// Selection down one screen.
+    PageDown,
+    /// First row.
+    Top,
+    /// Last row.
+    Bottom,
+    /// Type a filter.
+    Filter,
+    /// Sort by the next column.
+    SortNext,
+    /// Reverse the sort order.
+    SortReverse,
+    /// Stop or resume refreshing.
+    Pause,
+    /// Refresh more often.
+    Faster,
+    /// Refresh less often.
+    Slower,
+    /// Refresh now.
+    Refresh,
+}
+
+/// One key with its modifiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    /// The key.
+    pub code: KeyCode,
+    /// Modifiers that must be held (Shift is ignored for characters,
+    /// which already carry their case).
+    pub modifiers: KeyModifiers,
+}
+
+const fn key(code: KeyCode) -> Key {
+    Key {
+        code,
+        modifiers: KeyModifiers::NONE,
+    }
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        modifiers: KeyModifiers::CONTROL,
+    }
+}
+
+const fn ch(c: char) -> Key {
+    key(KeyCode::Char(c))
+}
+
+/// Keys bound to one action, with the help text for it.
+#[derive(Debug)]
+pub struct Binding {
+    /// Any of these triggers the action.
+    pub keys: &'static [Key],
+    /// What happens.
+    pub action: Action,
+    /// The help overlay's description.
+    pub help: &'static str,
+}
+
+const fn bind(keys: &'static [Key], action: Action, help: &'static str) -> Binding {
+    Binding { keys, action, help }
+}
+
+/// Every key ipctop knows in browse mode, in help order.
+pub const KEYMAP: &[Binding] = &[
+    bind(&[ch('q'), ctrl('c')], Action::Quit, "quit"),
+    bind(&[ch('?'), key(KeyCode::F(1))], Action::Help, "show or hide this help"),
+    bind(&[key(KeyCode::Tab)], Action::NextTab, "next tab"),
+    bind(&[key(KeyCode::BackTab)], Action::PrevTab, "previous tab"),
+    bind(&[ch('1')], Action::GoTab(Tab::Queues), "Queues tab"),
+    bind(&[ch('2')], Action::GoTab(Tab::Shm), "Shm tab"),
+    bind(&[ch('3')], Action::GoTab(Tab::Sem), "Sem tab"),
+    bind(&[ch('4')], Action::GoTab(Tab::PosixMq), "POSIX MQ tab"),
+    bind(&[ch('5')], Action::GoTab(Tab::Pipes), "Pipes tab"),
+    bind(&[ch('6')], Action::GoTab(Tab::Limits), "Limits tab"),
+    bind(&[key(KeyCode::Up), ch('k')], Action::Up, "select previous row"),
+    bind(&[key(KeyCode::Down), ch('j')], Action::Down, "select next row"),
+    bind(&[key(KeyCode::PageUp)], Action::PageUp, "one screen up"),
+    bind(&[key(KeyCode::PageDown)], Action::PageDown, "one screen down"),
+    bind(&[key(KeyCode::Home), ch('g')], Action::Top, "first row"),
+    bind(&[key(KeyCode::End), ch('G')], Action::Bottom, "last row"),
+    bind(&[ch('/')], Action::Filter, "filter: Enter applies, Esc clears"),
+    bind(&[ch('s')], Action::SortNext, "sort by the next column"),
+    bind(&[ch('S'), key(KeyCode::F(6))], Action::SortReverse, "reverse the sort order"),
+    bind(&[ch(' '), ch('p')], Action::Pause, "pause / resume refreshing"),
+    bind(&[ch('+'), ch('=')], Action::Faster, "refresh more often"),
+    bind(&[ch('-')], Action::Slower, "refresh less often"),
+    bind(&[ch('r')], Action::Refresh, "refresh now"),
+];
+
+fn matches(k: &Key, event: &KeyEvent) -> bool {
+    let held = event.modifiers - KeyModifiers::SHIFT;
+    k.code == event.code && k.modifiers == held
+}
+
+/// The action bound to a key press, if any.
+pub fn action_for(event: &KeyEvent) -> Option<Action> {
+    KEYMAP
+        .iter()
+        .find(|b| b.keys.iter().any(|k| matches(k, event)))
+        .map(|b| b.action)
+}
+
+/// How a key is written in the help: `q`, `Ctrl-C`, `F1`, `PgDn`.
+pub fn key_label(k: &Key) -> String {
+    match k.code {
+        KeyCode::Char(' ') => "Space".to_owned(),
+        KeyCode::Char(c) if k.modifiers.contains(KeyModifiers::CONTROL) => {
+            format!("Ctrl-{}", c.to_ascii_uppercase())
+        }
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::F(n) => format!("F{n}"),
+        KeyCode::Up => "↑".to_owned(),
+        KeyCode::Down => "↓".to_owned(),
+        KeyCode::PageUp => "PgUp".to_owned(),
+        KeyCode::PageDown => "PgDn".to_owned(),
+        KeyCode::BackTab => "Shift-Tab".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// All keys of a binding: `q, Ctrl-C`.
+pub fn binding_label(b: &Binding) -> String {
+    b.keys.iter().map(key_label).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn keys_dispatch_to_their_actions() {
+        let none = KeyModifiers::NONE;
+        assert_eq!(action_for(&press(KeyCode::Char('q'), none)), Some(Action::Quit));
+        assert_eq!(
+            action_for(&press(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(action_for(&press(KeyCode::Char('c'), none)), None);
+        assert_eq!(
+            action_for(&press(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            action_for(&press(KeyCode::Char('+'), KeyModifiers::SHIFT)),
+            Some(Action::Faster)
+        );
+        assert_eq!(
+            action_for(&press(KeyCode::Char('3'), none)),
+            Some(Action::GoTab(Tab::Sem))
+        );
+    }
+
+    #[test]
+    fn no_key_is_bound_twice() {
+        let all: Vec<&Key> = KEYMAP.iter().flat_map(|b| b.keys).collect();
+        for (i, a) in all.iter().enumerate() {
+            assert!(!all[i + 1..].contains(a), "{a:?} bound twice");
+        }
+    }
+
+    #[test]
+    fn labels_read_like_the_docs() {
+        assert_eq!(binding_label(&KEYMAP[0]), "q, Ctrl-C");
+        assert_eq!(key_label(&ch(' ')), "Space");
+        assert_eq!(key_label(&key(KeyCode::F(1))), "F1");
+    }
+}

@@ -1,0 +1,93 @@
+//! The interactive monitor: terminal setup, the main loop, and teardown.
+
+use std::io::IsTerminal;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::app::{App, Effect};
+use crate::collect::Collector;
+use crate::event::{self, Control};
+use crate::ui;
+
+/// Why the TUI could not run.
+#[derive(Debug)]
+pub enum TuiError {
+    /// stdout is a file or a pipe.
+    NotATerminal,
+    /// Reading the kernel failed before anything could be shown.
+    Collect(crate::collect::CollectError),
+    /// The terminal failed.
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for TuiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotATerminal => write!(
+                f,
+                "stdout is not a terminal; for scripts use `ipctop list` or `ipctop list --json`"
+            ),
+            Self::Collect(e) => e.fmt(f),
+            Self::Io(e) => write!(f, "terminal error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for TuiError {}
+
+impl From<std::io::Error> for TuiError {
+    fn from(e: std::io::Error) -> Self {
+        Self::Io(e)
+    }
+}
+
+/// Restores the terminal however the loop ends (ratatui's panic hook
+/// covers panics).
+struct RestoreOnDrop;
+
+impl Drop for RestoreOnDrop {
+    fn drop(&mut self) {
+        ratatui::restore();
+    }
+}
+
+/// Runs the monitor until the user quits or a signal arrives.
+pub fn run(interval: Duration) -> Result<(), TuiError> {
+    if !std::io::stdout().is_terminal() {
+        return Err(TuiError::NotATerminal);
+    }
+    let collector = Collector::new().map_err(TuiError::Collect)?;
+    let mut terminal = ratatui::try_init()?;
+    let _restore = RestoreOnDrop;
+    let size = terminal.size()?;
+    let mut app = App::new(interval, (size.width, size.height));
+    app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+
+    let (tx, rx) = mpsc::channel();
+    let control = event::spawn_collector(collector, app.interval, tx.clone())?;
+    event::spawn_signals(tx.clone())?;
+    event::spawn_input(tx)?;
+
+    loop {
+        terminal.draw(|frame| ui::draw(frame, &app))?;
+        let Ok(first) = rx.recv() else {
+            return Ok(());
+        };
+        // Take everything already waiting, so a burst costs one frame.
+        let mut effects = app.update(first);
+        while let Ok(msg) = rx.try_recv() {
+            effects.extend(app.update(msg));
+        }
+        for effect in effects {
+            let order = match effect {
+                Effect::Quit => return Ok(()),
+                Effect::SetInterval(d) => Control::SetInterval(d),
+                Effect::SetPaused(p) => Control::SetPaused(p),
+                Effect::RefreshNow => Control::RefreshNow,
+            };
+            if control.send(order).is_err() {
+                return Ok(());
+            }
+        }
+    }
+}

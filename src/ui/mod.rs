@@ -1,0 +1,57 @@
+//! The view: draws an [`App`] and nothing else — no I/O, no state changes.
+
+pub mod format;
+pub mod layout;
+
+mod chrome;
+mod help;
+mod queues;
+mod style;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::app::{App, Mode, Tab};
+use layout::Areas;
+
+/// Smallest screen ipctop draws on; below it, one line says so.
+pub const MIN_SIZE: (u16, u16) = (20, 5);
+
+/// Draws the whole screen for `app`.
+pub fn draw(frame: &mut Frame<'_>, app: &App) {
+    let area = frame.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        frame.render_widget(Paragraph::new("terminal too small").wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let areas = Areas::new(area);
+    let theme = style::Theme::new(app.color);
+    chrome::header(frame, areas.header, app, &theme);
+    chrome::tabs(frame, areas.tabs, app, &theme);
+    match app.tab {
+        Tab::Queues => queues::draw(frame, areas, app, &theme),
+        other => not_built(frame, areas.body, other),
+    }
+    chrome::footer(frame, areas.footer, app, &theme);
+    if app.mode == Mode::Help {
+        help::draw(frame, area, &theme);
+    }
+}
+
+/// A tab whose collector does not exist yet says so, plainly.
+fn not_built(frame: &mut Frame<'_>, area: Rect, tab: Tab) {
+    let (what, meanwhile) = match tab {
+        Tab::Shm => ("System V shared-memory segments", "ipcs -m"),
+        Tab::Sem => ("System V semaphore sets", "ipcs -s"),
+        Tab::PosixMq => ("POSIX message queues", "ls -l /dev/mqueue"),
+        Tab::Pipes => ("pipes and FIFOs", "lsfd -Q 'TYPE == \"FIFO\"'"),
+        Tab::Limits => ("system IPC limits", "lsipc -g"),
+        Tab::Queues => ("message queues", "ipcs -q"),
+    };
+    let text = format!(
+        "\n  {} is not built yet: this version of ipctop does not show {what}.\n\n  Meanwhile: {meanwhile}",
+        tab.title()
+    );
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), area);
+}

@@ -1,0 +1,212 @@
+//! Helpers shared by the integration tests that touch real kernel objects.
+//!
+//! Every test binary under `tests/` that needs them declares `mod common;`
+//! and uses the subset it needs; hence the `dead_code` allowance below.
+//!
+//! Ground rules these helpers make easy to follow:
+//! - Tests run in parallel, next to whatever else runs on the machine, all
+//!   in one IPC namespace. A test creates its own objects (with
+//!   `IPC_PRIVATE`, or a key that `IPC_EXCL` proved free), looks only at
+//!   the ids it created, and never asserts on totals.
+//! - Every object is owned by a drop guard, so it is removed even when an
+//!   assertion panics half-way through the test.
+//! - Nothing waits on the clock: every state change is made by the test
+//!   itself with a non-blocking call, so it is complete when the call returns.
+
+#![allow(dead_code)]
+
+use std::os::unix::fs::MetadataExt;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use ipctop::model::{MsgQueue, MsgSource, Snapshot};
+use ipctop::sys::Errno;
+use ipctop::sys::SysError;
+use ipctop::sys::msg;
+
+/// A System V message queue that exists for as long as the guard does.
+///
+/// Dropping the guard removes the queue (`IPC_RMID`), also while a failed
+/// assertion unwinds. Errors in `Drop` are ignored: the test may already
+/// have removed the queue itself.
+#[derive(Debug)]
+pub struct QueueGuard {
+    id: i32,
+    key: i32,
+    removed: bool,
+}
+
+impl QueueGuard {
+    /// Creates a new private queue (`IPC_PRIVATE`) with permission bits
+    /// `mode` (e.g. `0o600`).
+    pub fn new(mode: i32) -> Result<Self, SysError> {
+        let id = msg::get(libc::IPC_PRIVATE, libc::IPC_CREAT | mode)?;
+        Ok(Self {
+            id,
+            key: libc::IPC_PRIVATE,
+            removed: false,
+        })
+    }
+
+    /// Creates a new queue under `key`, failing with `EEXIST` if a queue
+    /// with that key already exists (it is then someone else's: never
+    /// touch it).
+    pub fn with_key(key: i32, mode: i32) -> Result<Self, SysError> {
+        let id = msg::get(key, libc::IPC_CREAT | libc::IPC_EXCL | mode)?;
+        Ok(Self {
+            id,
+            key,
+            removed: false,
+        })
+    }
+
+    /// Creates a new queue under a key whose bit pattern has the high bit
+    /// set (a negative `key_t`, the case `/proc` prints with a minus sign).
+    ///
+    /// Keys are namespace-wide, so this tries keys derived from the pid and
+    /// a counter until `IPC_EXCL` accepts one.
+    pub fn with_negative_key(mode: i32) -> Result<Self, SysError> {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let pid = std::process::id();
+        let mut last = None;
+        for _ in 0..64 {
+            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let bits = 0x8000_0000 | ((pid & 0x7fff) << 16) | (n & 0xffff);
+            let key = i32::from_ne_bytes(bits.to_ne_bytes());
+            match Self::with_key(key, mode) {
+                Ok(guard) => return Ok(guard),
+                Err(e) if e.errno == Errno::EEXIST => last = Some(e),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| SysError::new("pick a free key", Errno::EEXIST)))
+    }
+
+    /// The queue's msqid.
+    pub fn id(&self) -> i32 {
+        self.id
+    }
+
+    /// The key the queue was created with (`IPC_PRIVATE` is 0).
+    pub fn key(&self) -> i32 {
+        self.key
+    }
+
+    /// Removes the queue now and reports the kernel's answer. After a
+    /// successful removal the guard's `Drop` does nothing, so it cannot
+    /// remove a later queue that happened to get the same id.
+    pub fn remove(mut self) -> Result<(), SysError> {
+        msg::remove(self.id)?;
+        self.removed = true;
+        Ok(())
+    }
+}
+
+impl Drop for QueueGuard {
+    fn drop(&mut self) {
+        if !self.removed {
+            // Ignored on purpose: already removed is fine, and panicking in
+            // drop during an unwind would abort the whole test binary.
+            let _ = msg::remove(self.id);
+        }
+    }
+}
+
+/// A payload of `size` bytes whose content depends on `seed`, so messages
+/// can be told apart when received.
+pub fn payload(size: usize, seed: u8) -> Vec<u8> {
+    (0..size)
+        .map(|i| seed.wrapping_add(u8::try_from(i % 251).unwrap_or(0)))
+        .collect()
+}
+
+/// Sends `count` messages of `size` bytes and type `mtype` (> 0) to queue
+/// `id`, without blocking: a full queue is an error (`EAGAIN`), not a hang.
+/// Message `i` carries `payload(size, i)`.
+pub fn send_messages(
+    id: i32,
+    count: usize,
+    size: usize,
+    mtype: libc::c_long,
+) -> Result<(), SysError> {
+    for i in 0..count {
+        let seed = u8::try_from(i % 256).unwrap_or(0);
+        msg::send(id, mtype, &payload(size, seed), libc::IPC_NOWAIT)?;
+    }
+    Ok(())
+}
+
+/// Receives (consumes) the first message of queue `id` without blocking,
+/// accepting payloads up to `max_size` bytes. Returns type and payload.
+pub fn receive_one(id: i32, max_size: usize) -> Result<(libc::c_long, Vec<u8>), SysError> {
+    msg::receive(id, max_size, 0, libc::IPC_NOWAIT)
+}
+
+/// This process's pid as the kernel's `pid_t`.
+pub fn our_pid() -> i32 {
+    i32::try_from(std::process::id()).expect("pid fits in pid_t")
+}
+
+/// The inode of this process's IPC namespace (`/proc/self/ns/ipc`).
+pub fn ipc_namespace_inode() -> u64 {
+    std::fs::metadata("/proc/self/ns/ipc")
+        .expect("stat /proc/self/ns/ipc")
+        .ino()
+}
+
+/// This process's command name as `/proc/self/comm` gives it (at most 15
+/// bytes, no newline).
+pub fn our_comm() -> String {
+    let text = std::fs::read_to_string("/proc/self/comm").expect("read /proc/self/comm");
+    text.trim_end_matches('\n').to_owned()
+}
+
+/// Whether the test runs as root (effective uid 0).
+pub fn is_root() -> bool {
+    // SAFETY: geteuid takes no arguments and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// One fresh snapshot from a new collector reading queues from `source`.
+pub fn collect_with(source: MsgSource) -> Snapshot {
+    ipctop::collect::Collector::with_source(source)
+        .expect("create collector")
+        .collect()
+        .expect("collect snapshot")
+}
+
+/// One fresh snapshot from `Collector::new()` (the best source for the
+/// running kernel).
+pub fn collect() -> Snapshot {
+    ipctop::collect::Collector::new()
+        .expect("create collector")
+        .collect()
+        .expect("collect snapshot")
+}
+
+/// The queue with msqid `id` in `snapshot`, if it is there.
+pub fn find_queue(snapshot: &Snapshot, id: i32) -> Option<&MsgQueue> {
+    snapshot.msg.queues.iter().find(|q| q.id == id)
+}
+
+/// What the collector should report for queue `id`, built field by field
+/// from `msgctl(IPC_STAT)` independently of the collector's own mapping.
+pub fn expected_queue(id: i32) -> MsgQueue {
+    let s = msg::stat(id).unwrap_or_else(|e| panic!("IPC_STAT on our queue {id}: {e}"));
+    MsgQueue {
+        key: s.key,
+        id,
+        uid: s.uid,
+        gid: s.gid,
+        cuid: s.cuid,
+        cgid: s.cgid,
+        perms: s.mode & 0o777,
+        messages: s.qnum,
+        used_bytes: s.cbytes,
+        max_bytes: Some(s.qbytes),
+        lspid: s.lspid,
+        lrpid: s.lrpid,
+        stime: s.stime,
+        rtime: s.rtime,
+        ctime: s.ctime,
+    }
+}
