@@ -91,7 +91,11 @@ const fn bind(keys: &'static [Key], action: Action, help: &'static str) -> Bindi
 /// Every key ipctop knows in browse mode, in help order.
 pub const KEYMAP: &[Binding] = &[
     bind(&[ch('q'), ctrl('c')], Action::Quit, "quit"),
-    bind(&[ch('?'), key(KeyCode::F(1))], Action::Help, "show or hide this help"),
+    bind(
+        &[ch('?'), key(KeyCode::F(1))],
+        Action::Help,
+        "show or hide this help",
+    ),
     bind(&[key(KeyCode::Tab)], Action::NextTab, "next tab"),
     bind(&[key(KeyCode::BackTab)], Action::PrevTab, "previous tab"),
     bind(&[ch('1')], Action::GoTab(Tab::Queues), "Queues tab"),
@@ -100,16 +104,40 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[ch('4')], Action::GoTab(Tab::PosixMq), "POSIX MQ tab"),
     bind(&[ch('5')], Action::GoTab(Tab::Pipes), "Pipes tab"),
     bind(&[ch('6')], Action::GoTab(Tab::Limits), "Limits tab"),
-    bind(&[key(KeyCode::Up), ch('k')], Action::Up, "select previous row"),
-    bind(&[key(KeyCode::Down), ch('j')], Action::Down, "select next row"),
+    bind(
+        &[key(KeyCode::Up), ch('k')],
+        Action::Up,
+        "select previous row",
+    ),
+    bind(
+        &[key(KeyCode::Down), ch('j')],
+        Action::Down,
+        "select next row",
+    ),
     bind(&[key(KeyCode::PageUp)], Action::PageUp, "one screen up"),
-    bind(&[key(KeyCode::PageDown)], Action::PageDown, "one screen down"),
+    bind(
+        &[key(KeyCode::PageDown)],
+        Action::PageDown,
+        "one screen down",
+    ),
     bind(&[key(KeyCode::Home), ch('g')], Action::Top, "first row"),
     bind(&[key(KeyCode::End), ch('G')], Action::Bottom, "last row"),
-    bind(&[ch('/')], Action::Filter, "filter: Enter applies, Esc clears"),
+    bind(
+        &[ch('/')],
+        Action::Filter,
+        "filter: Enter applies, Esc clears",
+    ),
     bind(&[ch('s')], Action::SortNext, "sort by the next column"),
-    bind(&[ch('S'), key(KeyCode::F(6))], Action::SortReverse, "reverse the sort order"),
-    bind(&[ch(' '), ch('p')], Action::Pause, "pause / resume refreshing"),
+    bind(
+        &[ch('S'), key(KeyCode::F(6))],
+        Action::SortReverse,
+        "reverse the sort order",
+    ),
+    bind(
+        &[ch(' '), ch('p')],
+        Action::Pause,
+        "pause / resume refreshing",
+    ),
     bind(&[ch('+'), ch('=')], Action::Faster, "refresh more often"),
     bind(&[ch('-')], Action::Slower, "refresh less often"),
     bind(&[ch('r')], Action::Refresh, "refresh now"),
@@ -162,7 +190,10 @@ mod tests {
     #[test]
     fn keys_dispatch_to_their_actions() {
         let none = KeyModifiers::NONE;
-        assert_eq!(action_for(&press(KeyCode::Char('q'), none)), Some(Action::Quit));
+        assert_eq!(
+            action_for(&press(KeyCode::Char('q'), none)),
+            Some(Action::Quit)
+        );
         assert_eq!(
             action_for(&press(KeyCode::Char('c'), KeyModifiers::CONTROL)),
             Some(Action::Quit)

@@ -5,12 +5,12 @@
 //! [`model::Snapshot`], [`app`] turns snapshots and keys into state, and
 //! [`ui`] draws that state.
 
+pub mod app;
+pub mod cli;
 pub mod collect;
+pub mod event;
+pub mod keymap;
 pub mod model;
 pub mod sys;
-pub mod app;
-pub mod keymap;
-pub mod ui;
-pub mod cli;
-pub mod event;
 pub mod tui;
+pub mod ui;

@@ -174,7 +174,11 @@ impl QueueList {
         self.rows.sort_by(|&a, &b| {
             let (qa, qb) = (&queues[a], &queues[b]);
             let primary = sort.column.compare(snap, qa, qb);
-            let primary = if sort.descending { primary.reverse() } else { primary };
+            let primary = if sort.descending {
+                primary.reverse()
+            } else {
+                primary
+            };
             primary.then(qa.id.cmp(&qb.id))
         });
         let kept = self.selected.and_then(|sel| {

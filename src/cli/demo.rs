@@ -65,13 +65,15 @@ struct Worker(Child);
 impl Worker {
     fn start(role: Role, msqid: i32) -> std::io::Result<Self> {
         let mut command = Command::new(std::env::current_exe()?);
-        command.arg("demo-worker").arg(role.name()).arg(msqid.to_string());
+        command
+            .arg("demo-worker")
+            .arg(role.name())
+            .arg(msqid.to_string());
         // SAFETY: the closure runs in the child between fork and exec and
         // only calls prctl, which is async-signal-safe.
         unsafe {
-            command.pre_exec(|| {
-                prctl::set_pdeathsig(Signal::SIGKILL).map_err(std::io::Error::from)
-            });
+            command
+                .pre_exec(|| prctl::set_pdeathsig(Signal::SIGKILL).map_err(std::io::Error::from));
         }
         command.spawn().map(Self)
     }
@@ -109,7 +111,9 @@ pub fn run(interval: Duration) -> Result<(), Box<dyn std::error::Error>> {
         Worker::start(Role::Consumer, orders.0)?,
     ];
     if !private {
-        eprintln!("ipctop demo: not root, so the demo queues live in the shared namespace until it exits");
+        eprintln!(
+            "ipctop demo: not root, so the demo queues live in the shared namespace until it exits"
+        );
     }
     crate::tui::run(interval)?;
     Ok(())
@@ -127,7 +131,14 @@ pub fn work(role: Role, msqid: i32) -> Result<(), SysError> {
     };
     match result {
         // The demo removed the queue: time to go.
-        Err(e) if matches!(e.errno, nix::errno::Errno::EIDRM | nix::errno::Errno::EINVAL) => Ok(()),
+        Err(e)
+            if matches!(
+                e.errno,
+                nix::errno::Errno::EIDRM | nix::errno::Errno::EINVAL
+            ) =>
+        {
+            Ok(())
+        }
         other => other,
     }
 }
@@ -139,9 +150,10 @@ fn produce(msqid: i32) -> Result<(), SysError> {
     loop {
         for _ in 0..200 {
             serial += 1;
-            let mut order = format!("order {serial} item=widget qty={}", serial % 7 + 1).into_bytes();
+            let mut order =
+                format!("order {serial} item=widget qty={}", serial % 7 + 1).into_bytes();
             order.resize(ORDER_SIZE, b' ');
-            let mtype = if serial % 10 == 0 { 2 } else { 1 };
+            let mtype = if serial.is_multiple_of(10) { 2 } else { 1 };
             // Blocks when the queue is full: that is the backpressure.
             msg::send(msqid, mtype, &order, 0)?;
             sleep(Duration::from_millis(50));

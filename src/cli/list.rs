@@ -50,7 +50,9 @@ pub fn write_table(snap: &Snapshot, out: &mut impl Write) -> io::Result<()> {
         "KEY", "ID", "OWNER", "PERMS", "MESSAGES", "USED-BYTES", "MAX-BYTES", "LSPID", "LRPID"
     )?;
     for q in &snap.msg.queues {
-        let max = q.max_bytes.map_or_else(|| "?".to_owned(), |m| m.to_string());
+        let max = q
+            .max_bytes
+            .map_or_else(|| "?".to_owned(), |m| m.to_string());
         writeln!(
             out,
             "{:<10} {:>10} {:<10} {:<5} {:>10} {:>12} {:>12} {:>8} {:>8}",

@@ -79,7 +79,11 @@ mod tests {
     fn intervals_parse_with_units_and_bounds() {
         assert_eq!(parse_interval("250ms"), Ok(Duration::from_millis(250)));
         assert_eq!(parse_interval("2s"), Ok(Duration::from_secs(2)));
-        assert!(parse_interval("10ms").unwrap_err().contains("between 100ms and 60s"));
+        assert!(
+            parse_interval("10ms")
+                .unwrap_err()
+                .contains("between 100ms and 60s")
+        );
         assert!(parse_interval("2h").is_err());
         assert!(parse_interval("fast").is_err());
     }

@@ -19,6 +19,9 @@ pub struct SysError {
     pub action: String,
     /// The kernel's answer.
     pub errno: Errno,
+    /// What the errno means for this particular call, where the general
+    /// explanation would mislead.
+    pub reason: Option<&'static str>,
 }
 
 impl SysError {
@@ -27,7 +30,16 @@ impl SysError {
         Self {
             action: action.into(),
             errno,
+            reason: None,
         }
+    }
+
+    /// Replaces the general explanation when the errno is `errno`.
+    pub fn explained(mut self, errno: Errno, reason: &'static str) -> Self {
+        if self.errno == errno {
+            self.reason = Some(reason);
+        }
+        self
     }
 
     /// The error of the last failed call, with the action that made it.
@@ -38,7 +50,8 @@ impl SysError {
 
 impl fmt::Display for SysError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot {}: {}", self.action, explain(self.errno))
+        let reason = self.reason.unwrap_or_else(|| explain(self.errno));
+        write!(f, "cannot {}: {reason}", self.action)
     }
 }
 
@@ -47,7 +60,9 @@ impl std::error::Error for SysError {}
 /// Says in words what an errno means for an IPC object.
 pub fn explain(errno: Errno) -> &'static str {
     match errno {
-        Errno::EACCES => "permission denied (the object's mode does not allow it; run as its owner or root)",
+        Errno::EACCES => {
+            "permission denied (the object's mode does not allow it; run as its owner or root)"
+        }
         Errno::EPERM => "operation not permitted (only the owner, the creator or root may do this)",
         Errno::EINVAL => "no such object, or the kernel does not support this request",
         Errno::EIDRM => "the object was removed",

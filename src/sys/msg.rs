@@ -107,13 +107,8 @@ pub fn info() -> Result<MsgInfo, SysError> {
     // SAFETY: MSG_INFO writes a `struct msginfo` through the pointer, which
     // glibc passes on as a `msqid_ds *`; `raw` is a live, writable, correctly
     // laid out `msginfo` for the duration of the call.
-    let highest = unsafe {
-        libc::msgctl(
-            0,
-            libc::MSG_INFO,
-            (&raw mut raw).cast::<libc::msqid_ds>(),
-        )
-    };
+    let highest =
+        unsafe { libc::msgctl(0, libc::MSG_INFO, (&raw mut raw).cast::<libc::msqid_ds>()) };
     if highest < 0 {
         return Err(SysError::last("list message queues (msgctl MSG_INFO)"));
     }
@@ -177,7 +172,10 @@ pub fn send(id: i32, mtype: c_long, payload: &[u8], flags: c_int) -> Result<(), 
     // exactly the `struct msgbuf` of that size msgsnd reads.
     let ret = unsafe { libc::msgsnd(id, buf.as_ptr(), payload.len(), flags) };
     if ret < 0 {
-        return Err(SysError::last(format!("send to queue {id}")));
+        return Err(SysError::last(format!("send to queue {id}")).explained(
+            Errno::EINVAL,
+            "the message is larger than msgmax, its type is not positive, or the queue is gone",
+        ));
     }
     Ok(())
 }
@@ -213,7 +211,10 @@ pub fn set_capacity(id: i32, qbytes: u64) -> Result<(), SysError> {
     ds.msg_qbytes = qbytes;
     // SAFETY: IPC_SET reads one `msqid_ds` from the pointer; `ds` is one.
     if unsafe { libc::msgctl(id, libc::IPC_SET, &raw mut ds) } < 0 {
-        return Err(SysError::last(action()));
+        return Err(SysError::last(action()).explained(
+            Errno::EPERM,
+            "only the owner, the creator or root may change it, and raising it above msgmnb needs CAP_SYS_RESOURCE",
+        ));
     }
     Ok(())
 }

@@ -29,7 +29,10 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     if let Some(snap) = &app.snapshot {
         left.push(Span::raw(format!(" · ns ipc:[{}]", snap.namespace)));
     }
-    left.push(Span::raw(format!(" · every {}", format::interval(app.interval))));
+    left.push(Span::raw(format!(
+        " · every {}",
+        format::interval(app.interval)
+    )));
     if app.paused {
         left.push(Span::raw(" · "));
         left.push(Span::styled("PAUSED", theme.alert()));
@@ -96,7 +99,10 @@ pub fn footer(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             } else {
                 ratatui::style::Style::new()
             };
-            vec![Span::styled(format!("{} ", format::sanitize(&status.text)), style)]
+            vec![Span::styled(
+                format!("{} ", format::sanitize(&status.text)),
+                style,
+            )]
         }
         None => Vec::new(),
     };

@@ -68,7 +68,10 @@ pub fn age(then: i64, now: SystemTime) -> String {
     if secs <= 0 {
         return "now".to_owned();
     }
-    format!("{} ago", short_duration(Duration::from_secs(secs.unsigned_abs())))
+    format!(
+        "{} ago",
+        short_duration(Duration::from_secs(secs.unsigned_abs()))
+    )
 }
 
 /// `45s`, `3m`, `2h`, `6d`: the largest whole unit.

@@ -70,7 +70,10 @@ mod tests {
                 + a.footer.height;
             assert!(used <= h, "{w}x{h}: {a:?}");
         }
-        assert_eq!(table_rows((80, 24)), 24 - 3 - 1 - usize::from(DETAIL_HEIGHT));
+        assert_eq!(
+            table_rows((80, 24)),
+            24 - 3 - 1 - usize::from(DETAIL_HEIGHT)
+        );
         assert_eq!(table_rows((20, 5)), 1);
     }
 }

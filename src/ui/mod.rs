@@ -22,7 +22,10 @@ pub const MIN_SIZE: (u16, u16) = (20, 5);
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let area = frame.area();
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
-        frame.render_widget(Paragraph::new("terminal too small").wrap(Wrap { trim: true }), area);
+        frame.render_widget(
+            Paragraph::new("terminal too small").wrap(Wrap { trim: true }),
+            area,
+        );
         return;
     }
     let areas = Areas::new(area);

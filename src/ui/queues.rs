@@ -214,7 +214,10 @@ fn detail(frame: &mut Frame<'_>, area: Rect, app: &App, snap: &Snapshot, theme: 
             label("messages "),
             Span::raw(format::count(q.messages)),
             label(" · used "),
-            Span::styled(capacity, q.fill_percent().map_or(Style::new(), |p| theme.fill(p))),
+            Span::styled(
+                capacity,
+                q.fill_percent().map_or(Style::new(), |p| theme.fill(p)),
+            ),
         ]),
         last_operation(label("last send    "), q.stime, q.lspid, snap),
         last_operation(label("last receive "), q.rtime, q.lrpid, snap),
