@@ -2,6 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -9,18 +10,15 @@ use super::format;
 use super::style::Theme;
 use crate::app::{App, Mode, Tab};
 
-/// Lays `left` and `right` out on one line; `right` is dropped when both
-/// do not fit.
-fn spread<'a>(left: Vec<Span<'a>>, right: Vec<Span<'a>>, width: u16) -> Line<'a> {
-    let width = usize::from(width);
+/// Lays `left` and `right` out on one line, `right` flush right; `None`
+/// when both do not fit.
+fn spread<'a>(left: &[Span<'a>], right: &[Span<'a>], width: u16) -> Option<Line<'a>> {
     let used = |spans: &[Span<'_>]| spans.iter().map(Span::width).sum::<usize>();
-    let (l, r) = (used(&left), used(&right));
-    let mut spans = left;
-    if l + r < width {
-        spans.push(Span::raw(" ".repeat(width - l - r)));
-        spans.extend(right);
-    }
-    Line::from(spans)
+    let gap = usize::from(width).checked_sub(used(left) + used(right))?;
+    let mut spans = left.to_vec();
+    spans.push(Span::raw(" ".repeat(gap)));
+    spans.extend_from_slice(right);
+    Some(Line::from(spans))
 }
 
 /// `ipctop · ns ipc:[…] · every 1s · PAUSED` and the totals.
@@ -37,22 +35,36 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         left.push(Span::raw(" · "));
         left.push(Span::styled("PAUSED", theme.alert()));
     }
-    let right = match &app.snapshot {
+    // The longest summary that fits, down to none.
+    let summaries = match &app.snapshot {
         Some(snap) => {
             let msg = &snap.msg;
-            vec![Span::raw(format!(
-                "{} queues/{} · {} msgs · {} · msgmax {} · msgmnb {} ",
+            let totals = format!(
+                "{} queues/{} · {} msgs · {}",
                 format::count(msg.queues.len() as u64),
                 format::count(msg.limits.msgmni),
                 format::count(msg.total_messages()),
                 format::size(msg.total_bytes()),
+            );
+            let limits = format!(
+                " · msgmax {} · msgmnb {}",
                 format::size(msg.limits.msgmax),
-                format::size(msg.limits.msgmnb),
-            ))]
+                format::size(msg.limits.msgmnb)
+            );
+            let short = format!(
+                "{} queues · {} msgs ",
+                format::count(msg.queues.len() as u64),
+                format::count(msg.total_messages())
+            );
+            vec![format!("{totals}{limits} "), format!("{totals} "), short]
         }
-        None => vec![Span::styled("reading… ", theme.dim())],
+        None => vec!["reading… ".to_owned()],
     };
-    frame.render_widget(Paragraph::new(spread(left, right, area.width)), area);
+    let line = summaries
+        .into_iter()
+        .find_map(|text| spread(&left, &[Span::raw(text)], area.width))
+        .unwrap_or_else(|| Line::from(left));
+    frame.render_widget(Paragraph::new(line), area);
 }
 
 /// `[1 Queues] 2 Shm …` and the filter.
@@ -72,16 +84,18 @@ pub fn tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         _ if !app.queues.filter.is_empty() => Some(app.queues.filter.clone()),
         _ => None,
     };
-    let right = filter
-        .map(|f| {
-            vec![
+    let line = match filter {
+        Some(f) => {
+            let right = [
                 Span::styled("filter: /", theme.dim()),
                 Span::raw(format::sanitize(&f).into_owned()),
                 Span::raw(" "),
-            ]
-        })
-        .unwrap_or_default();
-    frame.render_widget(Paragraph::new(spread(left, right, area.width)), area);
+            ];
+            spread(&left, &right, area.width).unwrap_or_else(|| Line::from(right.to_vec()))
+        }
+        None => Line::from(left),
+    };
+    frame.render_widget(Paragraph::new(line), area);
 }
 
 /// Key hints, or what the filter prompt accepts, and the status.
@@ -91,32 +105,22 @@ pub fn footer(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         Mode::Help => " Esc close help · q quit",
         Mode::Browse => " / filter · s sort · p pause · +/- interval · r refresh · ? help · q quit",
     };
-    let left = vec![Span::styled(hints, theme.dim())];
-    let right = match &app.status {
+    let left = [Span::styled(hints, theme.dim())];
+    let line = match &app.status {
         Some(status) => {
             let style = if status.error {
                 theme.alert()
             } else {
-                ratatui::style::Style::new()
+                Style::new()
             };
-            vec![Span::styled(
+            let right = [Span::styled(
                 format!("{} ", format::sanitize(&status.text)),
                 style,
-            )]
+            )];
+            // The status matters more than the hints.
+            spread(&left, &right, area.width).unwrap_or_else(|| Line::from(right.to_vec()))
         }
-        None => Vec::new(),
-    };
-    // The status matters more than the hints: when both do not fit, show it.
-    let line = if right.is_empty() {
-        Line::from(left)
-    } else {
-        let l: usize = left.iter().map(Span::width).sum();
-        let r: usize = right.iter().map(Span::width).sum();
-        if l + r < usize::from(area.width) {
-            spread(left, right, area.width)
-        } else {
-            Line::from(right)
-        }
+        None => Line::from(left.to_vec()),
     };
     frame.render_widget(Paragraph::new(line), area);
 }

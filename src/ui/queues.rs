@@ -32,6 +32,14 @@ fn width(column: Column) -> u16 {
     }
 }
 
+/// Columns of numbers, aligned right.
+fn numeric(column: Column) -> bool {
+    matches!(
+        column,
+        Column::Id | Column::Messages | Column::Used | Column::Capacity
+    )
+}
+
 /// Columns from most to least useful: narrow screens drop from the end.
 const PRIORITY: [Column; 12] = [
     Column::Key,
@@ -86,7 +94,11 @@ fn table(frame: &mut Frame<'_>, area: Rect, app: &App, snap: &Snapshot, theme: &
         if *c == list.sort.column {
             title.push(if list.sort.descending { '▼' } else { '▲' });
         }
-        Cell::from(title)
+        if numeric(*c) {
+            Cell::from(Line::from(title).right_aligned())
+        } else {
+            Cell::from(title)
+        }
     }))
     .style(theme.heading());
 

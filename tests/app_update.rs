@@ -1,0 +1,272 @@
+//! `App::update` sequences: selection, filter, sort, pause, interval.
+//! No kernel and no terminal: keys and snapshots in, state and effects out.
+
+mod synthetic;
+
+use std::time::Duration;
+
+use ipctop::app::queues::Column;
+use ipctop::app::{App, Effect, Mode, Msg, Tab};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use synthetic::{app_with, busy_queues, queue, snapshot};
+
+fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+fn refresh(app: &mut App, queues: Vec<ipctop::model::MsgQueue>) {
+    app.update(Msg::Snapshot(Box::new(snapshot(queues))));
+}
+
+/// Ids of the listed rows, top to bottom.
+fn listed(app: &App) -> Vec<i32> {
+    let snap = app.snapshot.as_ref().expect("a snapshot");
+    app.queues
+        .rows
+        .iter()
+        .map(|&i| snap.msg.queues[i].id)
+        .collect()
+}
+
+fn selected(app: &App) -> Option<i32> {
+    let snap = app.snapshot.as_ref()?;
+    app.queues.selected_queue(snap).map(|q| q.id)
+}
+
+#[test]
+fn default_order_is_fullest_first_with_the_first_row_selected() {
+    let app = app_with((120, 30), snapshot(busy_queues()));
+    assert_eq!(listed(&app), vec![65538, 131076, 65539, 98307, 163845]);
+    assert_eq!(selected(&app), Some(65538));
+    let chosen = app.queues.selected.expect("selection");
+    assert_eq!(chosen.id, 65538);
+    assert_eq!(chosen.namespace, synthetic::NAMESPACE);
+}
+
+#[test]
+fn selection_follows_the_queue_when_rows_reorder() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    key(&mut app, KeyCode::Down);
+    assert_eq!(selected(&app), Some(131076));
+
+    // 65539 fills up and overtakes everything: the selection stays put.
+    let mut queues = busy_queues();
+    queues[1].used_bytes = 16_384;
+    refresh(&mut app, queues);
+    assert_eq!(listed(&app)[0], 65539);
+    assert_eq!(selected(&app), Some(131076));
+}
+
+#[test]
+fn a_vanished_selection_moves_to_its_neighbour_and_new_queues_do_not_steal_it() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    assert_eq!(selected(&app), Some(65539));
+
+    let mut queues = busy_queues();
+    queues.retain(|q| q.id != 65539);
+    queues.push(queue(200_000, 7, 0, 0));
+    refresh(&mut app, queues);
+    assert_eq!(selected(&app), Some(98307), "the row now in its place");
+
+    refresh(&mut app, Vec::new());
+    assert_eq!(selected(&app), None);
+    assert!(app.queues.selected.is_none());
+    refresh(&mut app, busy_queues());
+    assert_eq!(selected(&app), Some(65538));
+}
+
+#[test]
+fn filter_narrows_live_applies_on_enter_and_clears_on_esc() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Char('/'));
+    assert_eq!(app.mode, Mode::Filter(String::new()));
+    typed(&mut app, "5EA1");
+    assert_eq!(listed(&app), vec![65538, 65539], "key in hex, any case");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Browse);
+    assert_eq!(selected(&app), Some(65538), "Enter selects the first match");
+
+    // The filter holds across refreshes.
+    refresh(&mut app, busy_queues());
+    assert_eq!(listed(&app), vec![65538, 65539]);
+
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(listed(&app).len(), 5);
+    assert_eq!(selected(&app), Some(65538));
+}
+
+#[test]
+fn filter_matches_id_owner_and_commands() {
+    let cases: [(&str, &[i32]); 5] = [
+        ("98307", &[98307]),
+        ("root", &[98307]),
+        ("worker", &[65538, 65539]),
+        ("evil", &[131076]),
+        ("no such thing", &[]),
+    ];
+    for (text, expected) in cases {
+        let mut app = app_with((120, 30), snapshot(busy_queues()));
+        key(&mut app, KeyCode::Char('/'));
+        typed(&mut app, text);
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(listed(&app), expected, "filter {text:?}");
+    }
+}
+
+#[test]
+fn esc_while_typing_drops_the_filter_and_backspace_edits_it() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "rootx");
+    assert!(listed(&app).is_empty());
+    key(&mut app, KeyCode::Backspace);
+    assert_eq!(listed(&app), vec![98307]);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Browse);
+    assert_eq!(listed(&app).len(), 5);
+}
+
+#[test]
+fn s_cycles_sort_columns_and_capital_s_reverses() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    assert_eq!(app.queues.sort.column, Column::Fill);
+    key(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.queues.sort.column, Column::Sender);
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.queues.sort.column, Column::Key);
+    assert!(!app.queues.sort.descending);
+    assert_eq!(listed(&app), vec![98307, 163845, 65538, 65539, 131076]);
+    key(&mut app, KeyCode::Char('S'));
+    assert_eq!(listed(&app), vec![131076, 65539, 65538, 163845, 98307]);
+
+    key(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.queues.sort.column, Column::Id);
+    assert_eq!(listed(&app), vec![65538, 65539, 98307, 131076, 163845]);
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.queues.sort.column, Column::Messages);
+    assert!(app.queues.sort.descending, "numbers start largest first");
+    assert_eq!(listed(&app), vec![65538, 65539, 131076, 163845, 98307]);
+}
+
+#[test]
+fn pause_and_refresh_are_effects_for_the_collector() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    assert_eq!(
+        key(&mut app, KeyCode::Char('p')),
+        vec![Effect::SetPaused(true)]
+    );
+    assert!(app.paused);
+    assert_eq!(
+        key(&mut app, KeyCode::Char(' ')),
+        vec![Effect::SetPaused(false)]
+    );
+    assert!(!app.paused);
+    assert_eq!(key(&mut app, KeyCode::Char('r')), vec![Effect::RefreshNow]);
+    assert_eq!(key(&mut app, KeyCode::Char('q')), vec![Effect::Quit]);
+    assert_eq!(app.update(Msg::Terminate), vec![Effect::Quit]);
+}
+
+#[test]
+fn interval_steps_stop_at_the_bounds() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    assert_eq!(
+        key(&mut app, KeyCode::Char('+')),
+        vec![Effect::SetInterval(Duration::from_millis(500))]
+    );
+    for _ in 0..10 {
+        key(&mut app, KeyCode::Char('+'));
+    }
+    assert_eq!(app.interval, Duration::from_millis(100));
+    assert!(key(&mut app, KeyCode::Char('+')).is_empty());
+    for _ in 0..20 {
+        key(&mut app, KeyCode::Char('-'));
+    }
+    assert_eq!(app.interval, Duration::from_secs(60));
+    assert!(key(&mut app, KeyCode::Char('-')).is_empty());
+
+    let clamped = App::new(Duration::from_millis(1), (80, 24));
+    assert_eq!(clamped.interval, Duration::from_millis(100));
+}
+
+#[test]
+fn paging_moves_a_screen_and_keeps_the_selection_visible() {
+    let many: Vec<_> = (0..100).map(|i| queue(i, i, 0, 0)).collect();
+    let mut app = app_with((80, 24), snapshot(many));
+    key(&mut app, KeyCode::Char('s')); // sender: all equal, so by id
+    let page = ipctop::ui::layout::table_rows((80, 24));
+    key(&mut app, KeyCode::PageDown);
+    assert_eq!(app.queues.cursor, page);
+    assert!(app.queues.offset <= app.queues.cursor);
+    assert!(app.queues.cursor < app.queues.offset + page);
+    key(&mut app, KeyCode::End);
+    assert_eq!(app.queues.cursor, 99);
+    assert_eq!(app.queues.offset, 100 - page);
+    key(&mut app, KeyCode::Char('g'));
+    assert_eq!((app.queues.cursor, app.queues.offset), (0, 0));
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.queues.cursor, 0, "no wrap above the top");
+
+    // Shrinking the terminal keeps the selection on screen.
+    key(&mut app, KeyCode::Char('G'));
+    app.update(Msg::Resize(80, 10));
+    let page = ipctop::ui::layout::table_rows((80, 10));
+    assert!(app.queues.cursor < app.queues.offset + page);
+}
+
+#[test]
+fn tabs_switch_by_number_and_cycle() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    key(&mut app, KeyCode::Char('6'));
+    assert_eq!(app.tab, Tab::Limits);
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.tab, Tab::Queues);
+    key(&mut app, KeyCode::BackTab);
+    assert_eq!(app.tab, Tab::Limits);
+    // Moving on a tab without a table changes nothing on the Queues tab.
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char('1'));
+    assert_eq!(selected(&app), Some(65538));
+}
+
+#[test]
+fn help_opens_and_closes_and_ctrl_c_always_quits() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    key(&mut app, KeyCode::Char('?'));
+    assert_eq!(app.mode, Mode::Help);
+    key(&mut app, KeyCode::Down);
+    assert_eq!(selected(&app), Some(65538), "keys do not leak through help");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Browse);
+
+    key(&mut app, KeyCode::Char('/'));
+    let quit = app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('c'),
+        KeyModifiers::CONTROL,
+    )));
+    assert_eq!(quit, vec![Effect::Quit]);
+}
+
+#[test]
+fn refresh_errors_show_until_the_next_good_snapshot() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    app.update(Msg::CollectFailed("cannot list message queues".into()));
+    let status = app.status.clone().expect("a status");
+    assert!(status.error && status.text.contains("cannot list"));
+    assert_eq!(listed(&app).len(), 5, "the last good table stays");
+    refresh(&mut app, busy_queues());
+    assert!(app.status.is_none());
+}

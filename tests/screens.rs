@@ -1,0 +1,123 @@
+//! Screens drawn from synthetic snapshots, compared with insta snapshots.
+//! Local date-times depend on the machine's time zone, so they are
+//! redacted; everything else is fixed by the synthetic data.
+
+mod synthetic;
+
+use ipctop::app::{App, Msg};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use synthetic::{app_with, busy_queues, snapshot};
+
+fn render(app: &App) -> Terminal<TestBackend> {
+    let (w, h) = app.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    terminal
+        .draw(|frame| ipctop::ui::draw(frame, app))
+        .expect("draw");
+    terminal
+}
+
+fn screen(app: &App) -> String {
+    render(app).backend().to_string()
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+macro_rules! assert_screen {
+    ($name:expr, $app:expr) => {
+        insta::with_settings!({filters => vec![
+            (r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", "[date-time]"),
+        ]}, {
+            insta::assert_snapshot!($name, screen(&$app));
+        });
+    };
+}
+
+#[test]
+fn queues_80x24() {
+    assert_screen!("queues_80x24", app_with((80, 24), snapshot(busy_queues())));
+}
+
+#[test]
+fn queues_120x30() {
+    assert_screen!(
+        "queues_120x30",
+        app_with((120, 30), snapshot(busy_queues()))
+    );
+}
+
+#[test]
+fn paused_with_filter_120x30() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    press(&mut app, KeyCode::Char('p'));
+    press(&mut app, KeyCode::Char('/'));
+    for c in "app".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    assert_screen!("paused_with_filter_120x30", app);
+}
+
+#[test]
+fn help_overlay_80x24() {
+    let mut app = app_with((80, 24), snapshot(busy_queues()));
+    press(&mut app, KeyCode::Char('?'));
+    assert_screen!("help_80x24", app);
+}
+
+#[test]
+fn empty_namespace_and_unbuilt_tab_80x24() {
+    let mut app = app_with((80, 24), snapshot(Vec::new()));
+    assert_screen!("empty_80x24", app);
+    press(&mut app, KeyCode::Char('2'));
+    assert_screen!("shm_not_built_80x24", app);
+}
+
+#[test]
+fn no_control_character_from_the_data_reaches_the_screen() {
+    // The hostile queue's sender is named "evil\e]2;pwned\a\e[2J".
+    let mut app = app_with((300, 40), snapshot(busy_queues()));
+    press(&mut app, KeyCode::Char('/'));
+    for c in "evil".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    let terminal = render(&app);
+    let text = terminal.backend().to_string();
+    assert!(text.contains("evil·]2;pwned··[2J"), "{text}");
+    for cell in terminal.backend().buffer().content() {
+        assert!(
+            !cell.symbol().chars().any(char::is_control),
+            "control character in cell {:?}",
+            cell.symbol()
+        );
+    }
+}
+
+#[test]
+fn any_size_renders_without_panic() {
+    for (w, h) in [(1, 1), (10, 3), (20, 5), (40, 10), (80, 24), (300, 100)] {
+        let mut app = app_with((w, h), snapshot(busy_queues()));
+        render(&app);
+        press(&mut app, KeyCode::Char('?'));
+        render(&app);
+    }
+}
+
+#[test]
+fn narrow_terminals_drop_columns_instead_of_wrapping() {
+    let app = app_with((60, 24), snapshot(busy_queues()));
+    let text = screen(&app);
+    let header = text
+        .lines()
+        .find(|l| l.contains("KEY"))
+        .expect("column header");
+    assert!(
+        header.contains("MSGS") && header.contains("FILL"),
+        "{header}"
+    );
+    assert!(!header.contains("PERMS"), "{header}");
+}

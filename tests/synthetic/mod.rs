@@ -1,0 +1,100 @@
+//! Hand-made snapshots for tests of the model and the view: no kernel, so
+//! every value is fixed and screens can be compared byte for byte.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::time::{Duration, UNIX_EPOCH};
+
+use ipctop::app::{App, Msg};
+use ipctop::model::{MsgLimits, MsgQueue, MsgSource, MsgTable, Snapshot};
+
+/// 2025-11-28 08:00:00 UTC: "now" in every synthetic snapshot.
+pub const NOW: i64 = 1_764_316_800;
+/// The namespace inode synthetic snapshots claim.
+pub const NAMESPACE: u64 = 4_026_531_839;
+
+/// A queue with the given id, key and fill; the rest plausible.
+pub fn queue(id: i32, key: i32, messages: u64, used_bytes: u64) -> MsgQueue {
+    MsgQueue {
+        key,
+        id,
+        uid: 1000,
+        gid: 1000,
+        cuid: 1000,
+        cgid: 1000,
+        perms: 0o660,
+        messages,
+        used_bytes,
+        max_bytes: Some(16_384),
+        lspid: 0,
+        lrpid: 0,
+        stime: 0,
+        rtime: 0,
+        ctime: NOW - 7200,
+    }
+}
+
+/// A snapshot of `queues` with names for uids 0 and 1000 and a few
+/// commands, one of them hostile.
+pub fn snapshot(queues: Vec<MsgQueue>) -> Snapshot {
+    Snapshot {
+        taken_at: UNIX_EPOCH + Duration::from_secs(NOW as u64),
+        namespace: NAMESPACE,
+        msg: MsgTable {
+            queues,
+            limits: MsgLimits {
+                msgmni: 32_000,
+                msgmax: 8_192,
+                msgmnb: 16_384,
+            },
+            source: MsgSource::StatAny,
+        },
+        commands: HashMap::from([
+            (4711, "order-api".to_owned()),
+            (4702, "worker".to_owned()),
+            (6666, "evil\x1b]2;pwned\x07\x1b[2J".to_owned()),
+        ]),
+        users: HashMap::from([(0, "root".to_owned()), (1000, "app".to_owned())]),
+        groups: HashMap::from([(0, "root".to_owned()), (1000, "app".to_owned())]),
+    }
+}
+
+/// The queues the screen tests show: full, busy, idle, hostile, orphan.
+pub fn busy_queues() -> Vec<MsgQueue> {
+    let mut full = queue(65538, 0x5ea1_f00d, 3980, 15_920);
+    full.lspid = 4711;
+    full.lrpid = 4702;
+    full.stime = NOW;
+    full.rtime = NOW - 41;
+
+    let mut busy = queue(65539, 0x5ea1_f00e, 231, 3_465);
+    busy.lspid = 4711;
+    busy.lrpid = 4702;
+    busy.stime = NOW - 1;
+    busy.rtime = NOW - 1;
+
+    let mut idle = queue(98307, 0, 0, 0);
+    idle.uid = 0;
+    idle.gid = 0;
+    idle.perms = 0o600;
+
+    let mut hostile = queue(131076, -1_012_759_271, 12, 13_500);
+    hostile.uid = 4242;
+    hostile.lspid = 6666;
+    hostile.stime = NOW - 300;
+
+    let mut orphan = queue(163845, 0x0000_beef, 3, 105);
+    orphan.lspid = 999;
+    orphan.stime = NOW - 86_400 * 3;
+    orphan.max_bytes = None;
+
+    vec![full, busy, idle, hostile, orphan]
+}
+
+/// An app of `size` that has received `snapshot`.
+pub fn app_with(size: (u16, u16), snapshot: Snapshot) -> App {
+    let mut app = App::new(Duration::from_secs(1), size);
+    app.update(Msg::Snapshot(Box::new(snapshot)));
+    app
+}
