@@ -1,0 +1,548 @@
+//! Cost of one refresh at 1,000 / 10,000 / 32,000 message queues.
+//!
+//! Run with `cargo bench --bench collect`. For each size it reports, in the
+//! same run and on the same queues:
+//!
+//! - **floor**: `msg::info()` + `msg::stat_any(i)` for every index — the
+//!   syscalls alone, the least any listing can cost;
+//! - **collect**: `Collector::collect()` on one reused collector (as the TUI
+//!   does), and its ratio to the floor (target <= 1.5x);
+//! - **update**: `App::update(Msg::Snapshot)` — filter and sort of all rows,
+//!   run on every refresh; also with a filter typed and sorted by sender;
+//! - **frame**: one `terminal.draw(|f| ui::draw(f, &app))` on a 120x40
+//!   `TestBackend` — should not grow with the number of queues, since only
+//!   visible rows are built.
+//!
+//! Isolation: as root the process first calls `unshare(CLONE_NEWIPC)`, so it
+//! works in a private IPC namespace that only it (and the helper children it
+//! starts) can see; the kernel frees every queue when the last of them exits.
+//! Without root, or if unshare fails, it says so and creates `IPC_PRIVATE`
+//! queues in the shared namespace, each removed by a drop guard (also after
+//! Ctrl-C, which is polled between steps); there the listings also include
+//! everybody else's queues, and 32,000 is skipped unless `msgmni` has room.
+//!
+//! Helper processes (this same binary, re-executed with `IPCTOP_BENCH_ROLE`)
+//! send a few messages so the sender/receiver columns have pids and command
+//! names: a "producer" that stays alive until the bench ends, and a "gone"
+//! sender that exits at once (its pid shows as `(exited)`).
+//!
+//! Without `--bench` (as `cargo test --all-targets` runs bench targets) it
+//! does a quick smoke run at 200 queues with a few iterations.
+
+use std::hint::black_box;
+use std::io::{Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use ipctop::app::{App, Msg};
+use ipctop::collect::Collector;
+use ipctop::model::Snapshot;
+use ipctop::sys::msg;
+use nix::sched::{CloneFlags, unshare};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+type Error = Box<dyn std::error::Error>;
+
+/// Environment variable that turns a re-executed copy into a helper.
+const ROLE_ENV: &str = "IPCTOP_BENCH_ROLE";
+/// Comma-separated msqids the helper sends to.
+const IDS_ENV: &str = "IPCTOP_BENCH_IDS";
+
+/// Size of the terminal the frames are drawn on.
+const SCREEN: (u16, u16) = (120, 40);
+
+fn main() -> Result<(), Error> {
+    if let Ok(role) = std::env::var(ROLE_ENV) {
+        return helper(&role);
+    }
+    // First thing, while the process has a single thread: unshare acts on
+    // the calling thread only, and every later thread inherits it.
+    let isolation = isolate();
+    let full = std::env::args().any(|a| a == "--bench");
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))?;
+    }
+    let mut bench = Bench::new(isolation, full, stop)?;
+    bench.run()
+}
+
+/// Where the queues live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Isolation {
+    /// A private IPC namespace: nothing to clean up, nobody else's queues.
+    Private,
+    /// The shared namespace: our queues are removed by a guard.
+    Shared,
+}
+
+fn isolate() -> Isolation {
+    if !nix::unistd::geteuid().is_root() {
+        eprintln!(
+            "note: not root, so no private IPC namespace: queues are created in the shared \
+             namespace and removed on exit; figures include other users' queues"
+        );
+        return Isolation::Shared;
+    }
+    match unshare(CloneFlags::CLONE_NEWIPC) {
+        Ok(()) => Isolation::Private,
+        Err(e) => {
+            eprintln!(
+                "note: unshare(CLONE_NEWIPC) failed ({e}): queues are created in the shared \
+                 namespace and removed on exit; figures include other users' queues"
+            );
+            Isolation::Shared
+        }
+    }
+}
+
+/// Queues we created; in the shared namespace they are removed on drop.
+struct Queues {
+    ids: Vec<i32>,
+    remove_on_drop: bool,
+}
+
+impl Drop for Queues {
+    fn drop(&mut self) {
+        if self.remove_on_drop {
+            for &id in &self.ids {
+                // Ignored: a queue already gone is what we want.
+                let _ = msg::remove(id);
+            }
+        }
+    }
+}
+
+/// Helper processes; killed and reaped on drop.
+#[derive(Default)]
+struct Helpers(Vec<Child>);
+
+impl Drop for Helpers {
+    fn drop(&mut self) {
+        for child in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+struct Bench {
+    isolation: Isolation,
+    full: bool,
+    stop: Arc<AtomicBool>,
+    // Order matters for drop: helpers die before the queues go.
+    helpers: Helpers,
+    queues: Queues,
+}
+
+/// One size's figures.
+struct Row {
+    queues: usize,
+    listed: usize,
+    floor: Stats,
+    collect: Stats,
+    update: Stats,
+    update_filter: Stats,
+    update_sender: Stats,
+    frame: Stats,
+}
+
+impl Bench {
+    fn new(isolation: Isolation, full: bool, stop: Arc<AtomicBool>) -> Result<Self, Error> {
+        Ok(Self {
+            isolation,
+            full,
+            stop,
+            helpers: Helpers::default(),
+            queues: Queues {
+                ids: Vec::new(),
+                remove_on_drop: isolation == Isolation::Shared,
+            },
+        })
+    }
+
+    fn stopped(&self) -> Result<(), Error> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Err("interrupted".into());
+        }
+        Ok(())
+    }
+
+    fn run(&mut self) -> Result<(), Error> {
+        let sizes: &[usize] = if self.full {
+            &[1_000, 10_000, 32_000]
+        } else {
+            &[200]
+        };
+        let budget = if self.full {
+            Duration::from_millis(800)
+        } else {
+            Duration::from_millis(20)
+        };
+        print_machine(self.isolation);
+        let mut rows = Vec::new();
+        for &size in sizes {
+            if !self.make_room(size)? {
+                continue;
+            }
+            let started = Instant::now();
+            self.grow_to(size)?;
+            eprintln!(
+                "  {size} queues ready in {:.2?}; measuring…",
+                started.elapsed()
+            );
+            rows.push(self.measure(size, budget)?);
+        }
+        print_table(&rows);
+        Ok(())
+    }
+
+    /// Checks (and in a private namespace raises) `msgmni` so `size`
+    /// queues fit; `false` when they cannot.
+    fn make_room(&self, size: usize) -> Result<bool, Error> {
+        let info = msg::info()?;
+        let ours = self.queues.ids.len();
+        let others = (info.queues as usize).saturating_sub(ours);
+        let needed = (size + others) as u64;
+        if needed <= info.msgmni {
+            return Ok(true);
+        }
+        if self.isolation == Isolation::Private {
+            // msgmni is per IPC namespace: this changes only ours.
+            std::fs::write("/proc/sys/kernel/msgmni", needed.to_string())?;
+            if msg::info()?.msgmni >= needed {
+                return Ok(true);
+            }
+        }
+        eprintln!(
+            "  skipping {size} queues: msgmni is {} and {others} queues exist already",
+            info.msgmni
+        );
+        Ok(false)
+    }
+
+    /// Creates queues up to `size` and has helpers put messages on some.
+    fn grow_to(&mut self, size: usize) -> Result<(), Error> {
+        let first_new = self.queues.ids.len();
+        while self.queues.ids.len() < size {
+            if self.queues.ids.len() % 1000 == 0 {
+                self.stopped()?;
+            }
+            let id = msg::get(libc::IPC_PRIVATE, libc::IPC_CREAT | 0o600)?;
+            self.queues.ids.push(id);
+        }
+        let new = &self.queues.ids[first_new..];
+        // Every 50th new queue gets 1..=8 messages of 64..=1024 bytes from a
+        // live producer (so fill levels differ and sorting has work to do),
+        // every 97th one message from a process that then exits.
+        let produced: Vec<i32> = new.iter().copied().step_by(50).collect();
+        let from_gone: Vec<i32> = new.iter().copied().skip(1).step_by(97).collect();
+        self.helpers.0.push(spawn_helper("producer", &produced)?);
+        let mut gone = spawn_helper("gone", &from_gone)?;
+        let status = gone.wait()?;
+        if !status.success() {
+            return Err(format!("helper 'gone' failed: {status}").into());
+        }
+        // The producer says "ready" on stdout once its messages are queued.
+        let producer = self.helpers.0.last_mut().ok_or("no producer")?;
+        let mut ready = [0u8; 1];
+        producer
+            .stdout
+            .as_mut()
+            .ok_or("producer has no stdout")?
+            .read_exact(&mut ready)?;
+        // This process receives one message from every 100th new queue, so
+        // the receiver column has a pid too.
+        for &id in new.iter().step_by(100) {
+            let _ = msg::receive(id, 8192, 0, libc::IPC_NOWAIT);
+        }
+        Ok(())
+    }
+
+    fn measure(&self, size: usize, budget: Duration) -> Result<Row, Error> {
+        self.stopped()?;
+        let listed = floor()?;
+        if self.isolation == Isolation::Private && listed != size {
+            return Err(format!("expected {size} queues, the floor loop saw {listed}").into());
+        }
+        let floor_stats = time(budget, || (), |()| floor().map(drop))?;
+        self.stopped()?;
+
+        let mut collector = Collector::new()?;
+        let collect_stats = time(budget, || (), |()| collector.collect().map(drop))?;
+        self.stopped()?;
+
+        let snap = collector.collect()?;
+        if self.isolation == Isolation::Private && snap.msg.queues.len() != size {
+            return Err(format!("collect saw {} queues, not {size}", snap.msg.queues.len()).into());
+        }
+        let update = time_update(budget, &snap, |_| {})?;
+        let update_filter = time_update(budget, &snap, |app| {
+            // What one keystroke of `/produc` costs: a rebuild with a
+            // filter that matches only some rows.
+            app.queues.filter = "produc".to_owned();
+        })?;
+        let update_sender = time_update(budget, &snap, |app| {
+            app.queues.sort.column = ipctop::app::queues::Column::Sender;
+            app.queues.sort.descending = false;
+        })?;
+        self.stopped()?;
+
+        let mut app = App::new(Duration::from_secs(1), SCREEN);
+        app.update(Msg::Snapshot(Box::new(snap)));
+        let mut terminal = Terminal::new(TestBackend::new(SCREEN.0, SCREEN.1))?;
+        let frame = time(
+            budget,
+            || (),
+            |()| {
+                terminal
+                    .draw(|f| ipctop::ui::draw(f, &app))
+                    .map(drop)
+                    .map_err(Error::from)
+            },
+        )?;
+        Ok(Row {
+            queues: size,
+            listed,
+            floor: floor_stats,
+            collect: collect_stats,
+            update,
+            update_filter,
+            update_sender,
+            frame,
+        })
+    }
+}
+
+/// The raw floor: `MSG_INFO` and one `MSG_STAT_ANY` per index, nothing else.
+/// Returns how many queues it saw.
+fn floor() -> Result<usize, Error> {
+    let info = msg::info()?;
+    let mut seen = 0;
+    for index in 0..=info.highest_index {
+        if let Some(found) = msg::stat_any(index)? {
+            black_box(&found);
+            seen += 1;
+        }
+    }
+    Ok(seen)
+}
+
+/// Times `App::update(Msg::Snapshot)` on a fresh clone of `snap` each
+/// iteration (the clone is not timed), after `prepare` set up the app.
+fn time_update(
+    budget: Duration,
+    snap: &Snapshot,
+    prepare: impl Fn(&mut App),
+) -> Result<Stats, Error> {
+    let mut app = App::new(Duration::from_secs(1), SCREEN);
+    prepare(&mut app);
+    app.update(Msg::Snapshot(Box::new(snap.clone())));
+    time(
+        budget,
+        || Box::new(snap.clone()),
+        |snap| {
+            black_box(app.update(Msg::Snapshot(snap)));
+            Ok(())
+        },
+    )
+}
+
+/// Median and 90th percentile of one operation.
+#[derive(Debug, Clone, Copy)]
+struct Stats {
+    median: Duration,
+    p90: Duration,
+    iterations: usize,
+}
+
+/// Warms up, then runs `op` (each time on a fresh, untimed `setup()`)
+/// until `budget` is spent, with at least 10 and at most 2,000 timed
+/// iterations.
+fn time<T>(
+    budget: Duration,
+    mut setup: impl FnMut() -> T,
+    mut op: impl FnMut(T) -> Result<(), Error>,
+) -> Result<Stats, Error> {
+    const MIN: usize = 10;
+    const MAX: usize = 2_000;
+    let warm_until = Instant::now() + budget / 8;
+    let mut warmups = 0;
+    while warmups < 3 || Instant::now() < warm_until {
+        op(setup())?;
+        warmups += 1;
+    }
+    let mut samples = Vec::new();
+    let deadline = Instant::now() + budget;
+    while samples.len() < MIN || (samples.len() < MAX && Instant::now() < deadline) {
+        let input = setup();
+        let start = Instant::now();
+        op(input)?;
+        samples.push(start.elapsed());
+    }
+    samples.sort_unstable();
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    Ok(Stats {
+        median: at(0.5),
+        p90: at(0.9),
+        iterations: samples.len(),
+    })
+}
+
+fn spawn_helper(role: &str, ids: &[i32]) -> Result<Child, Error> {
+    let list: Vec<String> = ids.iter().map(i32::to_string).collect();
+    Ok(Command::new(std::env::current_exe()?)
+        .env(ROLE_ENV, role)
+        .env(IDS_ENV, list.join(","))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()?)
+}
+
+/// A re-executed copy: sends to the listed queues; a producer then says
+/// "ready" and waits for its stdin to close (or to be killed).
+fn helper(role: &str) -> Result<(), Error> {
+    let name = match role {
+        "producer" => c"bench-producer",
+        "gone" => c"bench-gone",
+        other => return Err(format!("unknown helper role {other:?}").into()),
+    };
+    nix::sys::prctl::set_name(name)?;
+    let ids = std::env::var(IDS_ENV)?;
+    for (n, id) in ids.split(',').filter(|s| !s.is_empty()).enumerate() {
+        let id: i32 = id.parse()?;
+        let count = if role == "producer" { 1 + n % 8 } else { 1 };
+        for m in 0..count {
+            let payload = vec![b'x'; 64 << ((n + m) % 5)];
+            msg::send(id, 1 + (m as libc::c_long), &payload, libc::IPC_NOWAIT)?;
+        }
+    }
+    if role == "producer" {
+        std::io::stdout().write_all(b"r")?;
+        std::io::stdout().flush()?;
+        let mut rest = Vec::new();
+        let _ = std::io::stdin().read_to_end(&mut rest);
+    }
+    Ok(())
+}
+
+fn print_machine(isolation: Isolation) {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned());
+    let kernel = nix::sys::utsname::uname()
+        .map(|u| u.release().to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let cpus = std::thread::available_parallelism().map_or(0, usize::from);
+    let profile = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "optimised"
+    };
+    println!("ipctop collect/render benchmark");
+    println!("  machine: {cpu}, {cpus} CPUs, Linux {kernel}; {profile} build");
+    println!(
+        "  namespace: {}",
+        match isolation {
+            Isolation::Private => "private (unshare CLONE_NEWIPC)",
+            Isolation::Shared => "SHARED (fallback; includes others' queues)",
+        }
+    );
+    println!(
+        "  frame: {}x{} TestBackend; times are median / p90",
+        SCREEN.0, SCREEN.1
+    );
+}
+
+fn fmt(d: Duration) -> String {
+    let us = d.as_secs_f64() * 1e6;
+    if us >= 1000.0 {
+        format!("{:.2} ms", us / 1000.0)
+    } else {
+        format!("{us:.1} µs")
+    }
+}
+
+fn pair(s: Stats) -> String {
+    format!("{} / {}", fmt(s.median), fmt(s.p90))
+}
+
+fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64().max(1e-12)
+}
+
+fn print_table(rows: &[Row]) {
+    println!();
+    println!(
+        "{:>7} | {:>21} | {:>21} | {:>6} | {:>21} | {:>21}",
+        "queues", "floor (syscalls)", "collect", "ratio", "update (sort fill)", "frame 120x40"
+    );
+    println!("{}", "-".repeat(7 + 21 * 4 + 6 + 5 * 3));
+    for r in rows {
+        println!(
+            "{:>7} | {:>21} | {:>21} | {:>5.2}x | {:>21} | {:>21}",
+            r.queues,
+            pair(r.floor),
+            pair(r.collect),
+            ratio(r.collect.median, r.floor.median),
+            pair(r.update),
+            pair(r.frame),
+        );
+    }
+    println!();
+    println!(
+        "{:>7} | {:>21} | {:>21} | {:>8} | iterations (floor/collect/update/frame)",
+        "queues", "update, filter typed", "update, sort sender", "ns/queue"
+    );
+    for r in rows {
+        println!(
+            "{:>7} | {:>21} | {:>21} | {:>8.0} | {}/{}/{}/{}{}",
+            r.queues,
+            pair(r.update_filter),
+            pair(r.update_sender),
+            r.floor.median.as_secs_f64() * 1e9 / r.listed.max(1) as f64,
+            r.floor.iterations,
+            r.collect.iterations,
+            r.update.iterations,
+            r.frame.iterations,
+            if r.listed == r.queues {
+                String::new()
+            } else {
+                format!(" (listed {})", r.listed)
+            },
+        );
+    }
+    println!();
+    for r in rows {
+        let collect = ratio(r.collect.median, r.floor.median);
+        println!(
+            "  {:>6} queues: collect/floor {collect:.2}x (target <= 1.5x: {})",
+            r.queues,
+            verdict(collect <= 1.5)
+        );
+    }
+    let frame_at = |n: usize| rows.iter().find(|r| r.queues == n).map(|r| r.frame.median);
+    if let (Some(small), Some(large)) = (frame_at(1_000), frame_at(10_000)) {
+        let growth = ratio(large, small);
+        println!(
+            "  frame(10k)/frame(1k) = {growth:.2} (should be ~1, say <= 1.25: {})",
+            verdict(growth <= 1.25)
+        );
+    }
+    if let (Some(small), Some(large)) = (frame_at(1_000), frame_at(32_000)) {
+        println!("  frame(32k)/frame(1k) = {:.2}", ratio(large, small));
+    }
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok { "met" } else { "NOT met" }
+}

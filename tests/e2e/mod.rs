@@ -1,0 +1,456 @@
+//! A harness for end-to-end tests: the real `ipctop` binary in a
+//! pseudo-terminal, its output parsed by a `vt100` terminal emulator.
+//!
+//! ```ignore
+//! let mut tui = Tui::spawn(Size::new(120, 30), &["--interval", "100ms"]);
+//! tui.wait_for("the header", |s| s.contains("queues/"));
+//! tui.send_keys("q");
+//! assert!(tui.wait_exit().success());
+//! ```
+//!
+//! How it synchronises: a reader thread feeds every byte the program writes
+//! into a [`vt100::Parser`] (and keeps a copy of the raw bytes), then wakes
+//! any waiter through a [`Condvar`]. [`Tui::wait_for`] re-checks its
+//! condition on the parsed screen after every chunk of output, so a test
+//! proceeds the moment the screen is right. Nothing sleeps: the only clock
+//! is [`DEADLINE`], a generous failure timeout after which the test panics
+//! and prints the screen it was looking at.
+//!
+//! Keys sent before the program has switched the terminal to raw mode would
+//! be line-buffered and echoed by the tty, so always wait for the first
+//! frame (e.g. the header) before [`Tui::send_keys`].
+//!
+//! Column arithmetic in [`Screen`] assumes narrow (one-cell) characters,
+//! which is all ipctop draws in its tables.
+//!
+//! Each test binary uses the subset it needs; hence the `dead_code`
+//! allowance.
+
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::os::fd::RawFd;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
+
+/// How long any wait may take before the test fails. A failure timeout,
+/// not a synchronisation delay: passing tests finish far sooner.
+pub const DEADLINE: Duration = Duration::from_secs(20);
+
+/// The path of the binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_ipctop");
+
+/// Terminal size in cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Size {
+    /// Columns.
+    pub cols: u16,
+    /// Rows.
+    pub rows: u16,
+}
+
+impl Size {
+    /// `cols` x `rows`.
+    pub const fn new(cols: u16, rows: u16) -> Self {
+        Self { cols, rows }
+    }
+}
+
+/// What the reader thread shares with the test.
+struct Output {
+    /// The emulated terminal.
+    parser: vt100::Parser,
+    /// Every byte the program wrote, in order.
+    raw: Vec<u8>,
+    /// The pty reported end of file: every holder of the slave side (the
+    /// program and anything it started) has closed it.
+    eof: bool,
+}
+
+/// The output and the condition variable signalled on every change.
+type Shared = Arc<(Mutex<Output>, Condvar)>;
+
+fn lock(shared: &Shared) -> MutexGuard<'_, Output> {
+    // A panicking test must still be able to print the screen.
+    shared.0.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The program running in a pseudo-terminal. Dropping it ends the program
+/// (SIGHUP, then SIGKILL) if it still runs.
+pub struct Tui {
+    child: Box<dyn Child + Send + Sync>,
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    shared: Shared,
+    reader: Option<JoinHandle<()>>,
+    status: Option<ExitStatus>,
+    size: Size,
+}
+
+impl Tui {
+    /// Starts `ipctop args…` in a fresh pseudo-terminal of `size`, with
+    /// `TERM=xterm-256color`.
+    pub fn spawn(size: Size, args: &[&str]) -> Self {
+        Self::spawn_with_env(size, args, &[])
+    }
+
+    /// Like [`Tui::spawn`], with extra environment variables.
+    pub fn spawn_with_env(size: Size, args: &[&str], env: &[(&str, &str)]) -> Self {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: size.rows,
+                cols: size.cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pseudo-terminal");
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pair
+            .slave
+            .spawn_command(cmd)
+            .unwrap_or_else(|e| panic!("start {BIN}: {e:#}"));
+        // Only the child may hold the slave side, so that the reader sees
+        // end of file when the child is gone.
+        drop(pair.slave);
+
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let writer = pair.master.take_writer().expect("pty writer");
+        let parser = vt100::Parser::new(
+            size.rows.try_into().expect("at least one row"),
+            size.cols.try_into().expect("at least one column"),
+            0,
+        );
+        let shared: Shared = Arc::new((
+            Mutex::new(Output {
+                parser,
+                raw: Vec::new(),
+                eof: false,
+            }),
+            Condvar::new(),
+        ));
+        let feed = Arc::clone(&shared);
+        let reader = std::thread::Builder::new()
+            .name("pty-reader".into())
+            .spawn(move || {
+                let mut buf = [0u8; 16 * 1024];
+                loop {
+                    let n = match reader.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => n,
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        // Linux reports a closed slave side as EIO.
+                        Err(_) => break,
+                    };
+                    let mut out = lock(&feed);
+                    out.parser.process(&buf[..n]);
+                    out.raw.extend_from_slice(&buf[..n]);
+                    drop(out);
+                    feed.1.notify_all();
+                }
+                lock(&feed).eof = true;
+                feed.1.notify_all();
+            })
+            .expect("start the pty reader thread");
+
+        Self {
+            child,
+            master: pair.master,
+            writer,
+            shared,
+            reader: Some(reader),
+            status: None,
+            size,
+        }
+    }
+
+    /// The program's process id.
+    pub fn pid(&self) -> i32 {
+        let pid = self.child.process_id().expect("the child has a pid");
+        i32::try_from(pid).expect("pid fits in pid_t")
+    }
+
+    /// The terminal size the program was started with.
+    pub fn size(&self) -> Size {
+        self.size
+    }
+
+    /// Types `keys` as raw bytes: `"\r"` is Enter, `"\x1b"` Esc,
+    /// `"\x03"` Ctrl-C.
+    pub fn send_keys(&mut self, keys: &str) {
+        self.writer
+            .write_all(keys.as_bytes())
+            .and_then(|()| self.writer.flush())
+            .unwrap_or_else(|e| panic!("type {keys:?}: {e}"));
+    }
+
+    /// The screen as it is now.
+    pub fn screen(&self) -> Screen {
+        Screen::of(lock(&self.shared).parser.screen())
+    }
+
+    /// Every byte the program has written so far.
+    pub fn raw_output(&self) -> Vec<u8> {
+        lock(&self.shared).raw.clone()
+    }
+
+    /// Waits until `cond` holds for the screen and returns that screen.
+    /// Panics, printing the screen, if that takes longer than [`DEADLINE`]
+    /// or the program exits first; `what` says what was expected.
+    pub fn wait_for(&self, what: &str, cond: impl Fn(&Screen) -> bool) -> Screen {
+        let deadline = Instant::now() + DEADLINE;
+        let mut out = lock(&self.shared);
+        loop {
+            let screen = Screen::of(out.parser.screen());
+            if cond(&screen) {
+                return screen;
+            }
+            let now = Instant::now();
+            if out.eof || now >= deadline {
+                let why = if out.eof {
+                    "the program exited".to_owned()
+                } else {
+                    format!("gave up after {DEADLINE:?}")
+                };
+                drop(out);
+                panic!("waiting for {what}: {why}; the screen:\n{screen}");
+            }
+            out = self
+                .shared
+                .1
+                .wait_timeout(out, deadline - now)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+
+    /// Waits for the program to exit (its side of the terminal closed) and
+    /// returns its exit status. Panics, printing the screen, after
+    /// [`DEADLINE`].
+    pub fn wait_exit(&mut self) -> ExitStatus {
+        if let Some(status) = &self.status {
+            return status.clone();
+        }
+        let deadline = Instant::now() + DEADLINE;
+        let mut out = lock(&self.shared);
+        while !out.eof {
+            let now = Instant::now();
+            if now >= deadline {
+                let screen = Screen::of(out.parser.screen());
+                drop(out);
+                panic!("the program did not exit within {DEADLINE:?}; the screen:\n{screen}");
+            }
+            out = self
+                .shared
+                .1
+                .wait_timeout(out, deadline - now)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        drop(out);
+        // The terminal closes as the process exits, so this returns at once.
+        let status = self.child.wait().expect("wait for the program");
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("the pty reader thread panicked");
+        }
+        self.status = Some(status.clone());
+        status
+    }
+
+    /// The terminal's current settings, read through the master side (they
+    /// are the slave's settings, and outlive the program).
+    pub fn termios(&self) -> libc::termios {
+        let fd: RawFd = self.master.as_raw_fd().expect("the pty master has an fd");
+        // SAFETY: tcgetattr writes one `termios` into the zeroed struct.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        // SAFETY: `fd` is the open master and `t` a valid `termios`.
+        let rc = unsafe { libc::tcgetattr(fd, &mut t) };
+        assert_eq!(rc, 0, "tcgetattr: {}", std::io::Error::last_os_error());
+        t
+    }
+}
+
+impl Drop for Tui {
+    fn drop(&mut self) {
+        if self.status.is_none() {
+            if let Ok(None) = self.child.try_wait() {
+                // SIGHUP, and SIGKILL if that did not end it.
+                let _ = self.child.kill();
+            }
+            let _ = self.child.wait();
+        }
+        // The reader ends once the child has closed the slave side; do not
+        // join while unwinding from a panic, which could hang the test if
+        // the program left a grandchild holding the terminal.
+        if !std::thread::panicking()
+            && let Some(reader) = self.reader.take()
+        {
+            let _ = reader.join();
+        }
+    }
+}
+
+/// A copy of the terminal's text, one `String` per row, one character per
+/// cell (wide characters take one character for their two cells).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Screen {
+    rows: Vec<String>,
+    /// The alternate screen is active.
+    pub alternate: bool,
+    /// The cursor is hidden.
+    pub cursor_hidden: bool,
+}
+
+impl Screen {
+    fn of(screen: &vt100::Screen) -> Self {
+        let (rows, cols) = screen.size();
+        let rows = (0..rows.get())
+            .map(|r| {
+                let mut line = String::with_capacity(usize::from(cols.get()));
+                for c in 0..cols.get() {
+                    match screen.cell(r, c) {
+                        Some(cell) if cell.is_wide_continuation() => {}
+                        Some(cell) if cell.has_contents() => line.push_str(cell.contents()),
+                        _ => line.push(' '),
+                    }
+                }
+                line
+            })
+            .collect();
+        Self {
+            rows,
+            alternate: screen.alternate_screen(),
+            cursor_hidden: screen.hide_cursor(),
+        }
+    }
+
+    /// The rows, full width (trailing blanks included).
+    pub fn rows(&self) -> &[String] {
+        &self.rows
+    }
+
+    /// Does any row contain `needle`? (Text wrapped across rows does not
+    /// count.)
+    pub fn contains(&self, needle: &str) -> bool {
+        self.rows.iter().any(|r| r.contains(needle))
+    }
+
+    /// The row index of the table's column headings (the first row that
+    /// starts with `KEY`).
+    pub fn header_row(&self) -> Option<usize> {
+        self.rows.iter().position(|r| r.starts_with("KEY "))
+    }
+
+    /// The text of column `title` (e.g. `"MSGS"`) in the table row whose
+    /// ID column reads `id`, trimmed. `None` while no such row is shown or
+    /// the column is not (narrow terminals drop columns).
+    pub fn cell(&self, id: i32, title: &str) -> Option<String> {
+        let header = self.header_row()?;
+        let id = id.to_string();
+        self.rows[header + 1..]
+            .iter()
+            .find(|row| self.cell_in(header, row, "ID").as_deref() == Some(id.as_str()))
+            .and_then(|row| self.cell_in(header, row, title))
+    }
+
+    /// Does the table show a row for queue `id`?
+    pub fn has_queue(&self, id: i32) -> bool {
+        self.cell(id, "ID").is_some()
+    }
+
+    /// Cell `title` of `row`, using the column positions of the heading
+    /// row: a column runs from its title to the next title.
+    fn cell_in(&self, header: usize, row: &str, title: &str) -> Option<String> {
+        let (start, end) = column_span(&self.rows[header], title)?;
+        let text: String = row.chars().skip(start).take(end - start).collect();
+        Some(text.trim().to_owned())
+    }
+}
+
+/// Where column `title` starts in `heading`, and where the next one
+/// starts (or the row ends). Titles match as whole words; a sort arrow
+/// (`▲`/`▼`) may follow one.
+fn column_span(heading: &str, title: &str) -> Option<(usize, usize)> {
+    let h: Vec<char> = heading.chars().collect();
+    let t: Vec<char> = title.chars().collect();
+    let start = (0..h.len().saturating_sub(t.len() - 1)).find(|&i| {
+        h[i..].starts_with(&t)
+            && (i == 0 || h[i - 1] == ' ')
+            && h.get(i + t.len()).is_none_or(|c| matches!(c, ' ' | '▲' | '▼'))
+    })?;
+    let end = (start + t.len()..h.len())
+        .find(|&j| h[j] != ' ' && h[j - 1] == ' ')
+        .unwrap_or(h.len());
+    Some((start, end))
+}
+
+impl std::fmt::Display for Screen {
+    /// The rows in a frame, trailing blanks trimmed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let width = self.rows.first().map_or(0, |r| r.chars().count());
+        writeln!(f, "┌{}┐", "─".repeat(width))?;
+        for row in &self.rows {
+            writeln!(f, "│{}", row.trim_end())?;
+        }
+        write!(
+            f,
+            "└{}┘ (alternate screen: {}, cursor hidden: {})",
+            "─".repeat(width),
+            self.alternate,
+            self.cursor_hidden
+        )
+    }
+}
+
+/// The byte offset of the last occurrence of `needle` in `hay`.
+pub fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// Leaves the alternate screen (DECSET 1049 reset).
+pub const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";
+/// Enters the alternate screen.
+pub const ENTER_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049h";
+/// Shows the cursor (DECTCEM set).
+pub const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+/// Hides the cursor.
+pub const HIDE_CURSOR: &[u8] = b"\x1b[?25l";
+
+/// Checks that a program that has exited left the terminal as it found
+/// it: the raw output leaves the alternate screen and shows the cursor
+/// after the last time it entered / hid them, the emulated terminal agrees,
+/// and the tty is back in cooked mode (canonical input, echo).
+pub fn assert_terminal_restored(tui: &Tui) {
+    let raw = tui.raw_output();
+    let tail = String::from_utf8_lossy(&raw[raw.len().saturating_sub(200)..]).into_owned();
+    let after = |done: &[u8], undone: &[u8]| match (rfind(&raw, done), rfind(&raw, undone)) {
+        (Some(d), Some(u)) => d > u,
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    assert!(
+        after(LEAVE_ALTERNATE_SCREEN, ENTER_ALTERNATE_SCREEN),
+        "the output does not end by leaving the alternate screen (\\e[?1049l); its end: {tail:?}"
+    );
+    assert!(
+        after(SHOW_CURSOR, HIDE_CURSOR),
+        "the output does not end by showing the cursor (\\e[?25h); its end: {tail:?}"
+    );
+    let screen = tui.screen();
+    assert!(
+        !screen.alternate && !screen.cursor_hidden,
+        "terminal left in a TUI state:\n{screen}"
+    );
+    let lflag = tui.termios().c_lflag;
+    assert!(
+        lflag & libc::ICANON != 0 && lflag & libc::ECHO != 0,
+        "the tty was left in raw mode (c_lflag {lflag:#o})"
+    );
+}

@@ -1,0 +1,267 @@
+//! End-to-end tests: the real `ipctop` binary, in a pseudo-terminal for the
+//! TUI (see `e2e/mod.rs` for the harness) and as a plain process for
+//! `ipctop list`.
+//!
+//! Each test that needs a queue creates its own (`IPC_PRIVATE`) and removes
+//! it with a drop guard, even when an assertion fails. Other tests create
+//! queues at the same time, so a test finds its queue by id (and narrows
+//! the table with the `/` filter), never by position or by totals.
+
+mod e2e;
+
+use std::process::{Command, Stdio};
+
+use e2e::{BIN, Size, Tui, assert_terminal_restored};
+use ipctop::sys::msg;
+
+/// The refresh interval the TUI tests run with (the fastest allowed).
+const FAST: [&str; 2] = ["--interval", "100ms"];
+
+/// A message queue of this test's own, removed when dropped.
+struct TestQueue {
+    id: i32,
+}
+
+impl TestQueue {
+    /// A new private queue with mode 0600.
+    fn new() -> Self {
+        let id = msg::get(libc::IPC_PRIVATE, libc::IPC_CREAT | 0o600)
+            .unwrap_or_else(|e| panic!("create a test queue: {e}"));
+        Self { id }
+    }
+
+    /// Puts `n` messages of `payload` on the queue (never blocks).
+    fn send(&self, n: usize, payload: &[u8]) {
+        for _ in 0..n {
+            msg::send(self.id, 1, payload, libc::IPC_NOWAIT)
+                .unwrap_or_else(|e| panic!("send to queue {}: {e}", self.id));
+        }
+    }
+}
+
+impl Drop for TestQueue {
+    fn drop(&mut self) {
+        if let Err(e) = msg::remove(self.id) {
+            eprintln!("could not remove test queue {}: {e}", self.id);
+        }
+    }
+}
+
+/// Waits for the first frame that shows a snapshot (the totals in the
+/// header); from then on the terminal is in raw mode and keys are read.
+fn wait_ready(tui: &Tui) {
+    tui.wait_for("the header with the queue totals", |s| {
+        s.rows()[0].contains("ipctop") && s.contains(" queues/")
+    });
+}
+
+/// Starts the TUI at 120x30, filters on `queue`'s id and waits until its
+/// row shows `messages` messages.
+fn tui_showing(queue: &TestQueue, messages: u64) -> Tui {
+    let mut tui = Tui::spawn(Size::new(120, 30), &FAST);
+    wait_ready(&tui);
+    tui.send_keys(&format!("/{}\r", queue.id));
+    let want = messages.to_string();
+    tui.wait_for(
+        &format!("queue {} with {messages} messages", queue.id),
+        |s| {
+            // Enter has applied the filter: the prompt's cursor is gone.
+            s.contains(&format!("filter: /{} ", queue.id))
+                && s.cell(queue.id, "MSGS").as_deref() == Some(want.as_str())
+        },
+    );
+    tui
+}
+
+#[test]
+fn shows_a_queue_the_test_created() {
+    let queue = TestQueue::new();
+    let mut tui = tui_showing(&queue, 0);
+    let screen = tui.screen();
+    assert_eq!(
+        screen.cell(queue.id, "KEY").as_deref(),
+        Some("0x00000000"),
+        "an IPC_PRIVATE queue has key 0:\n{screen}"
+    );
+    assert_eq!(screen.cell(queue.id, "OWNER").as_deref(), Some("root"));
+    assert_eq!(screen.cell(queue.id, "USED").as_deref(), Some("0 B"));
+    tui.send_keys("q");
+    assert!(tui.wait_exit().success());
+}
+
+#[test]
+fn updates_live_without_a_key_press() {
+    let queue = TestQueue::new();
+    let mut tui = tui_showing(&queue, 0);
+    queue.send(3, b"hello");
+    let screen = tui.wait_for(&format!("queue {} with 3 messages", queue.id), |s| {
+        s.cell(queue.id, "MSGS").as_deref() == Some("3")
+    });
+    assert_eq!(
+        screen.cell(queue.id, "USED").as_deref(),
+        Some("15 B"),
+        "3 messages of 5 bytes:\n{screen}"
+    );
+    tui.send_keys("q");
+    assert!(tui.wait_exit().success());
+}
+
+#[test]
+fn q_quits_and_restores_the_terminal() {
+    let mut tui = Tui::spawn(Size::new(120, 30), &FAST);
+    wait_ready(&tui);
+    assert!(tui.screen().alternate, "the TUI runs on the alternate screen");
+    tui.send_keys("q");
+    let status = tui.wait_exit();
+    assert!(status.success(), "exit status {status}");
+    assert_terminal_restored(&tui);
+}
+
+#[test]
+fn ctrl_c_quits_and_restores_the_terminal() {
+    let mut tui = Tui::spawn(Size::new(120, 30), &FAST);
+    wait_ready(&tui);
+    // In raw mode Ctrl-C is a key, not SIGINT.
+    tui.send_keys("\x03");
+    let status = tui.wait_exit();
+    assert!(status.success(), "exit status {status}");
+    assert_terminal_restored(&tui);
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let mut tui = Tui::spawn(Size::new(120, 30), &FAST);
+    // The signal handler is installed before the first frame is drawn.
+    wait_ready(&tui);
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(tui.pid()),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .expect("send SIGTERM");
+    let status = tui.wait_exit();
+    assert!(status.success(), "SIGTERM should exit cleanly, got {status}");
+    assert_terminal_restored(&tui);
+}
+
+#[test]
+fn refuses_to_run_without_a_terminal() {
+    let out = Command::new(BIN)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run ipctop");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert!(stderr.contains("ipctop list"), "stderr: {stderr}");
+    assert!(out.stdout.is_empty(), "nothing on stdout, got {:?}", out.stdout);
+}
+
+#[test]
+fn runs_at_the_smallest_drawn_size() {
+    let queue = TestQueue::new();
+    let mut tui = Tui::spawn(Size::new(20, 5), &FAST);
+    wait_ready(&tui);
+    // Only the most useful columns fit; ID is dropped, so find the queue
+    // by filtering down to it and reading the single row.
+    tui.send_keys(&format!("/{}\r", queue.id));
+    let screen = tui.wait_for("the table narrowed to KEY and MSGS", |s| {
+        s.header_row()
+            .is_some_and(|h| s.rows()[h].trim_end() == "KEY        MSGS")
+    });
+    assert!(!screen.contains("terminal too small"), "{screen}");
+    tui.send_keys("q");
+    assert!(tui.wait_exit().success());
+    assert_terminal_restored(&tui);
+}
+
+#[test]
+fn says_so_when_the_terminal_is_too_small() {
+    let mut tui = Tui::spawn(Size::new(19, 4), &FAST);
+    tui.wait_for("the too-small notice", |s| {
+        s.contains("terminal too") && s.contains("small")
+    });
+    tui.send_keys("q");
+    assert!(tui.wait_exit().success());
+    assert_terminal_restored(&tui);
+}
+
+#[test]
+fn runs_on_a_huge_terminal() {
+    let queue = TestQueue::new();
+    let mut tui = Tui::spawn(Size::new(300, 100), &FAST);
+    wait_ready(&tui);
+    tui.send_keys(&format!("/{}\r", queue.id));
+    let screen = tui.wait_for(&format!("queue {} on a wide table", queue.id), |s| {
+        s.has_queue(queue.id)
+    });
+    // 300 columns fit every column.
+    for title in ["PERMS", "CAP", "LAST RCV"] {
+        assert!(
+            screen.cell(queue.id, title).is_some(),
+            "no {title} column at 300 columns:\n{screen}"
+        );
+    }
+    assert_eq!(screen.cell(queue.id, "PERMS").as_deref(), Some("rw-------"));
+    tui.send_keys("q");
+    assert!(tui.wait_exit().success());
+    assert_terminal_restored(&tui);
+}
+
+#[test]
+fn list_json_has_the_queue() {
+    let queue = TestQueue::new();
+    queue.send(2, b"hello");
+    let out = Command::new(BIN)
+        .args(["list", "--json"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run ipctop list --json");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "status {}, stderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"));
+    assert!(doc["namespace"].is_u64(), "{doc}");
+    let queues = doc["msg"].as_array().expect("a \"msg\" array");
+    let q = queues
+        .iter()
+        .find(|q| q["id"].as_i64() == Some(i64::from(queue.id)))
+        .unwrap_or_else(|| panic!("queue {} not in {stdout}", queue.id));
+    assert_eq!(q["key"].as_u64(), Some(0), "IPC_PRIVATE: {q}");
+    assert_eq!(q["perms"].as_u64(), Some(0o600), "{q}");
+    assert_eq!(q["messages"].as_u64(), Some(2), "{q}");
+    assert_eq!(q["used_bytes"].as_u64(), Some(10), "{q}");
+    assert!(q["max_bytes"].as_u64().is_some_and(|m| m > 0), "{q}");
+    assert_eq!(q["owner"].as_str(), Some("root"), "{q}");
+}
+
+#[test]
+fn list_prints_a_line_for_the_queue() {
+    let queue = TestQueue::new();
+    let out = Command::new(BIN)
+        .arg("list")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run ipctop list");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "status {}", out.status);
+    let mut lines = stdout.lines();
+    assert!(
+        lines.next().is_some_and(|h| h.starts_with("KEY")),
+        "{stdout}"
+    );
+    let id = queue.id.to_string();
+    let line = lines
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|fields| fields.get(1) == Some(&id.as_str()))
+        .unwrap_or_else(|| panic!("no line for queue {id}:\n{stdout}"));
+    // KEY ID OWNER PERMS MESSAGES USED-BYTES MAX-BYTES LSPID LRPID
+    assert_eq!(line[0], "0x00000000", "{line:?}");
+    assert_eq!(line[3], "600", "{line:?}");
+    assert_eq!(line[4], "0", "{line:?}");
+}
