@@ -272,7 +272,7 @@ impl Bench {
         self.stopped()?;
 
         let mut collector = Collector::new()?;
-        let collect_stats = time(budget, || (), |()| collector.collect().map(drop))?;
+        let collect_stats = time(budget, || (), |()| Ok(collector.collect().map(drop)?))?;
         self.stopped()?;
 
         let snap = collector.collect()?;

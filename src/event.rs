@@ -73,6 +73,7 @@ pub fn spawn_collector(
     thread::Builder::new()
         .name("collector".into())
         .spawn(move || {
+            let _stop_ui_on_panic = StopOnPanic(tx.clone());
             let mut schedule = Schedule::new(interval);
             loop {
                 if schedule.due(Instant::now()) {
@@ -97,6 +98,18 @@ pub fn spawn_collector(
             }
         })?;
     Ok(control)
+}
+
+/// Ends the main loop if the collector thread panics: the panic hook has
+/// already restored the terminal, so there is nothing left to show.
+struct StopOnPanic(Sender<Msg>);
+
+impl Drop for StopOnPanic {
+    fn drop(&mut self) {
+        if thread::panicking() {
+            let _ = self.0.send(Msg::Terminate);
+        }
+    }
 }
 
 /// When the next refresh is due.
