@@ -106,17 +106,17 @@ pub fn run(interval: Duration) -> Result<(), Box<dyn std::error::Error>> {
         let text = format!("reminder {n}: nobody reads this queue");
         msg::send(stale.0, 7, text.as_bytes(), libc::IPC_NOWAIT)?;
     }
-    let _workers = [
+    let workers = [
         Worker::start(Role::Producer, orders.0)?,
         Worker::start(Role::Consumer, orders.0)?,
     ];
+    let shown = crate::tui::run(interval);
+    drop(workers);
+    drop((orders, stale));
     if !private {
-        eprintln!(
-            "ipctop demo: not root, so the demo queues live in the shared namespace until it exits"
-        );
+        eprintln!("ipctop demo: stopped the demo processes and removed its queues");
     }
-    crate::tui::run(interval)?;
-    Ok(())
+    Ok(shown?)
 }
 
 /// The body of a worker process: loops until its queue is removed.
