@@ -11,7 +11,12 @@
 //!   run on every refresh; also with a filter typed and sorted by sender;
 //! - **frame**: one `terminal.draw(|f| ui::draw(f, &app))` on a 120x40
 //!   `TestBackend` — should not grow with the number of queues, since only
-//!   visible rows are built.
+//!   visible rows are built. Frames of all sizes are timed round-robin at
+//!   the end, so machine load hits them alike;
+//! - a **crashed-producer** scenario: the last sender of every queue has
+//!   exited; collect must still stay near the floor.
+//!
+//! Floor and collect alternate within one loop for the same reason.
 //!
 //! Isolation: as root the process first calls `unshare(CLONE_NEWIPC)`, so it
 //! works in a private IPC namespace that only it (and the helper children it
@@ -48,8 +53,6 @@ type Error = Box<dyn std::error::Error>;
 
 /// Environment variable that turns a re-executed copy into a helper.
 const ROLE_ENV: &str = "IPCTOP_BENCH_ROLE";
-/// Comma-separated msqids the helper sends to.
-const IDS_ENV: &str = "IPCTOP_BENCH_IDS";
 
 /// Size of the terminal the frames are drawn on.
 const SCREEN: (u16, u16) = (120, 40);
@@ -184,6 +187,7 @@ impl Bench {
         };
         print_machine(self.isolation);
         let mut rows = Vec::new();
+        let mut apps = Vec::new();
         for &size in sizes {
             if !self.make_room(size)? {
                 continue;
@@ -194,9 +198,47 @@ impl Bench {
                 "  {size} queues ready in {:.2?}; measuring…",
                 started.elapsed()
             );
-            rows.push(self.measure(size, budget)?);
+            let (row, app) = self.measure(size, budget)?;
+            rows.push(row);
+            apps.push(app);
         }
-        print_table(&rows);
+        // Frames of all sizes are timed together, round-robin, so that a
+        // burst of load on the machine cannot fake a growth with size.
+        self.stopped()?;
+        for (row, frame) in rows.iter_mut().zip(time_frames(budget, &apps)?) {
+            row.frame = frame;
+        }
+        print_table(&rows, self.full);
+        if self.full {
+            self.dead_sender(budget)?;
+        }
+        Ok(())
+    }
+
+    /// A crashed producer: one process that has exited was the last
+    /// sender on every queue. Its pid has no command name, so nothing can
+    /// cache it, and collect must not pay for it once per queue.
+    fn dead_sender(&mut self, budget: Duration) -> Result<(), Error> {
+        self.stopped()?;
+        let ids = self.queues.ids.clone();
+        let mut gone = spawn_helper("gone", &ids)?;
+        if !gone.wait()?.success() {
+            return Err("helper 'gone' failed".into());
+        }
+        let mut collector = Collector::new()?;
+        let (floor_stats, collect) = floor_and_collect(budget, &mut collector)?;
+        let r = ratio(collect.median, floor_stats.median);
+        println!();
+        println!(
+            "  scenario: the last sender of all {} queues has exited (a crashed producer)",
+            ids.len()
+        );
+        println!(
+            "  floor {} | collect {} | ratio {r:.2}x (target <= 1.5x: {})",
+            pair(floor_stats),
+            pair(collect),
+            verdict(r <= 1.5)
+        );
         Ok(())
     }
 
@@ -228,7 +270,7 @@ impl Bench {
     fn grow_to(&mut self, size: usize) -> Result<(), Error> {
         let first_new = self.queues.ids.len();
         while self.queues.ids.len() < size {
-            if self.queues.ids.len() % 1000 == 0 {
+            if self.queues.ids.len().is_multiple_of(1000) {
                 self.stopped()?;
             }
             let id = msg::get(libc::IPC_PRIVATE, libc::IPC_CREAT | 0o600)?;
@@ -262,17 +304,16 @@ impl Bench {
         Ok(())
     }
 
-    fn measure(&self, size: usize, budget: Duration) -> Result<Row, Error> {
+    /// Times everything but the frame; returns the figures and an app
+    /// holding the snapshot, ready to draw.
+    fn measure(&self, size: usize, budget: Duration) -> Result<(Row, App), Error> {
         self.stopped()?;
         let listed = floor()?;
         if self.isolation == Isolation::Private && listed != size {
             return Err(format!("expected {size} queues, the floor loop saw {listed}").into());
         }
-        let floor_stats = time(budget, || (), |()| floor().map(drop))?;
-        self.stopped()?;
-
         let mut collector = Collector::new()?;
-        let collect_stats = time(budget, || (), |()| Ok(collector.collect().map(drop)?))?;
+        let (floor_stats, collect_stats) = floor_and_collect(budget, &mut collector)?;
         self.stopped()?;
 
         let snap = collector.collect()?;
@@ -293,18 +334,7 @@ impl Bench {
 
         let mut app = App::new(Duration::from_secs(1), SCREEN);
         app.update(Msg::Snapshot(Box::new(snap)));
-        let mut terminal = Terminal::new(TestBackend::new(SCREEN.0, SCREEN.1))?;
-        let frame = time(
-            budget,
-            || (),
-            |()| {
-                terminal
-                    .draw(|f| ipctop::ui::draw(f, &app))
-                    .map(drop)
-                    .map_err(Error::from)
-            },
-        )?;
-        Ok(Row {
+        let row = Row {
             queues: size,
             listed,
             floor: floor_stats,
@@ -312,8 +342,9 @@ impl Bench {
             update,
             update_filter,
             update_sender,
-            frame,
-        })
+            frame: Stats::default(),
+        };
+        Ok((row, app))
     }
 }
 
@@ -329,6 +360,63 @@ fn floor() -> Result<usize, Error> {
         }
     }
     Ok(seen)
+}
+
+/// Times the floor and a full collect, alternating one of each per round
+/// so both see the same machine load and their ratio is fair.
+fn floor_and_collect(budget: Duration, collector: &mut Collector) -> Result<(Stats, Stats), Error> {
+    let warm_until = Instant::now() + budget / 8;
+    let mut warmups = 0;
+    while warmups < 3 || Instant::now() < warm_until {
+        floor()?;
+        drop(collector.collect()?);
+        warmups += 1;
+    }
+    let (mut floors, mut collects) = (Vec::new(), Vec::new());
+    let deadline = Instant::now() + budget * 2;
+    while floors.len() < MIN_ITERATIONS
+        || (floors.len() < MAX_ITERATIONS && Instant::now() < deadline)
+    {
+        let start = Instant::now();
+        floor()?;
+        floors.push(start.elapsed());
+        let start = Instant::now();
+        let snap = collector.collect()?;
+        collects.push(start.elapsed());
+        drop(black_box(snap));
+    }
+    Ok((summarize(floors), summarize(collects)))
+}
+
+/// Times one full frame of each app on its own 120x40 `TestBackend`
+/// terminal (which, like the real one, diffs against its previous frame),
+/// one frame of each app per round.
+fn time_frames(budget: Duration, apps: &[App]) -> Result<Vec<Stats>, Error> {
+    let mut terminals = apps
+        .iter()
+        .map(|_| Terminal::new(TestBackend::new(SCREEN.0, SCREEN.1)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut draw = |i: usize| -> Result<Duration, Error> {
+        let app = &apps[i];
+        let start = Instant::now();
+        terminals[i].draw(|f| ipctop::ui::draw(f, app))?;
+        Ok(start.elapsed())
+    };
+    for _ in 0..20 {
+        for i in 0..apps.len() {
+            draw(i)?;
+        }
+    }
+    let mut samples = vec![Vec::new(); apps.len()];
+    let deadline = Instant::now() + budget * apps.len() as u32;
+    while samples[0].len() < MIN_ITERATIONS
+        || (samples[0].len() < MAX_ITERATIONS && Instant::now() < deadline)
+    {
+        for (i, s) in samples.iter_mut().enumerate() {
+            s.push(draw(i)?);
+        }
+    }
+    Ok(samples.into_iter().map(summarize).collect())
 }
 
 /// Times `App::update(Msg::Snapshot)` on a fresh clone of `snap` each
@@ -352,23 +440,26 @@ fn time_update(
 }
 
 /// Median and 90th percentile of one operation.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Stats {
     median: Duration,
     p90: Duration,
     iterations: usize,
 }
 
-/// Warms up, then runs `op` (each time on a fresh, untimed `setup()`)
-/// until `budget` is spent, with at least 10 and at most 2,000 timed
-/// iterations.
+/// Fewest timed iterations per measurement.
+const MIN_ITERATIONS: usize = 10;
+/// Most timed iterations per measurement.
+const MAX_ITERATIONS: usize = 2_000;
+
+/// Warms up (3 runs or an eighth of the budget, whichever is longer), then
+/// runs `op`, each time on a fresh, untimed `setup()`, until `budget` is
+/// spent, within `MIN_ITERATIONS..=MAX_ITERATIONS`.
 fn time<T>(
     budget: Duration,
     mut setup: impl FnMut() -> T,
     mut op: impl FnMut(T) -> Result<(), Error>,
 ) -> Result<Stats, Error> {
-    const MIN: usize = 10;
-    const MAX: usize = 2_000;
     let warm_until = Instant::now() + budget / 8;
     let mut warmups = 0;
     while warmups < 3 || Instant::now() < warm_until {
@@ -377,33 +468,50 @@ fn time<T>(
     }
     let mut samples = Vec::new();
     let deadline = Instant::now() + budget;
-    while samples.len() < MIN || (samples.len() < MAX && Instant::now() < deadline) {
+    while samples.len() < MIN_ITERATIONS
+        || (samples.len() < MAX_ITERATIONS && Instant::now() < deadline)
+    {
         let input = setup();
         let start = Instant::now();
         op(input)?;
         samples.push(start.elapsed());
     }
+    Ok(summarize(samples))
+}
+
+/// Median and p90 of `samples`.
+fn summarize(mut samples: Vec<Duration>) -> Stats {
     samples.sort_unstable();
     let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
-    Ok(Stats {
+    Stats {
         median: at(0.5),
         p90: at(0.9),
         iterations: samples.len(),
-    })
+    }
 }
 
+/// Starts a helper and gives it, on its stdin, the first line: the
+/// comma-separated msqids to send to (too many for an environment
+/// variable at 32,000 queues). A producer keeps its stdin open after that.
 fn spawn_helper(role: &str, ids: &[i32]) -> Result<Child, Error> {
     let list: Vec<String> = ids.iter().map(i32::to_string).collect();
-    Ok(Command::new(std::env::current_exe()?)
+    let mut child = Command::new(std::env::current_exe()?)
         .env(ROLE_ENV, role)
-        .env(IDS_ENV, list.join(","))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .spawn()?)
+        .spawn()?;
+    let stdin = child.stdin.as_mut().ok_or("helper has no stdin")?;
+    writeln!(stdin, "{}", list.join(","))?;
+    stdin.flush()?;
+    if role != "producer" {
+        drop(child.stdin.take());
+    }
+    Ok(child)
 }
 
-/// A re-executed copy: sends to the listed queues; a producer then says
-/// "ready" and waits for its stdin to close (or to be killed).
+/// A re-executed copy: sends to the queues listed on the first line of
+/// stdin; a producer then says "ready" and waits for the rest of stdin to
+/// close (or to be killed).
 fn helper(role: &str) -> Result<(), Error> {
     let name = match role {
         "producer" => c"bench-producer",
@@ -411,8 +519,9 @@ fn helper(role: &str) -> Result<(), Error> {
         other => return Err(format!("unknown helper role {other:?}").into()),
     };
     nix::sys::prctl::set_name(name)?;
-    let ids = std::env::var(IDS_ENV)?;
-    for (n, id) in ids.split(',').filter(|s| !s.is_empty()).enumerate() {
+    let mut ids = String::new();
+    std::io::stdin().read_line(&mut ids)?;
+    for (n, id) in ids.trim().split(',').filter(|s| !s.is_empty()).enumerate() {
         let id: i32 = id.parse()?;
         let count = if role == "producer" { 1 + n % 8 } else { 1 };
         for m in 0..count {
@@ -480,7 +589,7 @@ fn ratio(a: Duration, b: Duration) -> f64 {
     a.as_secs_f64() / b.as_secs_f64().max(1e-12)
 }
 
-fn print_table(rows: &[Row]) {
+fn print_table(rows: &[Row], full: bool) {
     println!();
     println!(
         "{:>7} | {:>21} | {:>21} | {:>6} | {:>21} | {:>21}",
@@ -522,6 +631,12 @@ fn print_table(rows: &[Row]) {
         );
     }
     println!();
+    if !full {
+        println!(
+            "  smoke run (no --bench): figures are not meaningful; use `cargo bench --bench collect`"
+        );
+        return;
+    }
     for r in rows {
         let collect = ratio(r.collect.median, r.floor.median);
         println!(

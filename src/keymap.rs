@@ -179,6 +179,50 @@ pub fn binding_label(b: &Binding) -> String {
     b.keys.iter().map(key_label).collect::<Vec<_>>().join(", ")
 }
 
+/// One line of the help overlay: keys and what they do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpEntry {
+    /// `q, Ctrl-C`.
+    pub keys: String,
+    /// `quit`.
+    pub help: String,
+}
+
+/// The help overlay's lines, from [`KEYMAP`]. The six tab keys share one
+/// line, so the list fits an 80x24 terminal.
+pub fn help_entries() -> Vec<HelpEntry> {
+    let tab_keys: Vec<&Binding> = KEYMAP
+        .iter()
+        .filter(|b| matches!(b.action, Action::GoTab(_)))
+        .collect();
+    let mut entries = Vec::new();
+    for binding in KEYMAP {
+        match binding.action {
+            Action::GoTab(_) if std::ptr::eq(binding, tab_keys[0]) => entries.push(HelpEntry {
+                keys: format!(
+                    "{}..{}",
+                    binding_label(tab_keys[0]),
+                    binding_label(tab_keys[tab_keys.len() - 1])
+                ),
+                help: tab_keys
+                    .iter()
+                    .filter_map(|b| match b.action {
+                        Action::GoTab(tab) => Some(format!("{} {}", binding_label(b), tab.title())),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+            }),
+            Action::GoTab(_) => {}
+            _ => entries.push(HelpEntry {
+                keys: binding_label(binding),
+                help: binding.help.to_owned(),
+            }),
+        }
+    }
+    entries
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,6 +263,19 @@ mod tests {
         for (i, a) in all.iter().enumerate() {
             assert!(!all[i + 1..].contains(a), "{a:?} bound twice");
         }
+    }
+
+    #[test]
+    fn help_has_every_action_and_one_line_for_the_tabs() {
+        let entries = help_entries();
+        assert_eq!(entries.len(), KEYMAP.len() - 5);
+        let tabs = entries.iter().find(|e| e.keys == "1..6").expect("tab line");
+        assert!(tabs.help.starts_with("1 Queues · 2 Shm"), "{}", tabs.help);
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.keys == "q, Ctrl-C" && e.help == "quit")
+        );
     }
 
     #[test]

@@ -119,7 +119,7 @@ pub enum MsgSource {
 }
 
 /// Every message queue of one namespace, with totals and limits.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MsgTable {
     /// One entry per queue, in kernel index order.
     pub queues: Vec<MsgQueue>,
@@ -127,17 +127,34 @@ pub struct MsgTable {
     pub limits: MsgLimits,
     /// How the table was read.
     pub source: MsgSource,
+    total_messages: u64,
+    total_bytes: u64,
 }
 
 impl MsgTable {
+    /// A table of `queues`; the totals are summed once, here, rather than
+    /// on every frame that shows them.
+    pub fn new(queues: Vec<MsgQueue>, limits: MsgLimits, source: MsgSource) -> Self {
+        let (total_messages, total_bytes) = queues
+            .iter()
+            .fold((0, 0), |(m, b), q| (m + q.messages, b + q.used_bytes));
+        Self {
+            queues,
+            limits,
+            source,
+            total_messages,
+            total_bytes,
+        }
+    }
+
     /// Messages on all queues together.
     pub fn total_messages(&self) -> u64 {
-        self.queues.iter().map(|q| q.messages).sum()
+        self.total_messages
     }
 
     /// Payload bytes on all queues together.
     pub fn total_bytes(&self) -> u64 {
-        self.queues.iter().map(|q| q.used_bytes).sum()
+        self.total_bytes
     }
 }
 

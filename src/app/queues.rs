@@ -1,7 +1,7 @@
 //! The Queues tab's state: which queues are listed, in what order, and
 //! which one is selected — kept by identity across refreshes.
 
-use std::cmp::Ordering;
+use std::borrow::Cow;
 
 use crate::model::{MsgQueue, ObjectId, Snapshot, key_bits};
 use crate::ui::format;
@@ -89,25 +89,33 @@ impl Column {
         )
     }
 
-    fn compare(self, snap: &Snapshot, a: &MsgQueue, b: &MsgQueue) -> Ordering {
+    /// What `q` sorts by in this column. Computed once per row per
+    /// rebuild, so name lookups are not repeated in every comparison.
+    fn sort_key<'s>(self, snap: &'s Snapshot, q: &MsgQueue) -> SortKey<'s> {
+        let number = |n: i128| SortKey::Number(n);
         match self {
-            Column::Key => key_bits(a.key).cmp(&key_bits(b.key)),
-            Column::Id => a.id.cmp(&b.id),
-            Column::Owner => snap.user_name(a.uid).cmp(&snap.user_name(b.uid)),
-            Column::Perms => a.perms.cmp(&b.perms),
-            Column::Messages => a.messages.cmp(&b.messages),
-            Column::Used => a.used_bytes.cmp(&b.used_bytes),
-            Column::Capacity => a.max_bytes.cmp(&b.max_bytes),
-            Column::Fill => a
-                .fill_percent()
-                .unwrap_or(-1.0)
-                .total_cmp(&b.fill_percent().unwrap_or(-1.0)),
-            Column::Sender => snap.command(a.lspid).cmp(&snap.command(b.lspid)),
-            Column::Receiver => snap.command(a.lrpid).cmp(&snap.command(b.lrpid)),
-            Column::LastSend => a.stime.cmp(&b.stime),
-            Column::LastReceive => a.rtime.cmp(&b.rtime),
+            Column::Key => number(key_bits(q.key).into()),
+            Column::Id => number(q.id.into()),
+            Column::Owner => SortKey::Text(Some(snap.user_name(q.uid))),
+            Column::Perms => number(q.perms.into()),
+            Column::Messages => number(q.messages.into()),
+            Column::Used => number(q.used_bytes.into()),
+            Column::Capacity => number(q.max_bytes.map_or(-1, i128::from)),
+            // Millionths of a percent: exact enough, and totally ordered.
+            Column::Fill => number(q.fill_percent().map_or(-1, |p| (p * 1e6) as i128)),
+            Column::Sender => SortKey::Text(snap.command(q.lspid).map(Cow::Borrowed)),
+            Column::Receiver => SortKey::Text(snap.command(q.lrpid).map(Cow::Borrowed)),
+            Column::LastSend => number(q.stime.into()),
+            Column::LastReceive => number(q.rtime.into()),
         }
     }
+}
+
+/// A row's value in the sort column.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum SortKey<'s> {
+    Number(i128),
+    Text(Option<Cow<'s, str>>),
 }
 
 /// Sort order of the table.
@@ -171,15 +179,24 @@ impl QueueList {
             .filter(|&i| matches(snap, &queues[i], &self.filter))
             .collect();
         let sort = self.sort;
+        let keys: Vec<Option<SortKey<'_>>> = queues
+            .iter()
+            .enumerate()
+            .map(|(i, q)| {
+                self.rows
+                    .binary_search(&i)
+                    .is_ok()
+                    .then(|| sort.column.sort_key(snap, q))
+            })
+            .collect();
         self.rows.sort_by(|&a, &b| {
-            let (qa, qb) = (&queues[a], &queues[b]);
-            let primary = sort.column.compare(snap, qa, qb);
+            let primary = keys[a].cmp(&keys[b]);
             let primary = if sort.descending {
                 primary.reverse()
             } else {
                 primary
             };
-            primary.then(qa.id.cmp(&qb.id))
+            primary.then(queues[a].id.cmp(&queues[b].id))
         });
         let kept = self.selected.and_then(|sel| {
             self.rows

@@ -58,11 +58,7 @@ pub fn read_table(source: MsgSource) -> Result<MsgTable, CollectError> {
         queues = read_proc_file()?;
         source = MsgSource::ProcFile;
     }
-    Ok(MsgTable {
-        queues,
-        limits: limits(&info),
-        source,
-    })
+    Ok(MsgTable::new(queues, limits(&info), source))
 }
 
 /// One `MSG_STAT_ANY` per index up to `highest_index`; empty slots and

@@ -39,9 +39,9 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let summaries = match &app.snapshot {
         Some(snap) => {
             let msg = &snap.msg;
+            let queues = format::plural(msg.queues.len() as u64, "queue");
             let totals = format!(
-                "{} queues/{} · {} msgs · {}",
-                format::count(msg.queues.len() as u64),
+                "{queues}/{} · {} msgs · {}",
                 format::count(msg.limits.msgmni),
                 format::count(msg.total_messages()),
                 format::size(msg.total_bytes()),
@@ -51,11 +51,7 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                 format::size(msg.limits.msgmax),
                 format::size(msg.limits.msgmnb)
             );
-            let short = format!(
-                "{} queues · {} msgs ",
-                format::count(msg.queues.len() as u64),
-                format::count(msg.total_messages())
-            );
+            let short = format!("{queues} · {} msgs ", format::count(msg.total_messages()));
             vec![format!("{totals}{limits} "), format!("{totals} "), short]
         }
         None => vec!["reading… ".to_owned()],

@@ -52,6 +52,12 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// `1 queue`, `12,000 queues`.
+pub fn plural(n: u64, noun: &str) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!("{} {noun}{s}", count(n))
+}
+
 /// `0x5ea1f00d`.
 pub fn key(key: i32) -> String {
     format!("{:#010x}", crate::model::key_bits(key))
@@ -161,6 +167,8 @@ mod tests {
         assert_eq!(count(999), "999");
         assert_eq!(count(1000), "1,000");
         assert_eq!(count(16_384_000), "16,384,000");
+        assert_eq!(plural(1, "queue"), "1 queue");
+        assert_eq!(plural(1000, "queue"), "1,000 queues");
         assert_eq!(size(16384), "16 KiB");
         assert_eq!(size(0), "0 B");
         assert_eq!(key(-1012759271), "0xc3a28519");

@@ -6,28 +6,25 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::style::Theme;
-use crate::keymap::{KEYMAP, binding_label};
+use crate::keymap::help_entries;
 
 /// Draws the key list centred over `area`.
 pub fn draw(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
-    let label_width = KEYMAP
+    let entries = help_entries();
+    let label_width = entries
         .iter()
-        .map(|b| binding_label(b).chars().count())
+        .map(|e| e.keys.chars().count())
         .max()
         .unwrap_or(0);
-    let mut lines: Vec<Line<'_>> = KEYMAP
-        .iter()
-        .map(|b| {
+    let mut lines: Vec<Line<'_>> = entries
+        .into_iter()
+        .map(|e| {
             Line::from(vec![
-                Span::styled(
-                    format!(" {:<label_width$}  ", binding_label(b)),
-                    theme.heading(),
-                ),
-                Span::raw(b.help),
+                Span::styled(format!(" {:<label_width$}  ", e.keys), theme.heading()),
+                Span::raw(e.help),
             ])
         })
         .collect();
-    lines.push(Line::from(""));
     lines.push(Line::styled(
         " Filter matches key, id, owner and commands.",
         theme.dim(),

@@ -3,7 +3,7 @@
 //!
 //! ```ignore
 //! let mut tui = Tui::spawn(Size::new(120, 30), &["--interval", "100ms"]);
-//! tui.wait_for("the header", |s| s.contains("queues/"));
+//! tui.wait_for("the header", |s| s.rows()[0].contains("ipctop · ns ipc:["));
 //! tui.send_keys("q");
 //! assert!(tui.wait_exit().success());
 //! ```
@@ -349,13 +349,16 @@ impl Screen {
     }
 
     /// The text of column `title` (e.g. `"MSGS"`) in the table row whose
-    /// ID column reads `id`, trimmed. `None` while no such row is shown or
-    /// the column is not (narrow terminals drop columns).
+    /// ID column reads `id`. `None` while no such row is shown or the
+    /// column is not (narrow terminals drop columns); `Some("")` for a
+    /// blank cell. See [`Screen::cell_in`] for how cells are found.
     pub fn cell(&self, id: i32, title: &str) -> Option<String> {
         let header = self.header_row()?;
         let id = id.to_string();
         self.rows[header + 1..]
             .iter()
+            // The table ends at a blank row or at the detail pane's border.
+            .take_while(|row| !row.trim().is_empty() && !row.starts_with(['┌', '│', '└']))
             .find(|row| self.cell_in(header, row, "ID").as_deref() == Some(id.as_str()))
             .and_then(|row| self.cell_in(header, row, title))
     }
@@ -365,29 +368,94 @@ impl Screen {
         self.cell(id, "ID").is_some()
     }
 
-    /// Cell `title` of `row`, using the column positions of the heading
-    /// row: a column runs from its title to the next title.
-    fn cell_in(&self, header: usize, row: &str, title: &str) -> Option<String> {
-        let (start, end) = column_span(&self.rows[header], title)?;
-        let text: String = row.chars().skip(start).take(end - start).collect();
-        Some(text.trim().to_owned())
+    /// Cell `title` of `row`, read against the heading row `header`.
+    ///
+    /// The table's column widths are private to the UI, so cells are found
+    /// from what is on screen: a title is aligned like its values (left, or
+    /// right for numbers), so every non-blank value shares at least one
+    /// cell with its title. The cell is the run of words (separated by
+    /// single blanks) that overlaps the title and no other heading word —
+    /// `0 B` under `USED`, `rw-------` under `PERMS`. A value that does not
+    /// touch its title (the percentage of an empty `FILL` bar) reads as
+    /// blank.
+    pub fn cell_in(&self, header: usize, row: &str, title: &str) -> Option<String> {
+        let heading = &self.rows[header];
+        let target = title_span(heading, title)?;
+        let heading_words = words(heading);
+        let foreign = |w: Span| {
+            heading_words
+                .iter()
+                .any(|h| overlaps(*h, w) && !overlaps(*h, target))
+        };
+        let chars: Vec<char> = row.chars().collect();
+        let row_words = words(row);
+        let Some(first) = row_words
+            .iter()
+            .position(|w| overlaps(*w, target) && !foreign(*w))
+        else {
+            return Some(String::new());
+        };
+        let mut last = first;
+        while last + 1 < row_words.len()
+            && row_words[last + 1].0 == row_words[last].1 + 1
+            && !foreign(row_words[last + 1])
+        {
+            last += 1;
+        }
+        let mut first = first;
+        while first > 0
+            && row_words[first - 1].1 + 1 == row_words[first].0
+            && !foreign(row_words[first - 1])
+        {
+            first -= 1;
+        }
+        Some(
+            chars[row_words[first].0..row_words[last].1]
+                .iter()
+                .collect(),
+        )
     }
 }
 
-/// Where column `title` starts in `heading`, and where the next one
-/// starts (or the row ends). Titles match as whole words; a sort arrow
-/// (`▲`/`▼`) may follow one.
-fn column_span(heading: &str, title: &str) -> Option<(usize, usize)> {
+/// A range of columns, `[start, end)`.
+type Span = (usize, usize);
+
+fn overlaps(a: Span, b: Span) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+/// The runs of non-blank characters of `line`.
+fn words(line: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in line.chars().chain([' ']).enumerate() {
+        match (c == ' ', start) {
+            (false, None) => start = Some(i),
+            (true, Some(s)) => {
+                out.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Where `title` is in `heading`, matched as whole words; a sort arrow
+/// (`▲`/`▼`) right after it belongs to it.
+fn title_span(heading: &str, title: &str) -> Option<Span> {
     let h: Vec<char> = heading.chars().collect();
     let t: Vec<char> = title.chars().collect();
-    let start = (0..h.len().saturating_sub(t.len() - 1)).find(|&i| {
+    let start = (0..h.len()).find(|&i| {
         h[i..].starts_with(&t)
             && (i == 0 || h[i - 1] == ' ')
-            && h.get(i + t.len()).is_none_or(|c| matches!(c, ' ' | '▲' | '▼'))
+            && h.get(i + t.len())
+                .is_none_or(|c| matches!(c, ' ' | '▲' | '▼'))
     })?;
-    let end = (start + t.len()..h.len())
-        .find(|&j| h[j] != ' ' && h[j - 1] == ' ')
-        .unwrap_or(h.len());
+    let mut end = start + t.len();
+    if h.get(end).is_some_and(|c| matches!(c, '▲' | '▼')) {
+        end += 1;
+    }
     Some((start, end))
 }
 

@@ -41,15 +41,15 @@ pub fn snapshot(queues: Vec<MsgQueue>) -> Snapshot {
     Snapshot {
         taken_at: UNIX_EPOCH + Duration::from_secs(NOW as u64),
         namespace: NAMESPACE,
-        msg: MsgTable {
+        msg: MsgTable::new(
             queues,
-            limits: MsgLimits {
+            MsgLimits {
                 msgmni: 32_000,
                 msgmax: 8_192,
                 msgmnb: 16_384,
             },
-            source: MsgSource::StatAny,
-        },
+            MsgSource::StatAny,
+        ),
         commands: HashMap::from([
             (4711, "order-api".to_owned()),
             (4702, "worker".to_owned()),
