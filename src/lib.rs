@@ -9,6 +9,7 @@ pub mod app;
 pub mod cli;
 pub mod collect;
 pub mod event;
+pub mod format;
 pub mod keymap;
 pub mod model;
 pub mod sys;

@@ -11,8 +11,7 @@ use std::time::SystemTime;
 use serde::Serialize;
 
 /// The kinds of IPC object ipctop knows about, in tab order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
     /// System V message queue.
     Msg,
@@ -98,7 +97,7 @@ impl MsgQueue {
 }
 
 /// System-wide message-queue limits from `/proc/sys/kernel`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MsgLimits {
     /// Most queues the namespace may hold (`msgmni`).
     pub msgmni: u64,
@@ -109,8 +108,7 @@ pub struct MsgLimits {
 }
 
 /// Where the queue table came from this refresh.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MsgSource {
     /// `MSG_INFO` + a `MSG_STAT_ANY` loop (kernel 4.17+).
     StatAny,
@@ -127,6 +125,8 @@ pub struct MsgTable {
     pub limits: MsgLimits,
     /// How the table was read.
     pub source: MsgSource,
+    /// Queues the kernel would not describe (left out of `queues`).
+    pub unreadable: u32,
     total_messages: u64,
     total_bytes: u64,
 }
@@ -142,6 +142,7 @@ impl MsgTable {
             queues,
             limits,
             source,
+            unreadable: 0,
             total_messages,
             total_bytes,
         }
@@ -158,6 +159,38 @@ impl MsgTable {
     }
 }
 
+/// A live process named by a table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Process {
+    /// Its command (`comm`); `None` when `/proc` hides it from us.
+    pub command: Option<String>,
+    /// When it started (Unix seconds; 0 if unknown).
+    pub started_at: i64,
+}
+
+/// Who did an operation recorded as a pid and a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operator<'a> {
+    /// No pid recorded: the operation never happened.
+    Nobody,
+    /// This command, still running.
+    Running(&'a str),
+    /// A live process we may not look at.
+    Hidden,
+    /// The process is gone (its pid may belong to another one now).
+    Exited,
+}
+
+impl<'a> Operator<'a> {
+    /// The command, when it is known.
+    pub fn command(self) -> Option<&'a str> {
+        match self {
+            Operator::Running(command) => Some(command),
+            _ => None,
+        }
+    }
+}
+
 /// One refresh's view of the machine.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
@@ -167,8 +200,8 @@ pub struct Snapshot {
     pub namespace: u64,
     /// System V message queues.
     pub msg: MsgTable,
-    /// Command names of the pids the tables mention (sanitized at render).
-    pub commands: HashMap<i32, String>,
+    /// The live processes whose pids the tables mention.
+    pub processes: HashMap<i32, Process>,
     /// User names of the uids the tables mention (owners and creators).
     pub users: HashMap<u32, String>,
     /// Group names of the gids the tables mention.
@@ -176,9 +209,34 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// Command name of `pid`, if the process was alive at collection.
-    pub fn command(&self, pid: i32) -> Option<&str> {
-        self.commands.get(&pid).map(String::as_str)
+    /// The process that did something at Unix time `at` as `pid` (the
+    /// last send or receive of a queue), if it is still alive: a process
+    /// that started later only took the pid over.
+    pub fn operator(&self, pid: i32, at: i64) -> Operator<'_> {
+        if pid <= 0 {
+            return Operator::Nobody;
+        }
+        match self.processes.get(&pid) {
+            // Start times are whole seconds from a boot time that is itself
+            // rounded, so allow a second of slack.
+            Some(p) if at > 0 && p.started_at > at + 1 => Operator::Exited,
+            Some(Process {
+                command: Some(command),
+                ..
+            }) => Operator::Running(command),
+            Some(_) => Operator::Hidden,
+            None => Operator::Exited,
+        }
+    }
+
+    /// Who last sent to `q`.
+    pub fn sender(&self, q: &MsgQueue) -> Operator<'_> {
+        self.operator(q.lspid, q.stime)
+    }
+
+    /// Who last received from `q`.
+    pub fn receiver(&self, q: &MsgQueue) -> Operator<'_> {
+        self.operator(q.lrpid, q.rtime)
     }
 
     /// User name of `uid`, or the number when it has none.

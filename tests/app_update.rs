@@ -106,11 +106,13 @@ fn filter_narrows_live_applies_on_enter_and_clears_on_esc() {
 
 #[test]
 fn filter_matches_id_owner_and_commands() {
-    let cases: [(&str, &[i32]); 5] = [
+    let cases: [(&str, &[i32]); 6] = [
         ("98307", &[98307]),
         ("root", &[98307]),
         ("worker", &[65538, 65539]),
         ("evil", &[131076]),
+        // pid 4800 was reused after 163845's last receive: not its receiver.
+        ("reborn", &[]),
         ("no such thing", &[]),
     ];
     for (text, expected) in cases {

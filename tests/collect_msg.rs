@@ -12,7 +12,7 @@ use common::{
     our_comm, our_pid, payload, receive_one, send_messages,
 };
 use ipctop::collect::Collector;
-use ipctop::model::{Kind, MsgQueue, MsgSource, Snapshot, key_bits};
+use ipctop::model::{Kind, MsgQueue, MsgSource, Operator, Snapshot, key_bits};
 use ipctop::sys::{Errno, msg};
 
 /// Our queue in `snapshot`; panics with the id when it is missing.
@@ -199,8 +199,11 @@ fn snapshot_names_our_process_and_root() {
     let got = ours(&snapshot, id);
     assert_eq!(got.lspid, our_pid());
     // /proc/PID/comm is the main thread's name, whichever test thread sent.
-    assert_eq!(snapshot.command(our_pid()), Some(our_comm().as_str()));
-    assert_eq!(snapshot.command(0), None, "pid 0 means nobody");
+    assert_eq!(
+        snapshot.sender(&got),
+        Operator::Running(our_comm().as_str())
+    );
+    assert_eq!(snapshot.receiver(&got), Operator::Nobody, "never received");
 
     if got.uid == 0 {
         assert_eq!(snapshot.user_name(got.uid), "root");

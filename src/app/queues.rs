@@ -3,8 +3,8 @@
 
 use std::borrow::Cow;
 
+use crate::format;
 use crate::model::{MsgQueue, ObjectId, Snapshot, key_bits};
-use crate::ui::format;
 
 /// A column of the queue table; also the sort keys, in `s` order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -103,8 +103,8 @@ impl Column {
             Column::Capacity => number(q.max_bytes.map_or(-1, i128::from)),
             // Millionths of a percent: exact enough, and totally ordered.
             Column::Fill => number(q.fill_percent().map_or(-1, |p| (p * 1e6) as i128)),
-            Column::Sender => SortKey::Text(snap.command(q.lspid).map(Cow::Borrowed)),
-            Column::Receiver => SortKey::Text(snap.command(q.lrpid).map(Cow::Borrowed)),
+            Column::Sender => SortKey::Text(snap.sender(q).command().map(Cow::Borrowed)),
+            Column::Receiver => SortKey::Text(snap.receiver(q).command().map(Cow::Borrowed)),
             Column::LastSend => number(q.stime.into()),
             Column::LastReceive => number(q.rtime.into()),
         }
@@ -147,9 +147,9 @@ pub fn matches(snap: &Snapshot, queue: &MsgQueue, needle: &str) -> bool {
     contains(&format::key(queue.key))
         || queue.id.to_string().contains(needle)
         || contains(&snap.user_name(queue.uid))
-        || [queue.lspid, queue.lrpid]
+        || [snap.sender(queue), snap.receiver(queue)]
             .iter()
-            .filter_map(|pid| snap.command(*pid))
+            .filter_map(|who| who.command())
             .any(contains)
 }
 

@@ -6,8 +6,8 @@ use std::io::{self, BufWriter, Write};
 use serde::Serialize;
 
 use crate::collect::Collector;
+use crate::format;
 use crate::model::{MsgQueue, Snapshot};
-use crate::ui::format;
 
 /// One queue in the JSON output: the kernel's fields plus the owner's name.
 #[derive(Serialize)]
@@ -73,7 +73,7 @@ pub fn write_table(snap: &Snapshot, out: &mut impl Write) -> io::Result<()> {
 /// Collects once and prints to stdout. A closed pipe (`| head`) is not
 /// an error.
 pub fn run(json: bool) -> Result<(), Box<dyn std::error::Error>> {
-    let snap = Collector::new()?.collect()?;
+    let snap = Collector::for_listing()?.collect()?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let written = if json {

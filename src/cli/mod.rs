@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 
 use crate::app::{MAX_INTERVAL, MIN_INTERVAL};
-use crate::ui::format;
+use crate::format;
 
 /// ipctop: top for Linux IPC. Watches System V message queues live:
 /// depth, fill level against capacity, last sender and receiver.

@@ -3,18 +3,19 @@
 //! They know nothing of the screen. One file per IPC kind plus the shared
 //! name caches; [`Collector`] ties them together for one refresh.
 
-pub mod commands;
+mod error;
 pub mod kernel;
 pub mod names;
+pub mod processes;
 pub mod sysv_msg;
 
 use std::os::unix::fs::MetadataExt;
 use std::time::SystemTime;
 
 use crate::model::{MsgSource, Snapshot};
-use commands::CommandCache;
+pub use error::CollectError;
 use names::NameCache;
-pub use sysv_msg::CollectError;
+use processes::ProcessCache;
 
 /// The IPC namespace this process is in, by inode.
 pub fn current_namespace() -> Result<u64, CollectError> {
@@ -32,7 +33,9 @@ pub struct Collector {
     source: MsgSource,
     users: NameCache,
     groups: NameCache,
-    commands: CommandCache,
+    processes: ProcessCache,
+    /// Resolve groups and processes (the TUI shows them).
+    details: bool,
 }
 
 impl Collector {
@@ -50,7 +53,17 @@ impl Collector {
             source,
             users: NameCache::users(),
             groups: NameCache::groups(),
-            commands: CommandCache::default(),
+            processes: ProcessCache::default(),
+            details: true,
+        })
+    }
+
+    /// A collector for `ipctop list`, which prints owners but neither
+    /// groups nor processes: it skips looking those up.
+    pub fn for_listing() -> Result<Self, CollectError> {
+        Ok(Self {
+            details: false,
+            ..Self::new()?
         })
     }
 
@@ -61,17 +74,22 @@ impl Collector {
         let users = self
             .users
             .names_of(queues.iter().flat_map(|q| [q.uid, q.cuid]));
-        let groups = self
-            .groups
-            .names_of(queues.iter().flat_map(|q| [q.gid, q.cgid]));
-        let commands = self
-            .commands
-            .names_of(queues.iter().flat_map(|q| [q.lspid, q.lrpid]));
+        let (groups, processes) = if self.details {
+            let groups = self
+                .groups
+                .names_of(queues.iter().flat_map(|q| [q.gid, q.cgid]));
+            let processes = self
+                .processes
+                .lookup(queues.iter().flat_map(|q| [q.lspid, q.lrpid]));
+            (groups, processes)
+        } else {
+            Default::default()
+        };
         Ok(Snapshot {
             taken_at: SystemTime::now(),
             namespace: self.namespace,
             msg,
-            commands,
+            processes,
             users,
             groups,
         })

@@ -8,8 +8,8 @@
 use std::fmt;
 use std::io::BufRead;
 
+use super::CollectError;
 use crate::model::{MsgLimits, MsgQueue, MsgSource, MsgTable};
-use crate::sys::SysError;
 use crate::sys::msg::{self, QueueStat};
 
 /// Where the fallback path reads the queue table.
@@ -47,9 +47,9 @@ fn limits(info: &msg::MsgInfo) -> MsgLimits {
 /// Reads the table the way `source` says.
 pub fn read_table(source: MsgSource) -> Result<MsgTable, CollectError> {
     let info = msg::info()?;
-    let mut queues = match source {
-        MsgSource::StatAny => read_stat_any(info.highest_index)?,
-        MsgSource::ProcFile => read_proc_file()?,
+    let (mut queues, unreadable) = match source {
+        MsgSource::StatAny => read_stat_any(info.highest_index),
+        MsgSource::ProcFile => (read_proc_file()?, 0),
     };
     // A kernel that rejects MSG_STAT_ANY answers EINVAL for every slot,
     // which looks like an empty table: believe MSG_INFO's count instead.
@@ -58,19 +58,26 @@ pub fn read_table(source: MsgSource) -> Result<MsgTable, CollectError> {
         queues = read_proc_file()?;
         source = MsgSource::ProcFile;
     }
-    Ok(MsgTable::new(queues, limits(&info), source))
+    let mut table = MsgTable::new(queues, limits(&info), source);
+    table.unreadable = unreadable;
+    Ok(table)
 }
 
-/// One `MSG_STAT_ANY` per index up to `highest_index`; empty slots and
-/// queues removed mid-scan are skipped.
-pub fn read_stat_any(highest_index: i32) -> Result<Vec<MsgQueue>, SysError> {
+/// One `MSG_STAT_ANY` per index up to `highest_index`. Empty slots and
+/// queues removed mid-scan are skipped; a slot the kernel refuses (a
+/// security module may) is counted, never fatal: one object must not hide
+/// all the others.
+pub fn read_stat_any(highest_index: i32) -> (Vec<MsgQueue>, u32) {
     let mut queues = Vec::with_capacity(usize::try_from(highest_index + 1).unwrap_or(0));
+    let mut unreadable = 0;
     for index in 0..=highest_index {
-        if let Some((id, stat)) = msg::stat_any(index)? {
-            queues.push(queue_from_stat(id, &stat));
+        match msg::stat_any(index) {
+            Ok(Some((id, stat))) => queues.push(queue_from_stat(id, &stat)),
+            Ok(None) => {}
+            Err(_) => unreadable += 1,
         }
     }
-    Ok(queues)
+    (queues, unreadable)
 }
 
 fn read_proc_file() -> Result<Vec<MsgQueue>, CollectError> {
@@ -98,41 +105,6 @@ pub struct ParseError {
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{PROC_MSG} line {}: {}", self.line, self.reason)
-    }
-}
-
-/// Why a collection failed.
-#[derive(Debug)]
-pub enum CollectError {
-    /// A system call failed.
-    Sys(SysError),
-    /// A `/proc` file could not be read.
-    Io(&'static str, std::io::Error),
-    /// A `/proc` file did not have the expected shape.
-    Parse(ParseError),
-}
-
-impl fmt::Display for CollectError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Sys(e) => e.fmt(f),
-            Self::Io(path, e) => write!(f, "cannot read {path}: {e}"),
-            Self::Parse(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for CollectError {}
-
-impl From<SysError> for CollectError {
-    fn from(e: SysError) -> Self {
-        Self::Sys(e)
-    }
-}
-
-impl From<ParseError> for CollectError {
-    fn from(e: ParseError) -> Self {
-        Self::Parse(e)
     }
 }
 

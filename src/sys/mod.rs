@@ -42,9 +42,12 @@ impl SysError {
         self
     }
 
-    /// The error of the last failed call, with the action that made it.
-    pub fn last(action: impl Into<String>) -> Self {
-        Self::new(action, Errno::last())
+    /// The error of the call that just failed. `errno` is read before
+    /// `action` runs, because building the message may allocate, and an
+    /// allocation may change `errno`.
+    pub fn last(action: impl FnOnce() -> String) -> Self {
+        let errno = Errno::last();
+        Self::new(action(), errno)
     }
 }
 
@@ -64,13 +67,13 @@ pub fn explain(errno: Errno) -> &'static str {
             "permission denied (the object's mode does not allow it; run as its owner or root)"
         }
         Errno::EPERM => "operation not permitted (only the owner, the creator or root may do this)",
-        Errno::EINVAL => "no such object, or the kernel does not support this request",
+        Errno::EINVAL => "invalid request: no such object, or the kernel does not support it",
         Errno::EIDRM => "the object was removed",
         Errno::ENOENT => "no such object",
         Errno::ENOSYS => "the kernel does not support this call",
         Errno::ENOMSG => "no message of the requested kind",
         Errno::E2BIG => "the message is larger than the buffer",
-        Errno::EAGAIN => "the queue is full",
+        Errno::EAGAIN => "it would have to wait (for a message queue: it is full)",
         Errno::ENOSPC => "a system-wide limit was reached",
         Errno::EFAULT => "bad address (an ipctop bug)",
         Errno::EMFILE | Errno::ENFILE => "too many open files",

@@ -31,10 +31,6 @@ pub struct MsgInfo {
     pub highest_index: i32,
     /// Queues in use.
     pub queues: u32,
-    /// Messages on all queues.
-    pub messages: u64,
-    /// Payload bytes on all queues.
-    pub bytes: u64,
     /// `msgmni`: most queues.
     pub msgmni: u64,
     /// `msgmax`: largest message.
@@ -110,20 +106,22 @@ pub fn info() -> Result<MsgInfo, SysError> {
     let highest =
         unsafe { libc::msgctl(0, libc::MSG_INFO, (&raw mut raw).cast::<libc::msqid_ds>()) };
     if highest < 0 {
-        return Err(SysError::last("list message queues (msgctl MSG_INFO)"));
+        return Err(SysError::last(|| {
+            "list message queues (msgctl MSG_INFO)".to_owned()
+        }));
     }
     Ok(MsgInfo {
         highest_index: if raw.msgpool == 0 { -1 } else { highest },
         queues: u32::try_from(raw.msgpool).unwrap_or(0),
-        messages: to_u64(raw.msgmap),
-        bytes: to_u64(raw.msgtql),
         msgmni: to_u64(raw.msgmni),
         msgmax: to_u64(raw.msgmax),
         msgmnb: to_u64(raw.msgmnb),
     })
 }
 
-fn msgctl_stat(first: c_int, cmd: c_int) -> Result<(i32, QueueStat), Errno> {
+/// One of the stat commands: fills a `msqid_ds` for `first` (an id, or an
+/// index for the `*_STAT` commands) and returns the call's result with it.
+fn raw_stat(first: c_int, cmd: c_int) -> Result<(i32, libc::msqid_ds), Errno> {
     let mut ds = MaybeUninit::<libc::msqid_ds>::zeroed();
     // SAFETY: the stat commands write one `msqid_ds` through the pointer;
     // `ds` is writable storage of that type and size for the whole call.
@@ -133,8 +131,11 @@ fn msgctl_stat(first: c_int, cmd: c_int) -> Result<(i32, QueueStat), Errno> {
     }
     // SAFETY: the call succeeded, so the kernel filled the struct (and it
     // was zeroed before, so even padding is initialised).
-    let ds = unsafe { ds.assume_init() };
-    Ok((ret, QueueStat::from(&ds)))
+    Ok((ret, unsafe { ds.assume_init() }))
+}
+
+fn msgctl_stat(first: c_int, cmd: c_int) -> Result<(i32, QueueStat), Errno> {
+    raw_stat(first, cmd).map(|(ret, ds)| (ret, QueueStat::from(&ds)))
 }
 
 /// `msgctl(index, MSG_STAT_ANY)`: the queue at a kernel array index, with
@@ -159,7 +160,7 @@ pub fn get(key: i32, flags: c_int) -> Result<i32, SysError> {
     // SAFETY: msgget takes no pointers.
     let id = unsafe { libc::msgget(key, flags) };
     if id < 0 {
-        return Err(SysError::last(format!("open queue with key {key:#x}")));
+        return Err(SysError::last(|| format!("open queue with key {key:#x}")));
     }
     Ok(id)
 }
@@ -172,7 +173,7 @@ pub fn send(id: i32, mtype: c_long, payload: &[u8], flags: c_int) -> Result<(), 
     // exactly the `struct msgbuf` of that size msgsnd reads.
     let ret = unsafe { libc::msgsnd(id, buf.as_ptr(), payload.len(), flags) };
     if ret < 0 {
-        return Err(SysError::last(format!("send to queue {id}")).explained(
+        return Err(SysError::last(|| format!("send to queue {id}")).explained(
             Errno::EINVAL,
             "the message is larger than msgmax, its type is not positive, or the queue is gone",
         ));
@@ -193,7 +194,7 @@ pub fn receive(
     // msgrcv is told it may write.
     let got = unsafe { libc::msgrcv(id, buf.as_mut_ptr(), max_size, msgtyp, flags) };
     let Ok(len) = usize::try_from(got) else {
-        return Err(SysError::last(format!("receive from queue {id}")));
+        return Err(SysError::last(|| format!("receive from queue {id}")));
     };
     Ok((buf.mtype(), buf.payload(len).to_vec()))
 }
@@ -201,17 +202,12 @@ pub fn receive(
 /// Changes a queue's capacity (`msg_qbytes`) with `IPC_STAT` + `IPC_SET`.
 pub fn set_capacity(id: i32, qbytes: u64) -> Result<(), SysError> {
     let action = || format!("set the capacity of queue {id}");
-    let mut ds = MaybeUninit::<libc::msqid_ds>::zeroed();
-    // SAFETY: IPC_STAT writes one `msqid_ds` into `ds`.
-    if unsafe { libc::msgctl(id, libc::IPC_STAT, ds.as_mut_ptr()) } < 0 {
-        return Err(SysError::last(action()));
-    }
-    // SAFETY: IPC_STAT succeeded and filled the (zeroed) struct.
-    let mut ds = unsafe { ds.assume_init() };
+    let (_, mut ds) =
+        raw_stat(id, libc::IPC_STAT).map_err(|errno| SysError::new(action(), errno))?;
     ds.msg_qbytes = qbytes;
     // SAFETY: IPC_SET reads one `msqid_ds` from the pointer; `ds` is one.
     if unsafe { libc::msgctl(id, libc::IPC_SET, &raw mut ds) } < 0 {
-        return Err(SysError::last(action()).explained(
+        return Err(SysError::last(action).explained(
             Errno::EPERM,
             "only the owner, the creator or root may change it, and raising it above msgmnb needs CAP_SYS_RESOURCE",
         ));
@@ -223,7 +219,7 @@ pub fn set_capacity(id: i32, qbytes: u64) -> Result<(), SysError> {
 pub fn remove(id: i32) -> Result<(), SysError> {
     // SAFETY: IPC_RMID ignores the buffer argument; null is allowed.
     if unsafe { libc::msgctl(id, libc::IPC_RMID, std::ptr::null_mut()) } < 0 {
-        return Err(SysError::last(format!("remove queue {id}")));
+        return Err(SysError::last(|| format!("remove queue {id}")));
     }
     Ok(())
 }

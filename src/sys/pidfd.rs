@@ -12,7 +12,7 @@ pub fn open(pid: i32) -> Result<OwnedFd, SysError> {
     // or -1; no memory is passed.
     let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
     if fd < 0 {
-        return Err(SysError::new(format!("watch process {pid}"), Errno::last()));
+        return Err(SysError::last(|| format!("watch process {pid}")));
     }
     let fd = i32::try_from(fd).map_err(|_| SysError::new("watch a process", Errno::EBADF))?;
     // SAFETY: the kernel just returned this descriptor to us; nothing else

@@ -6,9 +6,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::format;
 use super::style::Theme;
 use crate::app::{App, Mode, Tab};
+use crate::format;
 
 /// Lays `left` and `right` out on one line, `right` flush right; `None`
 /// when both do not fit.

@@ -1,6 +1,5 @@
 //! The view: draws an [`App`] and nothing else — no I/O, no state changes.
 
-pub mod format;
 pub mod layout;
 
 mod chrome;

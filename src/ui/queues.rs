@@ -6,12 +6,14 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
-use super::format;
 use super::layout::Areas;
 use super::style::Theme;
 use crate::app::App;
 use crate::app::queues::Column;
-use crate::model::{MsgQueue, Snapshot};
+use crate::format;
+use std::time::SystemTime;
+
+use crate::model::{MsgQueue, Operator, Snapshot};
 
 /// Cells of the fill bar.
 const BAR_WIDTH: usize = 10;
@@ -156,8 +158,8 @@ fn cell<'a>(column: Column, q: &MsgQueue, snap: &'a Snapshot, theme: &Theme) -> 
         Column::Used => right(format::size(q.used_bytes)),
         Column::Capacity => right(q.max_bytes.map_or_else(|| "?".to_owned(), format::size)),
         Column::Fill => fill_cell(q, theme),
-        Column::Sender => Cell::from(format::process(q.lspid, snap.command(q.lspid))),
-        Column::Receiver => Cell::from(format::process(q.lrpid, snap.command(q.lrpid))),
+        Column::Sender => Cell::from(format::process(q.lspid, snap.sender(q))),
+        Column::Receiver => Cell::from(format::process(q.lrpid, snap.receiver(q))),
         Column::LastSend => Cell::from(format::age(q.stime, now)),
         Column::LastReceive => Cell::from(format::age(q.rtime, now)),
     }
@@ -231,8 +233,20 @@ fn detail(frame: &mut Frame<'_>, area: Rect, app: &App, snap: &Snapshot, theme: 
                 q.fill_percent().map_or(Style::new(), |p| theme.fill(p)),
             ),
         ]),
-        last_operation(label("last send    "), q.stime, q.lspid, snap),
-        last_operation(label("last receive "), q.rtime, q.lrpid, snap),
+        last_operation(
+            label("last send    "),
+            q.stime,
+            q.lspid,
+            snap.sender(q),
+            now,
+        ),
+        last_operation(
+            label("last receive "),
+            q.rtime,
+            q.lrpid,
+            snap.receiver(q),
+            now,
+        ),
         Line::from(vec![
             label("changed      "),
             Span::raw(format::timestamp(q.ctime, now)),
@@ -242,11 +256,17 @@ fn detail(frame: &mut Frame<'_>, area: Rect, app: &App, snap: &Snapshot, theme: 
 }
 
 /// `last send 2026-… (3s ago) by 4711 producer`, or just `never`.
-fn last_operation<'a>(label: Span<'a>, time: i64, pid: i32, snap: &Snapshot) -> Line<'a> {
-    let mut spans = vec![label, Span::raw(format::timestamp(time, snap.taken_at))];
+fn last_operation<'a>(
+    label: Span<'a>,
+    time: i64,
+    pid: i32,
+    who: Operator<'_>,
+    now: SystemTime,
+) -> Line<'a> {
+    let mut spans = vec![label, Span::raw(format::timestamp(time, now))];
     if pid > 0 {
         spans.push(Span::raw(" by "));
-        spans.push(Span::raw(format::process(pid, snap.command(pid))));
+        spans.push(Span::raw(format::process(pid, who)));
     }
     Line::from(spans)
 }

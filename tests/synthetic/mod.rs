@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::time::{Duration, UNIX_EPOCH};
 
 use ipctop::app::{App, Msg};
-use ipctop::model::{MsgLimits, MsgQueue, MsgSource, MsgTable, Snapshot};
+use ipctop::model::{MsgLimits, MsgQueue, MsgSource, MsgTable, Process, Snapshot};
 
 /// 2025-11-28 08:00:00 UTC: "now" in every synthetic snapshot.
 pub const NOW: i64 = 1_764_316_800;
@@ -35,6 +35,14 @@ pub fn queue(id: i32, key: i32, messages: u64, used_bytes: u64) -> MsgQueue {
     }
 }
 
+/// A process that has run since long before any queue operation.
+fn running(command: &str) -> Process {
+    Process {
+        command: Some(command.to_owned()),
+        started_at: NOW - 86_400,
+    }
+}
+
 /// A snapshot of `queues` with names for uids 0 and 1000 and a few
 /// commands, one of them hostile.
 pub fn snapshot(queues: Vec<MsgQueue>) -> Snapshot {
@@ -50,10 +58,25 @@ pub fn snapshot(queues: Vec<MsgQueue>) -> Snapshot {
             },
             MsgSource::StatAny,
         ),
-        commands: HashMap::from([
-            (4711, "order-api".to_owned()),
-            (4702, "worker".to_owned()),
-            (6666, "evil\x1b]2;pwned\x07\x1b[2J".to_owned()),
+        processes: HashMap::from([
+            (4711, running("order-api")),
+            (4702, running("worker")),
+            (6666, running("evil\x1b]2;pwned\x07\x1b[2J")),
+            // Took over pid 4800 after the queue's last receive.
+            (
+                4800,
+                Process {
+                    command: Some("reborn".to_owned()),
+                    started_at: NOW - 10,
+                },
+            ),
+            (
+                5000,
+                Process {
+                    command: None,
+                    started_at: NOW - 86_400,
+                },
+            ),
         ]),
         users: HashMap::from([(0, "root".to_owned()), (1000, "app".to_owned())]),
         groups: HashMap::from([(0, "root".to_owned()), (1000, "app".to_owned())]),
@@ -78,6 +101,8 @@ pub fn busy_queues() -> Vec<MsgQueue> {
     idle.uid = 0;
     idle.gid = 0;
     idle.perms = 0o600;
+    idle.lspid = 5000; // alive, but /proc hides it
+    idle.stime = NOW - 600;
 
     let mut hostile = queue(131076, -1_012_759_271, 12, 13_500);
     hostile.uid = 4242;
@@ -88,6 +113,8 @@ pub fn busy_queues() -> Vec<MsgQueue> {
     orphan.lspid = 999;
     orphan.stime = NOW - 86_400 * 3;
     orphan.max_bytes = None;
+    orphan.lrpid = 4800;
+    orphan.rtime = NOW - 3600;
 
     vec![full, busy, idle, hostile, orphan]
 }

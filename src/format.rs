@@ -1,10 +1,12 @@
-//! Turning numbers and untrusted text into what a human reads on screen.
+//! Turning numbers and untrusted text into what a human reads: shared by
+//! the screen, the filter and the plain-text listing.
 
 use std::borrow::Cow;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use humansize::{BINARY, format_size};
 
+use crate::model::Operator;
 use crate::sys::time::local;
 
 /// Replaces every control character (C0, DEL, C1) of `text` with `·`, so
@@ -131,13 +133,15 @@ pub fn timestamp(then: i64, now: SystemTime) -> String {
     }
 }
 
-/// A pid with its command, `4711 worker`; `-` for no pid; the command is
-/// sanitized; a pid whose process is gone shows as `4711 (exited)`.
-pub fn process(pid: i32, command: Option<&str>) -> String {
-    match (pid, command) {
-        (p, _) if p <= 0 => "-".to_owned(),
-        (p, Some(cmd)) => format!("{p} {}", sanitize(cmd)),
-        (p, None) => format!("{p} (exited)"),
+/// A pid with who it is now: `4711 worker` (sanitized), `4711 ?` for a
+/// live process we may not see, `4711 (exited)`; `-` for no pid.
+pub fn process(pid: i32, who: Operator<'_>) -> String {
+    match who {
+        _ if pid <= 0 => "-".to_owned(),
+        Operator::Nobody => "-".to_owned(),
+        Operator::Running(command) => format!("{pid} {}", sanitize(command)),
+        Operator::Hidden => format!("{pid} ?"),
+        Operator::Exited => format!("{pid} (exited)"),
     }
 }
 
@@ -196,8 +200,12 @@ mod tests {
 
     #[test]
     fn processes_show_pid_and_clean_command() {
-        assert_eq!(process(0, None), "-");
-        assert_eq!(process(42, Some("w\x1b[2Jorker")), "42 w·[2Jorker");
-        assert_eq!(process(42, None), "42 (exited)");
+        assert_eq!(process(0, Operator::Nobody), "-");
+        assert_eq!(
+            process(42, Operator::Running("w\x1b[2Jorker")),
+            "42 w·[2Jorker"
+        );
+        assert_eq!(process(42, Operator::Hidden), "42 ?");
+        assert_eq!(process(42, Operator::Exited), "42 (exited)");
     }
 }
