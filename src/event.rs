@@ -3,6 +3,8 @@
 //! Each sends [`Msg`]s into one channel; the main loop sleeps on it, so
 //! between refreshes and key presses the process does nothing at all.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -25,20 +27,25 @@ pub enum Control {
     RefreshNow,
 }
 
-/// Reads keys and resizes until the terminal goes away.
+/// Reads keys and resizes until the terminal goes away; then, or if the
+/// thread panics, the main loop is told to stop (raw mode turns Ctrl-C
+/// into a key, so a UI without input could not be left).
 pub fn spawn_input(tx: Sender<Msg>) -> std::io::Result<()> {
     thread::Builder::new()
         .name("input".into())
         .spawn(move || {
-            while let Ok(event) = event::read() {
-                let msg = match event {
-                    Event::Resize(w, h) => Msg::Resize(w, h),
-                    other => match other.as_key_press_event() {
+            let _stop_ui_on_panic = StopOnPanic(tx.clone());
+            loop {
+                let msg = match event::read() {
+                    Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                    Ok(other) => match other.as_key_press_event() {
                         Some(key) => Msg::Key(key),
                         None => continue,
                     },
+                    Err(e) => Msg::Fatal(format!("cannot read the terminal: {e}")),
                 };
-                if tx.send(msg).is_err() {
+                let last = matches!(msg, Msg::Fatal(_));
+                if tx.send(msg).is_err() || last {
                     return;
                 }
             }
@@ -62,14 +69,36 @@ pub fn spawn_signals(tx: Sender<Msg>) -> std::io::Result<()> {
         .map(drop)
 }
 
+/// Steers the collector thread.
+#[derive(Debug)]
+pub struct CollectorHandle {
+    control: Sender<Control>,
+    in_flight: Arc<AtomicBool>,
+}
+
+impl CollectorHandle {
+    /// Passes an order on; `false` if the collector is gone.
+    pub fn send(&self, order: Control) -> bool {
+        self.control.send(order).is_ok()
+    }
+
+    /// The main loop took the last snapshot: the collector may send another.
+    pub fn snapshot_taken(&self) {
+        self.in_flight.store(false, Ordering::Release);
+    }
+}
+
 /// Runs `collector` every `interval` on its own thread, sending each
-/// snapshot; returns the handle that steers it.
+/// snapshot. While the main loop has not taken the last one (a stalled
+/// terminal), refreshes are skipped rather than piled up.
 pub fn spawn_collector(
     mut collector: Collector,
     interval: Duration,
     tx: Sender<Msg>,
-) -> std::io::Result<Sender<Control>> {
+) -> std::io::Result<CollectorHandle> {
     let (control, orders) = mpsc::channel();
+    let in_flight = Arc::new(AtomicBool::new(false));
+    let sent = Arc::clone(&in_flight);
     thread::Builder::new()
         .name("collector".into())
         .spawn(move || {
@@ -77,12 +106,15 @@ pub fn spawn_collector(
             let mut schedule = Schedule::new(interval);
             loop {
                 if schedule.due(Instant::now()) {
-                    let msg = match collector.collect() {
-                        Ok(snapshot) => Msg::Snapshot(Box::new(snapshot)),
-                        Err(e) => Msg::CollectFailed(e.to_string()),
-                    };
-                    if tx.send(msg).is_err() {
-                        return;
+                    if !sent.load(Ordering::Acquire) {
+                        let msg = match collector.collect() {
+                            Ok(snapshot) => Msg::Snapshot(Box::new(snapshot)),
+                            Err(e) => Msg::CollectFailed(e.to_string()),
+                        };
+                        sent.store(matches!(msg, Msg::Snapshot(_)), Ordering::Release);
+                        if tx.send(msg).is_err() {
+                            return;
+                        }
                     }
                     schedule.collected(Instant::now());
                 }
@@ -97,17 +129,20 @@ pub fn spawn_collector(
                 }
             }
         })?;
-    Ok(control)
+    Ok(CollectorHandle { control, in_flight })
 }
 
-/// Ends the main loop if the collector thread panics: the panic hook has
+/// Ends the main loop if a feeding thread panics: the panic hook has
 /// already restored the terminal, so there is nothing left to show.
 struct StopOnPanic(Sender<Msg>);
 
 impl Drop for StopOnPanic {
     fn drop(&mut self) {
         if thread::panicking() {
-            let _ = self.0.send(Msg::Terminate);
+            let name = thread::current().name().unwrap_or("a").to_owned();
+            let _ = self
+                .0
+                .send(Msg::Fatal(format!("the {name} thread crashed")));
         }
     }
 }

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use crate::app::{App, Effect};
+use crate::app::{App, Effect, Msg};
 use crate::collect::Collector;
 use crate::event::{self, Control};
 use crate::ui;
@@ -18,6 +18,8 @@ pub enum TuiError {
     Collect(crate::collect::CollectError),
     /// The terminal failed.
     Io(std::io::Error),
+    /// The monitor stopped because a part of it failed.
+    Fatal(String),
 }
 
 impl std::fmt::Display for TuiError {
@@ -29,6 +31,7 @@ impl std::fmt::Display for TuiError {
             ),
             Self::Collect(e) => e.fmt(f),
             Self::Io(e) => write!(f, "terminal error: {e}"),
+            Self::Fatal(reason) => write!(f, "stopped: {reason}"),
         }
     }
 }
@@ -57,15 +60,17 @@ pub fn run(interval: Duration) -> Result<(), TuiError> {
         return Err(TuiError::NotATerminal);
     }
     let collector = Collector::new().map_err(TuiError::Collect)?;
-    let mut terminal = ratatui::try_init()?;
+    let (tx, rx) = mpsc::channel();
+    // Signals are caught before the terminal changes, and the guard exists
+    // before it does: no exit path leaves a raw terminal behind.
+    event::spawn_signals(tx.clone())?;
     let _restore = RestoreOnDrop;
+    let mut terminal = ratatui::try_init()?;
     let size = terminal.size()?;
     let mut app = App::new(interval, (size.width, size.height));
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
 
-    let (tx, rx) = mpsc::channel();
-    let control = event::spawn_collector(collector, app.interval, tx.clone())?;
-    event::spawn_signals(tx.clone())?;
+    let collector = event::spawn_collector(collector, app.interval, tx.clone())?;
     event::spawn_input(tx)?;
 
     loop {
@@ -74,18 +79,26 @@ pub fn run(interval: Duration) -> Result<(), TuiError> {
             return Ok(());
         };
         // Take everything already waiting, so a burst costs one frame.
-        let mut effects = app.update(first);
-        while let Ok(msg) = rx.try_recv() {
+        let mut effects = Vec::new();
+        for msg in std::iter::once(first).chain(rx.try_iter()) {
+            if matches!(msg, Msg::Snapshot(_)) {
+                collector.snapshot_taken();
+            }
             effects.extend(app.update(msg));
         }
         for effect in effects {
             let order = match effect {
-                Effect::Quit => return Ok(()),
+                Effect::Quit => {
+                    return match app.fatal.take() {
+                        Some(reason) => Err(TuiError::Fatal(reason)),
+                        None => Ok(()),
+                    };
+                }
                 Effect::SetInterval(d) => Control::SetInterval(d),
                 Effect::SetPaused(p) => Control::SetPaused(p),
                 Effect::RefreshNow => Control::RefreshNow,
             };
-            if control.send(order).is_err() {
+            if !collector.send(order) {
                 return Ok(());
             }
         }

@@ -272,3 +272,54 @@ fn refresh_errors_show_until_the_next_good_snapshot() {
     refresh(&mut app, busy_queues());
     assert!(app.status.is_none());
 }
+
+#[test]
+fn a_paused_table_stays_still_until_r() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    key(&mut app, KeyCode::Char('p'));
+    // Collected before the pause reached the collector: ignored.
+    refresh(&mut app, Vec::new());
+    assert_eq!(listed(&app).len(), 5);
+    key(&mut app, KeyCode::Char('r'));
+    refresh(&mut app, Vec::new());
+    assert!(listed(&app).is_empty(), "r shows the new state");
+    refresh(&mut app, busy_queues());
+    assert!(listed(&app).is_empty(), "one refresh per r");
+    key(&mut app, KeyCode::Char('p'));
+    refresh(&mut app, busy_queues());
+    assert_eq!(listed(&app).len(), 5);
+}
+
+#[test]
+fn control_keys_do_not_type_into_the_filter() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "ro");
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('w'),
+        KeyModifiers::CONTROL,
+    )));
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('x'),
+        KeyModifiers::ALT,
+    )));
+    assert_eq!(app.mode, Mode::Filter("ro".to_owned()));
+}
+
+#[test]
+fn filter_and_sort_keys_do_nothing_on_tabs_without_a_table() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Char('/'));
+    assert_eq!(app.mode, Mode::Browse);
+    key(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.queues.sort.column, Column::Fill);
+}
+
+#[test]
+fn a_fatal_error_quits_and_is_kept_for_the_exit_message() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    let effects = app.update(Msg::Fatal("the input thread crashed".into()));
+    assert_eq!(effects, vec![Effect::Quit]);
+    assert_eq!(app.fatal.as_deref(), Some("the input thread crashed"));
+}

@@ -87,6 +87,8 @@ pub enum Msg {
     CollectFailed(String),
     /// A signal asked us to stop (SIGTERM, SIGHUP, SIGINT).
     Terminate,
+    /// Something the monitor cannot go on without failed; the reason.
+    Fatal(String),
 }
 
 /// Something `update` wants done outside the model.
@@ -150,6 +152,10 @@ pub struct App {
     pub size: (u16, u16),
     /// Use colour (off when `NO_COLOR` is set).
     pub color: bool,
+    /// `r` was pressed and its snapshot has not arrived yet.
+    pub refresh_requested: bool,
+    /// Why the monitor had to stop, if it did.
+    pub fatal: Option<String>,
 }
 
 impl App {
@@ -165,6 +171,8 @@ impl App {
             status: None,
             size,
             color: true,
+            refresh_requested: false,
+            fatal: None,
         }
     }
 
@@ -176,7 +184,11 @@ impl App {
                 self.size = (w, h);
                 self.scroll();
             }
+            // One collected before the pause took effect: the table must
+            // not move once PAUSED shows, unless `r` asked for it.
+            Msg::Snapshot(_) if self.paused && !self.refresh_requested => {}
             Msg::Snapshot(snap) => {
+                self.refresh_requested = false;
                 self.queues.rebuild(&snap);
                 self.snapshot = Some(*snap);
                 if self.status.as_ref().is_some_and(|s| s.error) {
@@ -191,6 +203,10 @@ impl App {
                 });
             }
             Msg::Terminate => return vec![Effect::Quit],
+            Msg::Fatal(reason) => {
+                self.fatal = Some(reason);
+                return vec![Effect::Quit];
+            }
         }
         Vec::new()
     }
@@ -233,7 +249,13 @@ impl App {
             return;
         };
         match key.code {
-            KeyCode::Char(c) => text.push(c),
+            KeyCode::Char(c)
+                if !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                text.push(c)
+            }
             KeyCode::Backspace => {
                 text.pop();
             }
@@ -281,6 +303,7 @@ impl App {
             Action::PageDown => self.move_selection(page),
             Action::Top => self.move_selection(isize::MIN),
             Action::Bottom => self.move_selection(isize::MAX),
+            Action::Filter | Action::SortNext | Action::SortReverse if self.tab != Tab::Queues => {}
             Action::Filter => self.mode = Mode::Filter(self.queues.filter.clone()),
             Action::SortNext => {
                 let column = self.queues.sort.column.next();
@@ -298,7 +321,10 @@ impl App {
             }
             Action::Faster => return self.step_interval(false),
             Action::Slower => return self.step_interval(true),
-            Action::Refresh => return vec![Effect::RefreshNow],
+            Action::Refresh => {
+                self.refresh_requested = true;
+                return vec![Effect::RefreshNow];
+            }
         }
         Vec::new()
     }
