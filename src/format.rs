@@ -10,16 +10,27 @@ use crate::model::Operator;
 use crate::sys::time::local;
 
 /// Replaces every control character (C0, DEL, C1) of `text` with `·`, so
-/// names and payloads from the system can never drive the terminal.
+/// names and payloads from the system can never drive the terminal; and
+/// the invisible characters that reorder or hide text (bidi overrides and
+/// isolates, zero-width characters), so what is shown is what is there.
 pub fn sanitize(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(
         text.chars()
-            .map(|c| if c.is_control() { '·' } else { c })
+            .map(|c| if is_unsafe(c) { '·' } else { c })
             .collect(),
     )
+}
+
+/// Is `c` a character [`sanitize`] replaces?
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'
+        )
 }
 
 /// `rw-r--r--` for the low nine mode bits.
@@ -155,6 +166,8 @@ mod tests {
         assert_eq!(sanitize("a\x1b]2;pwned\x07b"), "a·]2;pwned·b");
         assert_eq!(sanitize("x\u{9b}31m\x7f\n\t"), "x·31m···");
         assert!(matches!(sanitize("plain"), Cow::Borrowed(_)));
+        assert_eq!(sanitize("ab\u{202E}cd\u{200B}"), "ab·cd·");
+        assert_eq!(sanitize("naïve ✓"), "naïve ✓");
     }
 
     #[test]

@@ -5,6 +5,9 @@
 //! [`model::Snapshot`], [`app`] turns snapshots and keys into state, and
 //! [`ui`] draws that state.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+#![warn(missing_docs)]
+
 pub mod app;
 pub mod cli;
 pub mod collect;

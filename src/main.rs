@@ -1,5 +1,7 @@
 //! The `ipctop` binary: parse the command line, hand over to the library.
 
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 use std::process::ExitCode;
 
 use clap::Parser;

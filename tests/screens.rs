@@ -121,3 +121,14 @@ fn narrow_terminals_drop_columns_instead_of_wrapping() {
     );
     assert!(!header.contains("PERMS"), "{header}");
 }
+
+#[test]
+fn header_says_when_the_table_is_read_the_slow_way_or_is_incomplete() {
+    let mut snap = snapshot(busy_queues());
+    snap.msg.source = ipctop::model::MsgSource::ProcFile;
+    snap.msg.unreadable = 2;
+    let text = screen(&app_with((120, 30), snap));
+    let header = text.lines().next().expect("header line");
+    assert!(header.contains("via /proc"), "{header}");
+    assert!(header.contains("2 unreadable"), "{header}");
+}

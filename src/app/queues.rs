@@ -179,25 +179,20 @@ impl QueueList {
             .filter(|&i| matches(snap, &queues[i], &self.filter))
             .collect();
         let sort = self.sort;
-        let keys: Vec<Option<SortKey<'_>>> = queues
+        let mut keyed: Vec<(SortKey<'_>, usize)> = self
+            .rows
             .iter()
-            .enumerate()
-            .map(|(i, q)| {
-                self.rows
-                    .binary_search(&i)
-                    .is_ok()
-                    .then(|| sort.column.sort_key(snap, q))
-            })
+            .map(|&i| (sort.column.sort_key(snap, &queues[i]), i))
             .collect();
-        self.rows.sort_by(|&a, &b| {
-            let primary = keys[a].cmp(&keys[b]);
+        keyed.sort_by(|(ka, a), (kb, b)| {
             let primary = if sort.descending {
-                primary.reverse()
+                kb.cmp(ka)
             } else {
-                primary
+                ka.cmp(kb)
             };
-            primary.then(queues[a].id.cmp(&queues[b].id))
+            primary.then(queues[*a].id.cmp(&queues[*b].id))
         });
+        self.rows = keyed.into_iter().map(|(_, i)| i).collect();
         let kept = self.selected.and_then(|sel| {
             self.rows
                 .iter()

@@ -8,7 +8,7 @@
 //! demo exits (`PR_SET_PDEATHSIG`).
 
 use std::os::unix::process::CommandExt;
-use std::process::{Child, Command};
+use std::process::{Child, Command, Stdio};
 use std::thread::sleep;
 use std::time::Duration;
 
@@ -16,7 +16,7 @@ use clap::ValueEnum;
 use nix::sched::{CloneFlags, unshare};
 use nix::sys::prctl;
 use nix::sys::signal::Signal;
-use nix::unistd::geteuid;
+use nix::unistd::{geteuid, getpid, getppid};
 
 use crate::sys::SysError;
 use crate::sys::msg;
@@ -59,21 +59,40 @@ impl Drop for DemoQueue {
     }
 }
 
+/// Names the demo process a worker belongs to; a worker refuses to run
+/// without it, so `demo-worker consumer ID` typed by hand cannot drain a
+/// real queue.
+const PARENT_ENV: &str = "IPCTOP_DEMO_PARENT";
+
 /// A worker process; killed and reaped when dropped.
 struct Worker(Child);
 
 impl Worker {
     fn start(role: Role, msqid: i32) -> std::io::Result<Self> {
+        let parent = getpid();
+        let role_name = role
+            .to_possible_value()
+            .map(|v| v.get_name().to_owned())
+            .unwrap_or_default();
         let mut command = Command::new(std::env::current_exe()?);
         command
-            .arg("demo-worker")
-            .arg(role.name())
-            .arg(msqid.to_string());
+            .args(["demo-worker", &role_name, &msqid.to_string()])
+            .env(PARENT_ENV, parent.to_string())
+            // Nothing a worker prints may land on the monitor's screen.
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
         // SAFETY: the closure runs in the child between fork and exec and
-        // only calls prctl, which is async-signal-safe.
+        // only calls prctl and getppid, which are async-signal-safe.
         unsafe {
-            command
-                .pre_exec(|| prctl::set_pdeathsig(Signal::SIGKILL).map_err(std::io::Error::from));
+            command.pre_exec(move || {
+                prctl::set_pdeathsig(Signal::SIGKILL)?;
+                // The demo may have died before the death signal was armed.
+                if getppid() != parent {
+                    return Err(std::io::Error::other("the demo has exited"));
+                }
+                Ok(())
+            });
         }
         command.spawn().map(Self)
     }
@@ -83,15 +102,6 @@ impl Drop for Worker {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
-    }
-}
-
-impl Role {
-    fn name(self) -> &'static str {
-        match self {
-            Role::Producer => "producer",
-            Role::Consumer => "consumer",
-        }
     }
 }
 
@@ -120,7 +130,11 @@ pub fn run(interval: Duration) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// The body of a worker process: loops until its queue is removed.
-pub fn work(role: Role, msqid: i32) -> Result<(), SysError> {
+pub fn work(role: Role, msqid: i32) -> Result<(), Box<dyn std::error::Error>> {
+    let parent = std::env::var(PARENT_ENV).ok();
+    if parent != Some(getppid().to_string()) {
+        return Err("demo-worker is started by `ipctop demo`, not by hand".into());
+    }
     let _ = prctl::set_name(match role {
         Role::Producer => c"demo-producer",
         Role::Consumer => c"demo-consumer",
@@ -139,7 +153,7 @@ pub fn work(role: Role, msqid: i32) -> Result<(), SysError> {
         {
             Ok(())
         }
-        other => other,
+        other => Ok(other?),
     }
 }
 

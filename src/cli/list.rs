@@ -38,8 +38,34 @@ pub fn write_json(snap: &Snapshot, out: &mut impl Write) -> io::Result<()> {
             })
             .collect(),
     };
-    serde_json::to_writer(&mut *out, &listing)?;
+    let mut json = serde_json::Serializer::with_formatter(&mut *out, TerminalSafe);
+    listing.serialize(&mut json)?;
     writeln!(out)
+}
+
+/// JSON as compact as serde_json's, but with every character that
+/// [`format::sanitize`] would hide written as `\uXXXX`: serde_json escapes
+/// only C0 controls, and `ipctop list --json` is often read on a terminal.
+/// The JSON means the same; only its bytes are safe.
+struct TerminalSafe;
+
+impl serde_json::ser::Formatter for TerminalSafe {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut rest = fragment;
+        while let Some((at, c)) = rest.char_indices().find(|(_, c)| format::is_unsafe(*c)) {
+            writer.write_all(&rest.as_bytes()[..at])?;
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                write!(writer, "\\u{unit:04x}")?;
+            }
+            rest = &rest[at + c.len_utf8()..];
+        }
+        writer.write_all(rest.as_bytes())
+    }
 }
 
 /// Writes `snap` as a table in the manner of `ipcs -q`.

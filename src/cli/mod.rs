@@ -16,7 +16,7 @@ use crate::format;
 #[command(name = "ipctop", version, about, long_about = None)]
 pub struct Cli {
     /// Refresh interval, e.g. 250ms, 1s, 2s (100ms to 60s).
-    #[arg(short, long, default_value = "1s", value_parser = parse_interval, global = true)]
+    #[arg(short, long, default_value = "1s", value_parser = parse_interval)]
     pub interval: Duration,
 
     /// What to do instead of the interactive monitor.
@@ -35,7 +35,11 @@ pub enum Command {
     },
     /// Start a small producer/consumer workload and watch it; everything
     /// it creates is removed when ipctop exits.
-    Demo,
+    Demo {
+        /// Refresh interval of the monitor, e.g. 250ms, 1s, 2s.
+        #[arg(short, long, default_value = "1s", value_parser = parse_interval)]
+        interval: Duration,
+    },
     /// A demo process (started by `ipctop demo`, not by hand).
     #[command(hide = true)]
     DemoWorker {
@@ -65,7 +69,7 @@ pub fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match cli.command {
         None => crate::tui::run(cli.interval)?,
         Some(Command::List { json }) => list::run(json)?,
-        Some(Command::Demo) => demo::run(cli.interval)?,
+        Some(Command::Demo { interval }) => demo::run(interval)?,
         Some(Command::DemoWorker { role, msqid }) => demo::work(role, msqid)?,
     }
     Ok(())

@@ -33,7 +33,7 @@ pub fn local(unix_seconds: i64) -> Option<LocalTime> {
     let tm = unsafe { tm.assume_init() };
     let field = |v: libc::c_int| u32::try_from(v).ok();
     Some(LocalTime {
-        year: tm.tm_year + 1900,
+        year: tm.tm_year.checked_add(1900)?,
         month: field(tm.tm_mon + 1)?,
         day: field(tm.tm_mday)?,
         hour: field(tm.tm_hour)?,

@@ -9,6 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::style::Theme;
 use crate::app::{App, Mode, Tab};
 use crate::format;
+use crate::model::MsgSource;
 
 /// Lays `left` and `right` out on one line, `right` flush right; `None`
 /// when both do not fit.
@@ -31,6 +32,18 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         " · every {}",
         format::interval(app.interval)
     )));
+    if let Some(snap) = &app.snapshot {
+        if snap.msg.source == MsgSource::ProcFile {
+            left.push(Span::styled(" · via /proc", theme.dim()));
+        }
+        if snap.msg.unreadable > 0 {
+            left.push(Span::raw(" · "));
+            left.push(Span::styled(
+                format!("{} unreadable", snap.msg.unreadable),
+                theme.alert(),
+            ));
+        }
+    }
     if app.paused {
         left.push(Span::raw(" · "));
         left.push(Span::styled("PAUSED", theme.alert()));

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
 use super::layout::Areas;
-use super::style::Theme;
+use super::style::{self, Theme};
 use crate::app::App;
 use crate::app::queues::Column;
 use crate::format;
@@ -28,7 +28,7 @@ fn width(column: Column) -> u16 {
         Column::Messages => 7,
         Column::Used => 9,
         Column::Capacity => 9,
-        Column::Fill => BAR_WIDTH as u16 + 5,
+        Column::Fill => BAR_WIDTH as u16 + 7,
         Column::Sender | Column::Receiver => 21,
         Column::LastSend | Column::LastReceive => 8,
     }
@@ -170,7 +170,12 @@ fn fill_cell(q: &MsgQueue, theme: &Theme) -> Cell<'static> {
     let Some(percent) = q.fill_percent() else {
         return right("?".to_owned());
     };
-    let text = format!("{}{:>4.0}%", bar(percent, BAR_WIDTH), percent.min(999.0));
+    let text = format!(
+        "{}{:>4.0}%{}",
+        bar(percent, BAR_WIDTH),
+        percent.min(999.0),
+        style::fill_marker(percent)
+    );
     Cell::from(Span::styled(text, theme.fill(percent)))
 }
 

@@ -7,6 +7,18 @@ pub const WARN_PERCENT: f64 = 80.0;
 /// Fill level at which producers are about to block.
 pub const CRITICAL_PERCENT: f64 = 95.0;
 
+/// Marks a fill level in text too, for `NO_COLOR` and colour-blind eyes:
+/// `!` from [`WARN_PERCENT`], `!!` from [`CRITICAL_PERCENT`].
+pub fn fill_marker(percent: f64) -> &'static str {
+    if percent >= CRITICAL_PERCENT {
+        "!!"
+    } else if percent >= WARN_PERCENT {
+        "! "
+    } else {
+        "  "
+    }
+}
+
 /// The styles the view uses.
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {

@@ -1,0 +1,88 @@
+//! `ipctop list` output from synthetic snapshots: exact shape, numbers as
+//! numbers, and no byte that could drive a terminal.
+
+mod synthetic;
+
+use ipctop::cli::list::{write_json, write_table};
+use synthetic::{busy_queues, snapshot};
+
+fn hostile_snapshot() -> ipctop::model::Snapshot {
+    let mut snap = snapshot(busy_queues());
+    // Queue 131076 belongs to uid 4242: give it a name with a C1 CSI and a
+    // right-to-left override.
+    snap.users.insert(4242, "ev\u{9b}31mil\u{202e}x".to_owned());
+    snap
+}
+
+#[test]
+fn json_has_one_object_per_queue_with_numeric_members() {
+    let mut out = Vec::new();
+    write_json(&snapshot(busy_queues()), &mut out).expect("write");
+    let doc: serde_json::Value = serde_json::from_slice(&out).expect("valid JSON");
+    assert_eq!(doc["namespace"], synthetic::NAMESPACE);
+    let msg = doc["msg"].as_array().expect("msg array");
+    assert_eq!(msg.len(), 5);
+    let full = &msg[0];
+    assert_eq!(full["key"], 0x5ea1_f00d_u32);
+    assert_eq!(full["id"], 65538);
+    assert_eq!(full["owner"], "app");
+    assert_eq!(full["perms"], 0o660);
+    assert_eq!(full["messages"], 3980);
+    assert_eq!(full["used_bytes"], 15_920);
+    assert_eq!(full["max_bytes"], 16_384);
+    assert_eq!(
+        (full["lspid"].clone(), full["lrpid"].clone()),
+        (4711.into(), 4702.into())
+    );
+    assert_eq!(full["stime"], synthetic::NOW);
+    for member in ["uid", "gid", "cuid", "cgid", "rtime", "ctime"] {
+        assert!(full[member].is_number(), "{member}");
+    }
+    assert_eq!(msg[3]["key"], 0xc3a2_8519_u32, "negative keys print as u32");
+    assert!(msg[4]["max_bytes"].is_null(), "unknown capacity is null");
+}
+
+#[test]
+fn json_escapes_what_a_terminal_would_obey_and_keeps_the_meaning() {
+    let snap = hostile_snapshot();
+    let mut out = Vec::new();
+    write_json(&snap, &mut out).expect("write");
+    let text = String::from_utf8(out.clone()).expect("utf-8");
+    assert!(
+        !text.trim_end().chars().any(ipctop::format::is_unsafe),
+        "{text}"
+    );
+    assert!(text.contains(r"ev\u009b31mil\u202ex"), "{text}");
+    let doc: serde_json::Value = serde_json::from_slice(&out).expect("valid JSON");
+    assert_eq!(doc["msg"][3]["owner"], "ev\u{9b}31mil\u{202e}x");
+}
+
+#[test]
+fn table_lines_up_like_ipcs_and_is_sanitized() {
+    let mut out = Vec::new();
+    write_table(&hostile_snapshot(), &mut out).expect("write");
+    let text = String::from_utf8(out).expect("utf-8");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 6);
+    assert!(lines[0].starts_with("KEY "), "{}", lines[0]);
+    let full: Vec<&str> = lines[1].split_whitespace().collect();
+    assert_eq!(
+        full,
+        [
+            "0x5ea1f00d",
+            "65538",
+            "app",
+            "660",
+            "3980",
+            "15920",
+            "16384",
+            "4711",
+            "4702"
+        ]
+    );
+    assert!(lines[4].contains("ev·31mil·x"), "{}", lines[4]);
+    assert!(lines[5].contains(" ? "), "unknown capacity: {}", lines[5]);
+    for line in &lines {
+        assert!(!line.chars().any(ipctop::format::is_unsafe), "{line}");
+    }
+}
