@@ -199,6 +199,24 @@ pub fn receive(
     Ok((buf.mtype(), buf.payload(len).to_vec()))
 }
 
+/// `msgrcv(id, .., index, MSG_COPY | IPC_NOWAIT)`: a copy of the message at
+/// 0-based position `index`, leaving the queue exactly as it was (Linux
+/// 3.8+ with `CONFIG_CHECKPOINT_RESTORE`; older kernels would consume it,
+/// so callers check the version first). `Ok(None)` past the last message.
+/// `max_size` must hold the message: `MSG_NOERROR` cannot truncate a copy.
+pub fn copy(id: i32, index: usize, max_size: usize) -> Result<Option<(c_long, Vec<u8>)>, SysError> {
+    let position = c_long::try_from(index)
+        .map_err(|_| SysError::new(format!("copy message {index} of queue {id}"), Errno::EINVAL))?;
+    match receive(id, max_size, position, libc::MSG_COPY | libc::IPC_NOWAIT) {
+        Ok(message) => Ok(Some(message)),
+        Err(e) if e.errno == Errno::ENOMSG => Ok(None),
+        Err(e) => Err(SysError {
+            action: format!("copy message {index} of queue {id}"),
+            ..e
+        }),
+    }
+}
+
 /// Changes a queue's capacity (`msg_qbytes`) with `IPC_STAT` + `IPC_SET`.
 pub fn set_capacity(id: i32, qbytes: u64) -> Result<(), SysError> {
     let action = || format!("set the capacity of queue {id}");
