@@ -15,7 +15,8 @@ use crate::sys::msg::{self, QueueStat};
 /// Where the fallback path reads the queue table.
 pub const PROC_MSG: &str = "/proc/sysvipc/msg";
 
-fn queue_from_stat(id: i32, s: &QueueStat) -> MsgQueue {
+/// A queue from the kernel's `msqid_ds` fields.
+pub fn queue_from_stat(id: i32, s: &QueueStat) -> MsgQueue {
     MsgQueue {
         key: s.key,
         id,

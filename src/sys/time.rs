@@ -1,8 +1,9 @@
-//! Local time via `localtime_r`, which honours `TZ` and `/etc/localtime`.
+//! Broken-down time via `localtime_r` (which honours `TZ` and
+//! `/etc/localtime`) and `gmtime_r`.
 
 use std::mem::MaybeUninit;
 
-/// A broken-down local date and time.
+/// A broken-down date and time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LocalTime {
     /// Year, e.g. 2026.
@@ -21,15 +22,27 @@ pub struct LocalTime {
 
 /// Converts Unix seconds to local time; `None` if the C library cannot.
 pub fn local(unix_seconds: i64) -> Option<LocalTime> {
+    // SAFETY: localtime_r is the thread-safe variant; both pointers are
+    // valid for the call and it writes only into the second.
+    broken_down(unix_seconds, |t, tm| unsafe { libc::localtime_r(t, tm) })
+}
+
+/// Converts Unix seconds to UTC; `None` if the C library cannot.
+pub fn utc(unix_seconds: i64) -> Option<LocalTime> {
+    // SAFETY: as for `localtime_r`: thread-safe, writes only `tm`.
+    broken_down(unix_seconds, |t, tm| unsafe { libc::gmtime_r(t, tm) })
+}
+
+fn broken_down(
+    unix_seconds: i64,
+    convert: impl FnOnce(*const libc::time_t, *mut libc::tm) -> *mut libc::tm,
+) -> Option<LocalTime> {
     let t: libc::time_t = unix_seconds;
     let mut tm = MaybeUninit::<libc::tm>::zeroed();
-    // SAFETY: both pointers are valid for the call; localtime_r is the
-    // thread-safe variant and writes only into `tm`.
-    let ok = unsafe { libc::localtime_r(&raw const t, tm.as_mut_ptr()) };
-    if ok.is_null() {
+    if convert(&raw const t, tm.as_mut_ptr()).is_null() {
         return None;
     }
-    // SAFETY: localtime_r succeeded and filled the zeroed struct.
+    // SAFETY: the conversion succeeded and filled the zeroed struct.
     let tm = unsafe { tm.assume_init() };
     let field = |v: libc::c_int| u32::try_from(v).ok();
     Some(LocalTime {
@@ -40,4 +53,18 @@ pub fn local(unix_seconds: i64) -> Option<LocalTime> {
         minute: field(tm.tm_min)?,
         second: field(tm.tm_sec)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_is_exact() {
+        let t = utc(1_764_316_800).expect("utc");
+        assert_eq!(
+            (t.year, t.month, t.day, t.hour, t.minute, t.second),
+            (2025, 11, 28, 8, 0, 0)
+        );
+    }
 }

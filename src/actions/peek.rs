@@ -1,0 +1,298 @@
+//! Reading a queue's messages without consuming them (`MSG_COPY`).
+//!
+//! Each copy walks the queue from its head, so reading N messages costs
+//! O(N²) in the kernel: reads come in pages. The queue's state is read
+//! before and after, so the caller can tell whether it changed meanwhile.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use crate::collect::kernel;
+use crate::sys::msg::{self, QueueStat};
+use crate::sys::{Errno, SysError};
+
+/// Messages read per page.
+pub const PAGE: usize = 500;
+
+/// `MSG_COPY` copies instead of consuming from this kernel on; earlier
+/// kernels ignore the flag and really receive the message.
+pub const MSG_COPY_SINCE: (u32, u32, u32) = (3, 8, 0);
+
+/// One message, copied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// Position in the queue, 0 = next to be received.
+    pub index: usize,
+    /// The message type.
+    pub mtype: i64,
+    /// The payload.
+    pub data: Vec<u8>,
+}
+
+/// A run of consecutive messages and the queue around them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// The queue.
+    pub id: i32,
+    /// Index of the first message read.
+    pub first: usize,
+    /// The messages, in queue order.
+    pub messages: Vec<Message>,
+    /// The queue just before reading.
+    pub before: QueueStat,
+    /// The queue just after reading.
+    pub after: QueueStat,
+    /// The last message of the queue is in this page.
+    pub at_end: bool,
+}
+
+impl Page {
+    /// Did messages come or go while the page was read?
+    pub fn changed_while_reading(&self) -> bool {
+        (self.before.qnum, self.before.cbytes) != (self.after.qnum, self.after.cbytes)
+    }
+}
+
+/// Why messages could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PeekError {
+    /// The kernel predates `MSG_COPY`: it would consume the messages.
+    KernelTooOld((u32, u32, u32)),
+    /// The kernel has no `MSG_COPY` (built without checkpoint/restore).
+    NoMsgCopy,
+    /// No read permission on the queue.
+    Denied(i32),
+    /// The queue is gone.
+    Gone(i32),
+    /// Anything else.
+    Sys(SysError),
+}
+
+impl fmt::Display for PeekError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::KernelTooOld((a, b, c)) => write!(
+                f,
+                "not peeking: kernel {a}.{b}.{c} predates MSG_COPY (3.8) and would consume the messages"
+            ),
+            Self::NoMsgCopy => write!(
+                f,
+                "cannot peek: this kernel lacks MSG_COPY (built without CONFIG_CHECKPOINT_RESTORE)"
+            ),
+            Self::Denied(id) => write!(
+                f,
+                "permission denied: no read permission on queue {id}; run as its owner or root"
+            ),
+            Self::Gone(id) => write!(f, "queue {id} is gone"),
+            Self::Sys(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for PeekError {}
+
+impl PeekError {
+    fn from_sys(id: i32, e: SysError) -> Self {
+        match e.errno {
+            Errno::EACCES => Self::Denied(id),
+            Errno::EINVAL | Errno::EIDRM => Self::Gone(id),
+            Errno::ENOSYS => Self::NoMsgCopy,
+            _ => Self::Sys(e),
+        }
+    }
+}
+
+/// Refuses kernels on which `MSG_COPY` would consume. An unknown version
+/// is trusted: every kernel that reports none is recent.
+pub fn check_kernel(version: Option<(u32, u32, u32)>) -> Result<(), PeekError> {
+    match version {
+        Some(v) if v < MSG_COPY_SINCE => Err(PeekError::KernelTooOld(v)),
+        _ => Ok(()),
+    }
+}
+
+fn running_kernel() -> Option<(u32, u32, u32)> {
+    static VERSION: OnceLock<Option<(u32, u32, u32)>> = OnceLock::new();
+    *VERSION.get_or_init(kernel::running_version)
+}
+
+/// Reads up to `count` messages of queue `id` from position `first`.
+pub fn read_page(id: i32, first: usize, count: usize) -> Result<Page, PeekError> {
+    check_kernel(running_kernel())?;
+    let error = |e| PeekError::from_sys(id, e);
+    let before = msg::stat(id).map_err(error)?;
+    let msgmax = usize::try_from(msg::info().map_err(error)?.msgmax).unwrap_or(8192);
+    let mut messages = Vec::with_capacity(count.min(usize::try_from(before.qnum).unwrap_or(0)));
+    let mut at_end = false;
+    for index in first..first.saturating_add(count) {
+        match copy_one(id, index, msgmax, before.cbytes).map_err(error)? {
+            Some((mtype, data)) => messages.push(Message { index, mtype, data }),
+            None => {
+                at_end = true;
+                break;
+            }
+        }
+    }
+    let after = msg::stat(id).map_err(error)?;
+    // A page that stopped at `count` may still have ended the queue.
+    at_end |= u64::try_from(first + messages.len()).is_ok_and(|read| read >= after.qnum);
+    Ok(Page {
+        id,
+        first,
+        messages,
+        before,
+        after,
+        at_end,
+    })
+}
+
+/// Copies one message with a `msgmax` buffer; a message sent before
+/// `msgmax` was lowered may be larger, and then the buffer grows to what
+/// the queue holds (no message is larger than all of them together).
+fn copy_one(
+    id: i32,
+    index: usize,
+    msgmax: usize,
+    queued_bytes: u64,
+) -> Result<Option<(i64, Vec<u8>)>, SysError> {
+    match msg::copy(id, index, msgmax) {
+        Err(e) if e.errno == Errno::E2BIG => {
+            let all = usize::try_from(queued_bytes).unwrap_or(usize::MAX);
+            msg::copy(id, index, all.max(msgmax))
+        }
+        other => other,
+    }
+}
+
+/// Which message a real `msgrcv(.., msgtyp, flags)` would take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Selector {
+    /// The `msgtyp` argument.
+    pub msgtyp: i64,
+    /// `MSG_EXCEPT` given.
+    pub except: bool,
+}
+
+impl Selector {
+    /// Parses `3`, `-3`, `0`, or `!3` (MSG_EXCEPT: any type but 3).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let (except, number) = match text.strip_prefix('!') {
+            Some(rest) => (true, rest.trim()),
+            None => (false, text),
+        };
+        let msgtyp = number
+            .parse::<i64>()
+            .map_err(|_| format!("not a message type: {text:?} (try 0, 5, -5 or !5)"))?;
+        Ok(Self { msgtyp, except })
+    }
+
+    /// Position (in `mtypes`, queue order) of the message the kernel would
+    /// hand out, following `find_msg` in ipc/msg.c: 0 takes the first;
+    /// a positive type the first of that type (with `MSG_EXCEPT`, the first
+    /// of any other type); a negative one the first of the lowest type not
+    /// above its absolute value (`MSG_EXCEPT` is then ignored).
+    pub fn pick(self, mtypes: impl IntoIterator<Item = i64>) -> Option<usize> {
+        let mut mtypes = mtypes.into_iter().enumerate();
+        match self.msgtyp {
+            0 => mtypes.next().map(|(i, _)| i),
+            t if t < 0 => {
+                let limit = t.checked_neg().unwrap_or(i64::MAX);
+                let mut best: Option<(usize, i64)> = None;
+                for (i, mtype) in mtypes {
+                    if mtype <= limit && best.is_none_or(|(_, b)| mtype < b) {
+                        best = Some((i, mtype));
+                        if mtype == 1 {
+                            break;
+                        }
+                    }
+                }
+                best.map(|(i, _)| i)
+            }
+            t if self.except => mtypes.find(|(_, m)| *m != t).map(|(i, _)| i),
+            t => mtypes.find(|(_, m)| *m == t).map(|(i, _)| i),
+        }
+    }
+
+    /// Can [`Self::pick`] over only the first messages be trusted? Only
+    /// the "lowest type" search needs to see them all (unless it met
+    /// type 1, the lowest there is).
+    pub fn needs_all(self, found: Option<i64>) -> bool {
+        self.msgtyp < 0 && found != Some(1)
+    }
+}
+
+impl fmt::Display for Selector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.msgtyp, self.except) {
+            (t, true) if t > 0 => write!(f, "msgtyp {t} with MSG_EXCEPT"),
+            (t, _) => write!(f, "msgtyp {t}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pick(text: &str, mtypes: &[i64]) -> Option<usize> {
+        Selector::parse(text)
+            .expect("selector")
+            .pick(mtypes.iter().copied())
+    }
+
+    #[test]
+    fn picks_like_the_kernel() {
+        let q = [3, 1, 2, 1, 5];
+        assert_eq!(pick("0", &q), Some(0));
+        assert_eq!(pick("1", &q), Some(1));
+        assert_eq!(pick("5", &q), Some(4));
+        assert_eq!(pick("4", &q), None);
+        assert_eq!(pick("!3", &q), Some(1));
+        assert_eq!(pick("!9", &q), Some(0));
+        assert_eq!(pick("-2", &q), Some(1), "lowest type <= 2 is 1");
+        assert_eq!(pick("-3", &[3, 2, 2]), Some(1), "first of the lowest");
+        assert_eq!(pick("-1", &[3, 2]), None);
+        assert_eq!(pick("!-3", &[3, 2]), Some(1), "MSG_EXCEPT ignored");
+        assert_eq!(pick("0", &[]), None);
+        assert_eq!(
+            Selector {
+                msgtyp: i64::MIN,
+                except: false
+            }
+            .pick([i64::MAX, 7]),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn parses_what_users_type() {
+        assert_eq!(
+            Selector::parse(" !7 "),
+            Ok(Selector {
+                msgtyp: 7,
+                except: true
+            })
+        );
+        assert!(Selector::parse("x").unwrap_err().contains("try 0, 5"));
+        assert_eq!(
+            Selector::parse("7").map(|s| s.to_string()),
+            Ok("msgtyp 7".into())
+        );
+    }
+
+    #[test]
+    fn refuses_kernels_that_would_consume() {
+        assert_eq!(
+            check_kernel(Some((3, 7, 10))),
+            Err(PeekError::KernelTooOld((3, 7, 10)))
+        );
+        assert!(check_kernel(Some((3, 8, 0))).is_ok());
+        assert!(check_kernel(None).is_ok());
+        assert!(
+            PeekError::KernelTooOld((3, 2, 0))
+                .to_string()
+                .contains("would consume")
+        );
+    }
+}
