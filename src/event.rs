@@ -13,6 +13,7 @@ use ratatui::crossterm::event::{self, Event};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
+use crate::actions::{self, Job};
 use crate::app::Msg;
 use crate::collect::Collector;
 
@@ -130,6 +131,24 @@ pub fn spawn_collector(
             }
         })?;
     Ok(CollectorHandle { control, in_flight })
+}
+
+/// Runs actions (peek, save, remove, …) one at a time on their own
+/// thread, so the screen stays live while the kernel works; each outcome
+/// comes back as [`Msg::Done`].
+pub fn spawn_actions(tx: Sender<Msg>) -> std::io::Result<Sender<Job>> {
+    let (jobs, queue) = mpsc::channel::<Job>();
+    thread::Builder::new()
+        .name("actions".into())
+        .spawn(move || {
+            let _stop_ui_on_panic = StopOnPanic(tx.clone());
+            for job in queue {
+                if tx.send(Msg::Done(actions::perform(job))).is_err() {
+                    return;
+                }
+            }
+        })?;
+    Ok(jobs)
 }
 
 /// Ends the main loop if a feeding thread panics: the panic hook has

@@ -222,3 +222,189 @@ mod tests {
         assert_eq!(process(42, Operator::Exited), "42 (exited)");
     }
 }
+
+/// A one-line preview of a message payload, at most `max_chars`
+/// characters: printable UTF-8 as text; every control character, every
+/// character [`sanitize`] hides, and every byte that is not valid UTF-8 as
+/// one `·` each (a newline too, so the preview stays one line). A longer
+/// payload ends in `…`, which counts towards `max_chars`.
+pub fn payload_preview(bytes: &[u8], max_chars: usize) -> String {
+    let mut chars = bytes.utf8_chunks().flat_map(|chunk| {
+        let text = chunk.valid().chars().map(|c| if is_unsafe(c) { '·' } else { c });
+        text.chain(std::iter::repeat_n('·', chunk.invalid().len()))
+    });
+    let mut out: String = chars.by_ref().take(max_chars).collect();
+    // More to come: the last character shown gives way to the ellipsis,
+    // so the result keeps the limit.
+    if chars.next().is_some() && out.pop().is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// A payload as lines of text for a text view, split at each `\n` (so a
+/// payload ending in a newline ends with an empty line, and an empty
+/// payload is one empty line). Valid UTF-8 is kept; everything else is
+/// written as an escape, so no line holds a raw control character and
+/// the escapes are unambiguous:
+///
+/// - `\t` and `\r` as `\t` and `\r` (tabs are not expanded: the view
+///   shows which whitespace is there), a backslash as `\\`;
+/// - other ASCII controls (C0, DEL) as `\x1b`, `\x7f`;
+/// - bytes that are not valid UTF-8 as `\xff` (these are always `\x80`
+///   and above, so they cannot be mistaken for an ASCII control);
+/// - other characters [`sanitize`] hides — C1 controls, bidi overrides,
+///   zero-width characters — as `\u{9b}`, `\u{202e}`.
+pub fn payload_text(bytes: &[u8]) -> Vec<String> {
+    bytes.split(|b| *b == b'\n').map(escape_line).collect()
+}
+
+/// One line (no `\n`) of [`payload_text`].
+fn escape_line(line: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(line.len());
+    for chunk in line.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\t' => out.push_str("\\t"),
+                '\r' => out.push_str("\\r"),
+                '\\' => out.push_str("\\\\"),
+                c if c.is_ascii_control() => {
+                    let _ = write!(out, "\\x{:02x}", u32::from(c));
+                }
+                c if is_unsafe(c) => {
+                    let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+                }
+                c => out.push(c),
+            }
+        }
+        for byte in chunk.invalid() {
+            let _ = write!(out, "\\x{byte:02x}");
+        }
+    }
+    out
+}
+
+/// A hex dump in the manner of `hexdump -C`: per 16 bytes, the offset,
+/// the bytes in hex in two groups of 8, and the printable ASCII bytes
+/// between bars (`.` for every other byte):
+///
+/// ```text
+/// 00000000  1b 5d 32 3b 74 69 74 6c  65 07 00 ff 41 42 43 44  |.]2;title...ABCD|
+/// ```
+///
+/// A short last line is padded so its ASCII column lines up. No bytes, no
+/// lines.
+pub fn hex_dump(bytes: &[u8]) -> Vec<String> {
+    use std::fmt::Write as _;
+    bytes
+        .chunks(16)
+        .enumerate()
+        .map(|(n, row)| {
+            let mut line = format!("{:08x} ", n * 16);
+            for i in 0..16 {
+                if i % 8 == 0 {
+                    line.push(' ');
+                }
+                match row.get(i) {
+                    Some(b) => {
+                        let _ = write!(line, "{b:02x} ");
+                    }
+                    None => line.push_str("   "),
+                }
+            }
+            line.push_str(" |");
+            line.extend(row.iter().map(|&b| {
+                if b == b' ' || b.is_ascii_graphic() {
+                    char::from(b)
+                } else {
+                    '.'
+                }
+            }));
+            line.push('|');
+            line
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod payload_tests {
+    use super::*;
+
+    const TITLE: &[u8] = b"\x1b]2;title\x07\x00\xffABCD";
+
+    #[test]
+    fn preview_is_one_safe_line() {
+        assert_eq!(payload_preview(b"hello, world", 40), "hello, world");
+        assert_eq!(payload_preview(TITLE, 40), "·]2;title···ABCD");
+        assert_eq!(payload_preview(b"a\nb\tc\x1b[2J", 40), "a·b·c·[2J");
+        assert_eq!(payload_preview("naïve ✓".as_bytes(), 40), "naïve ✓");
+        assert_eq!(
+            payload_preview("ab\u{202e}cd\u{9b}".as_bytes(), 40),
+            "ab·cd·"
+        );
+        assert_eq!(payload_preview(b"", 40), "");
+        // A truncated multi-byte sequence is one invalid byte each.
+        assert_eq!(payload_preview(b"x\xe2\x9c", 40), "x··");
+    }
+
+    #[test]
+    fn preview_truncates_to_the_limit_with_an_ellipsis() {
+        assert_eq!(payload_preview(b"abcdef", 6), "abcdef");
+        assert_eq!(payload_preview(b"abcdefg", 6), "abcde…");
+        assert_eq!(payload_preview("ééééééé".as_bytes(), 3), "éé…");
+        assert_eq!(payload_preview(&[0xff; 100], 4), "···…");
+        assert_eq!(payload_preview(b"abc", 0), "");
+        assert_eq!(payload_preview(b"abc", 1), "…");
+        let long = payload_preview(&[b'x'; 8192], 60);
+        assert_eq!(long.chars().count(), 60);
+    }
+
+    #[test]
+    fn text_escapes_everything_a_terminal_would_obey() {
+        assert_eq!(
+            payload_text(TITLE),
+            ["\\x1b]2;title\\x07\\x00\\xffABCD"]
+        );
+        assert_eq!(payload_text(b"one\ntwo\n"), ["one", "two", ""]);
+        assert_eq!(payload_text(b""), [""]);
+        assert_eq!(payload_text(b"a\tb\r"), ["a\\tb\\r"]);
+        assert_eq!(payload_text(b"C:\\x1b"), ["C:\\\\x1b"], "backslash");
+        assert_eq!(payload_text(b"\x7f\x1b[2J"), ["\\x7f\\x1b[2J"]);
+        assert_eq!(
+            payload_text("a\u{202e}b\u{200b}c\u{9b}d ✓".as_bytes()),
+            ["a\\u{202e}b\\u{200b}c\\u{9b}d ✓"]
+        );
+        assert_eq!(payload_text(b"\xe2\x9c\n\xc3"), ["\\xe2\\x9c", "\\xc3"]);
+        let all: Vec<u8> = (0..=255).collect();
+        for line in payload_text(&all) {
+            assert!(!line.chars().any(is_unsafe), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn hex_dump_like_hexdump_c() {
+        assert_eq!(
+            hex_dump(TITLE),
+            ["00000000  1b 5d 32 3b 74 69 74 6c  65 07 00 ff 41 42 43 44  |.]2;title...ABCD|"]
+        );
+        assert_eq!(
+            hex_dump(b"0123456789abcdef~ \x80"),
+            [
+                "00000000  30 31 32 33 34 35 36 37  38 39 61 62 63 64 65 66  |0123456789abcdef|",
+                "00000010  7e 20 80                                          |~ .|",
+            ]
+        );
+        assert_eq!(
+            hex_dump(b"12345678"),
+            ["00000000  31 32 33 34 35 36 37 38                           |12345678|"]
+        );
+        assert!(hex_dump(b"").is_empty());
+        let all: Vec<u8> = (0..=255).collect();
+        let lines = hex_dump(&all);
+        assert_eq!(lines.len(), 16);
+        assert!(lines.iter().all(|l| l.len() == lines[0].len()));
+        assert!(lines[15].starts_with("000000f0  f0 f1"), "{}", lines[15]);
+        assert!(lines.iter().all(|l| l.is_ascii()));
+    }
+}

@@ -41,8 +41,37 @@ pub enum Action {
     Faster,
     /// Refresh less often.
     Slower,
-    /// Refresh now.
+    /// Refresh now (in the peek view: read the messages again).
     Refresh,
+    /// Open the selected object (a queue: peek; a message: show it whole).
+    Open,
+    /// Remove the selected object (asks first).
+    Delete,
+    /// Close the view or prompt on top.
+    Back,
+    /// Switch a message between text and hex.
+    ToggleHex,
+    /// Ask which message a `msgrcv` with a given msgtyp would take.
+    PickType,
+    /// Save the selected message to a file.
+    Save,
+    /// Read the next page of messages.
+    MoreMessages,
+    /// Yes, in a dialog.
+    Confirm,
+    /// No, in a dialog.
+    Cancel,
+}
+
+/// Where the keyboard is: each context has its own keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// The table of queues.
+    Browse,
+    /// The list of a queue's messages.
+    Peek,
+    /// A confirmation dialog.
+    Dialog,
 }
 
 /// One key with its modifiers.
@@ -88,14 +117,24 @@ const fn bind(keys: &'static [Key], action: Action, help: &'static str) -> Bindi
     Binding { keys, action, help }
 }
 
-/// Every key ipctop knows in browse mode, in help order.
-pub const KEYMAP: &[Binding] = &[
+/// Keys that work everywhere.
+pub const GLOBAL: &[Binding] = &[
     bind(&[ch('q'), ctrl('c')], Action::Quit, "quit"),
-    bind(
-        &[ch('?'), key(KeyCode::F(1))],
-        Action::Help,
-        "show or hide this help",
-    ),
+    bind(&[ch('?'), key(KeyCode::F(1))], Action::Help, "show or hide this help"),
+];
+
+/// Moving in any list.
+pub const MOVEMENT: &[Binding] = &[
+    bind(&[key(KeyCode::Up), ch('k')], Action::Up, "select previous row"),
+    bind(&[key(KeyCode::Down), ch('j')], Action::Down, "select next row"),
+    bind(&[key(KeyCode::PageUp)], Action::PageUp, "one screen up"),
+    bind(&[key(KeyCode::PageDown)], Action::PageDown, "one screen down"),
+    bind(&[key(KeyCode::Home), ch('g')], Action::Top, "first row"),
+    bind(&[key(KeyCode::End), ch('G')], Action::Bottom, "last row"),
+];
+
+/// The queue table.
+pub const BROWSE: &[Binding] = &[
     bind(&[key(KeyCode::Tab)], Action::NextTab, "next tab"),
     bind(&[key(KeyCode::BackTab)], Action::PrevTab, "previous tab"),
     bind(&[ch('1')], Action::GoTab(Tab::Queues), "Queues tab"),
@@ -104,54 +143,57 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[ch('4')], Action::GoTab(Tab::PosixMq), "POSIX MQ tab"),
     bind(&[ch('5')], Action::GoTab(Tab::Pipes), "Pipes tab"),
     bind(&[ch('6')], Action::GoTab(Tab::Limits), "Limits tab"),
+    bind(&[key(KeyCode::Enter)], Action::Open, "peek at the queue's messages"),
     bind(
-        &[key(KeyCode::Up), ch('k')],
-        Action::Up,
-        "select previous row",
+        &[ch('d'), key(KeyCode::Delete), key(KeyCode::F(9))],
+        Action::Delete,
+        "remove the queue (asks first)",
     ),
-    bind(
-        &[key(KeyCode::Down), ch('j')],
-        Action::Down,
-        "select next row",
-    ),
-    bind(&[key(KeyCode::PageUp)], Action::PageUp, "one screen up"),
-    bind(
-        &[key(KeyCode::PageDown)],
-        Action::PageDown,
-        "one screen down",
-    ),
-    bind(&[key(KeyCode::Home), ch('g')], Action::Top, "first row"),
-    bind(&[key(KeyCode::End), ch('G')], Action::Bottom, "last row"),
-    bind(
-        &[ch('/')],
-        Action::Filter,
-        "filter: Enter applies, Esc clears",
-    ),
+    bind(&[ch('/')], Action::Filter, "filter: Enter applies, Esc clears"),
     bind(&[ch('s')], Action::SortNext, "sort by the next column"),
-    bind(
-        &[ch('S'), key(KeyCode::F(6))],
-        Action::SortReverse,
-        "reverse the sort order",
-    ),
-    bind(
-        &[ch(' '), ch('p')],
-        Action::Pause,
-        "pause / resume refreshing",
-    ),
+    bind(&[ch('S'), key(KeyCode::F(6))], Action::SortReverse, "reverse the sort order"),
+    bind(&[ch(' '), ch('p')], Action::Pause, "pause / resume refreshing"),
     bind(&[ch('+'), ch('=')], Action::Faster, "refresh more often"),
     bind(&[ch('-')], Action::Slower, "refresh less often"),
     bind(&[ch('r')], Action::Refresh, "refresh now"),
 ];
+
+/// The message list of a queue.
+pub const PEEK: &[Binding] = &[
+    bind(&[key(KeyCode::Esc)], Action::Back, "back (to the list, to the queues)"),
+    bind(&[key(KeyCode::Enter)], Action::Open, "show the message whole"),
+    bind(&[ch('x')], Action::ToggleHex, "text / hex view of the message"),
+    bind(&[ch('t')], Action::PickType, "which message would msgrcv take?"),
+    bind(&[ch('w')], Action::Save, "save the message's bytes to a file"),
+    bind(&[ch('n')], Action::MoreMessages, "read the next page of messages"),
+    bind(&[ch('r')], Action::Refresh, "read the messages again"),
+];
+
+/// A yes/no question.
+pub const DIALOG: &[Binding] = &[
+    bind(&[ch('y')], Action::Confirm, "yes"),
+    bind(&[ch('n'), key(KeyCode::Esc)], Action::Cancel, "no"),
+];
+
+/// The key sections of `context`, in help order.
+pub fn sections(context: Context) -> &'static [&'static [Binding]] {
+    match context {
+        Context::Browse => &[GLOBAL, BROWSE, MOVEMENT],
+        Context::Peek => &[GLOBAL, PEEK, MOVEMENT],
+        Context::Dialog => &[DIALOG, GLOBAL],
+    }
+}
 
 fn matches(k: &Key, event: &KeyEvent) -> bool {
     let held = event.modifiers - KeyModifiers::SHIFT;
     k.code == event.code && k.modifiers == held
 }
 
-/// The action bound to a key press, if any.
-pub fn action_for(event: &KeyEvent) -> Option<Action> {
-    KEYMAP
+/// The action bound to a key press in `context`, if any.
+pub fn action_for(context: Context, event: &KeyEvent) -> Option<Action> {
+    sections(context)
         .iter()
+        .flat_map(|section| section.iter())
         .find(|b| b.keys.iter().any(|k| matches(k, event)))
         .map(|b| b.action)
 }
@@ -170,6 +212,9 @@ pub fn key_label(k: &Key) -> String {
         KeyCode::PageUp => "PgUp".to_owned(),
         KeyCode::PageDown => "PgDn".to_owned(),
         KeyCode::BackTab => "Shift-Tab".to_owned(),
+        KeyCode::Delete => "Del".to_owned(),
+        KeyCode::Esc => "Esc".to_owned(),
+        KeyCode::Enter => "Enter".to_owned(),
         other => other.to_string(),
     }
 }
@@ -188,17 +233,22 @@ pub struct HelpEntry {
     pub help: String,
 }
 
-/// The help overlay's lines, from [`KEYMAP`]. The six tab keys share one
-/// line, so the list fits an 80x24 terminal.
-pub fn help_entries() -> Vec<HelpEntry> {
-    let tab_keys: Vec<&Binding> = KEYMAP
+/// The help overlay's lines for `context`, from its key sections. The six
+/// tab keys share one line, so the list fits an 80x24 terminal.
+pub fn help_entries(context: Context) -> Vec<HelpEntry> {
+    let all: Vec<&Binding> = sections(context)
         .iter()
+        .flat_map(|section| section.iter())
+        .collect();
+    let tab_keys: Vec<&Binding> = all
+        .iter()
+        .copied()
         .filter(|b| matches!(b.action, Action::GoTab(_)))
         .collect();
     let mut entries = Vec::new();
-    for binding in KEYMAP {
+    for binding in &all {
         match binding.action {
-            Action::GoTab(_) if std::ptr::eq(binding, tab_keys[0]) => entries.push(HelpEntry {
+            Action::GoTab(_) if std::ptr::eq(*binding, tab_keys[0]) => entries.push(HelpEntry {
                 keys: format!(
                     "{}..{}",
                     binding_label(tab_keys[0]),
@@ -234,41 +284,64 @@ mod tests {
     #[test]
     fn keys_dispatch_to_their_actions() {
         let none = KeyModifiers::NONE;
+        let browse = |code, mods| action_for(Context::Browse, &press(code, mods));
+        assert_eq!(browse(KeyCode::Char('q'), none), Some(Action::Quit));
         assert_eq!(
-            action_for(&press(KeyCode::Char('q'), none)),
+            browse(KeyCode::Char('c'), KeyModifiers::CONTROL),
             Some(Action::Quit)
         );
+        assert_eq!(browse(KeyCode::Char('c'), none), None);
         assert_eq!(
-            action_for(&press(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-            Some(Action::Quit)
-        );
-        assert_eq!(action_for(&press(KeyCode::Char('c'), none)), None);
-        assert_eq!(
-            action_for(&press(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            browse(KeyCode::Char('G'), KeyModifiers::SHIFT),
             Some(Action::Bottom)
         );
         assert_eq!(
-            action_for(&press(KeyCode::Char('+'), KeyModifiers::SHIFT)),
+            browse(KeyCode::Char('+'), KeyModifiers::SHIFT),
             Some(Action::Faster)
         );
         assert_eq!(
-            action_for(&press(KeyCode::Char('3'), none)),
+            browse(KeyCode::Char('3'), none),
             Some(Action::GoTab(Tab::Sem))
         );
+        assert_eq!(browse(KeyCode::F(9), none), Some(Action::Delete));
+        let peek = |code| action_for(Context::Peek, &press(code, none));
+        assert_eq!(peek(KeyCode::Char('n')), Some(Action::MoreMessages));
+        assert_eq!(peek(KeyCode::Char('d')), None, "no removal from the message list");
+        let dialog = |code| action_for(Context::Dialog, &press(code, none));
+        assert_eq!(dialog(KeyCode::Char('n')), Some(Action::Cancel));
+        assert_eq!(dialog(KeyCode::Esc), Some(Action::Cancel));
+        assert_eq!(dialog(KeyCode::Char('y')), Some(Action::Confirm));
     }
 
     #[test]
-    fn no_key_is_bound_twice() {
-        let all: Vec<&Key> = KEYMAP.iter().flat_map(|b| b.keys).collect();
-        for (i, a) in all.iter().enumerate() {
-            assert!(!all[i + 1..].contains(a), "{a:?} bound twice");
+    fn no_key_is_bound_twice_in_a_context() {
+        for context in [Context::Browse, Context::Peek, Context::Dialog] {
+            let all: Vec<&Key> = sections(context)
+                .iter()
+                .flat_map(|s| s.iter())
+                .flat_map(|b| b.keys)
+                .collect();
+            for (i, a) in all.iter().enumerate() {
+                assert!(!all[i + 1..].contains(a), "{a:?} bound twice in {context:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn no_destructive_key_is_a_navigation_key_anywhere() {
+        let movement: Vec<&Key> = MOVEMENT.iter().flat_map(|b| b.keys).collect();
+        for binding in BROWSE.iter().chain(DIALOG) {
+            if matches!(binding.action, Action::Delete | Action::Confirm) {
+                assert!(binding.keys.iter().all(|k| !movement.contains(&k)));
+            }
         }
     }
 
     #[test]
     fn help_has_every_action_and_one_line_for_the_tabs() {
-        let entries = help_entries();
-        assert_eq!(entries.len(), KEYMAP.len() - 5);
+        let entries = help_entries(Context::Browse);
+        let bindings = GLOBAL.len() + BROWSE.len() + MOVEMENT.len();
+        assert_eq!(entries.len(), bindings - 5);
         let tabs = entries.iter().find(|e| e.keys == "1..6").expect("tab line");
         assert!(tabs.help.starts_with("1 Queues · 2 Shm"), "{}", tabs.help);
         assert!(
@@ -276,12 +349,15 @@ mod tests {
                 .iter()
                 .any(|e| e.keys == "q, Ctrl-C" && e.help == "quit")
         );
+        let dialog = help_entries(Context::Dialog);
+        assert_eq!(dialog[0].keys, "y");
     }
 
     #[test]
     fn labels_read_like_the_docs() {
-        assert_eq!(binding_label(&KEYMAP[0]), "q, Ctrl-C");
+        assert_eq!(binding_label(&GLOBAL[0]), "q, Ctrl-C");
         assert_eq!(key_label(&ch(' ')), "Space");
         assert_eq!(key_label(&key(KeyCode::F(1))), "F1");
+        assert_eq!(key_label(&key(KeyCode::Delete)), "Del");
     }
 }

@@ -54,8 +54,9 @@ impl Drop for RestoreOnDrop {
     }
 }
 
-/// Runs the monitor until the user quits or a signal arrives.
-pub fn run(interval: Duration) -> Result<(), TuiError> {
+/// Runs the monitor until the user quits or a signal arrives. With
+/// `read_only`, nothing that changes the kernel is done.
+pub fn run(interval: Duration, read_only: bool) -> Result<(), TuiError> {
     if !std::io::stdout().is_terminal() {
         return Err(TuiError::NotATerminal);
     }
@@ -69,8 +70,10 @@ pub fn run(interval: Duration) -> Result<(), TuiError> {
     let size = terminal.size()?;
     let mut app = App::new(interval, (size.width, size.height));
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    app.read_only = read_only;
 
     let collector = event::spawn_collector(collector, app.interval, tx.clone())?;
+    let actions = event::spawn_actions(tx.clone())?;
     event::spawn_input(tx)?;
 
     loop {
@@ -97,6 +100,12 @@ pub fn run(interval: Duration) -> Result<(), TuiError> {
                 Effect::SetInterval(d) => Control::SetInterval(d),
                 Effect::SetPaused(p) => Control::SetPaused(p),
                 Effect::RefreshNow => Control::RefreshNow,
+                Effect::Act(job) => {
+                    if actions.send(job).is_err() {
+                        return Err(TuiError::Fatal("the actions thread stopped".to_owned()));
+                    }
+                    continue;
+                }
             };
             if !collector.send(order) {
                 return Ok(());

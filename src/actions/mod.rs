@@ -1,8 +1,192 @@
 //! What the user asks ipctop to do to the kernel, beyond watching it:
-//! peek at messages, save one, remove a queue. `update` only asks for
-//! these (as effects); they run here, off the UI thread.
+//! peek at messages, save one, remove a queue, find who waits on it.
+//! `update` only asks for these (as [`Job`]s); they run off the UI thread,
+//! and their outcome comes back as a [`Done`].
 
 pub mod audit;
 pub mod peek;
 pub mod remove;
 pub mod save;
+
+use std::path::PathBuf;
+
+use crate::collect::blocked::{self, Blocked, MsgOp};
+use crate::format;
+use crate::model::MsgQueue;
+use peek::{Page, PeekError};
+use remove::Expected;
+use save::Overwrite;
+
+/// Work for the actions thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Job {
+    /// Copy up to `count` messages of queue `id` from position `first`.
+    Peek {
+        /// The queue.
+        id: i32,
+        /// First position.
+        first: usize,
+        /// How many at most.
+        count: usize,
+    },
+    /// Write `data` to `path`.
+    Save {
+        /// The file.
+        path: PathBuf,
+        /// The bytes.
+        data: Vec<u8>,
+        /// May an existing file be replaced?
+        overwrite: Overwrite,
+    },
+    /// Remove the queue the user saw, and log it.
+    Remove {
+        /// What the user saw.
+        expected: Expected,
+        /// The owner's name, for the log.
+        owner: String,
+        /// Messages the user was told would be lost.
+        messages: u64,
+        /// Bytes the user was told would be lost.
+        bytes: u64,
+    },
+    /// Find the tasks blocked on queue `id`.
+    FindBlocked(i32),
+}
+
+/// The outcome of a [`Job`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Done {
+    /// Messages read (or why not).
+    Peeked {
+        /// The queue.
+        id: i32,
+        /// The position asked for.
+        first: usize,
+        /// The page.
+        result: Result<Page, PeekError>,
+    },
+    /// A file written (or why not).
+    Saved {
+        /// The file.
+        path: PathBuf,
+        /// `Err(true)`: it exists and was left alone; `Err(false)`: failed.
+        result: Result<(), SaveFailure>,
+    },
+    /// A removal's outcome, in words for the status line.
+    Removed(Result<String, String>),
+    /// The tasks blocked on a queue, described.
+    Blocked {
+        /// The queue.
+        id: i32,
+        /// One line per task.
+        tasks: Vec<String>,
+    },
+}
+
+/// Why a save failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaveFailure {
+    /// The file exists (ask before replacing it).
+    pub exists: bool,
+    /// What went wrong, in words.
+    pub reason: String,
+}
+
+/// Does `job`. Blocking: run it off the UI thread.
+pub fn perform(job: Job) -> Done {
+    match job {
+        Job::Peek { id, first, count } => Done::Peeked {
+            id,
+            first,
+            result: peek::read_page(id, first, count),
+        },
+        Job::Save {
+            path,
+            data,
+            overwrite,
+        } => {
+            let result = save::save(&path, &data, overwrite).map_err(|e| SaveFailure {
+                exists: e.kind() == std::io::ErrorKind::AlreadyExists,
+                reason: format!("cannot write {}: {e}", path.display()),
+            });
+            Done::Saved { path, result }
+        }
+        Job::Remove {
+            expected,
+            owner,
+            messages,
+            bytes,
+        } => Done::Removed(remove_and_log(&expected, &owner, messages, bytes)),
+        Job::FindBlocked(id) => Done::Blocked {
+            id,
+            tasks: match blocked::scan() {
+                Ok(scan) => blocked::blocked_on(&scan.blocked, id)
+                    .map(describe_blocked)
+                    .collect(),
+                Err(e) => vec![format!("cannot look for blocked processes: {e}")],
+            },
+        },
+    }
+}
+
+/// Removes, then logs what happened (a log failure is reported too).
+fn remove_and_log(
+    expected: &Expected,
+    owner: &str,
+    messages: u64,
+    bytes: u64,
+) -> Result<String, String> {
+    let outcome = remove::remove(expected);
+    // What was lost if removed; what the user was told otherwise.
+    let (result, messages, bytes) = match &outcome {
+        Ok(q) => ("removed".to_owned(), q.messages, q.used_bytes),
+        Err(e) => (e.to_string(), messages, bytes),
+    };
+    let entry = audit::Entry {
+        kind: "msg",
+        key: expected.key,
+        id: expected.id,
+        owner,
+        messages,
+        bytes,
+        result: &result,
+    };
+    let logged = audit::append(&entry);
+    match (outcome, logged) {
+        (Ok(q), Ok(_)) => Ok(removed_text(&q)),
+        (Ok(q), Err(log)) => Err(format!("{} (but {log})", removed_text(&q))),
+        (Err(e), _) => Err(e.to_string()),
+    }
+}
+
+fn removed_text(q: &MsgQueue) -> String {
+    format!(
+        "removed queue {} ({}, {})",
+        q.id,
+        format::plural(q.messages, "message"),
+        format::size(q.used_bytes)
+    )
+}
+
+/// `4711/4713 worker: waiting to send 100 B` (sanitized).
+pub fn describe_blocked(b: &Blocked) -> String {
+    let who = match &b.command {
+        Some(c) => format::sanitize(c).into_owned(),
+        None => "?".to_owned(),
+    };
+    let task = if b.tid == b.pid {
+        b.pid.to_string()
+    } else {
+        format!("{}/{}", b.pid, b.tid)
+    };
+    let what = match b.op {
+        MsgOp::Send => format!("waiting to send {}", format::size(b.size)),
+        MsgOp::Receive { msgtyp: 0, .. } => "waiting for a message".to_owned(),
+        MsgOp::Receive { msgtyp, except } => format!(
+            "waiting for a message ({})",
+            peek::Selector { msgtyp, except }
+        ),
+    };
+    let stopped = if b.stopped { " (stopped)" } else { "" };
+    format!("{task} {who}: {what}{stopped}")
+}

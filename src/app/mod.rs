@@ -2,14 +2,19 @@
 //! it changes. `update` does no I/O; what must touch the world comes back
 //! as an [`Effect`] for the event loop to carry out.
 
+pub mod peek;
 pub mod queues;
 
 use std::time::Duration;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::keymap::{self, Action};
-use crate::model::Snapshot;
+use crate::actions::remove::Expected;
+use crate::actions::{Done, Job};
+use crate::format;
+use crate::keymap::{self, Action, Context};
+use crate::model::{MsgQueue, Snapshot};
+use peek::{Outcome, PeekView};
 use crate::ui::layout;
 use queues::QueueList;
 
@@ -70,8 +75,25 @@ pub enum Mode {
     Browse,
     /// Typing a filter; the text so far.
     Filter(String),
-    /// The key list.
-    Help,
+    /// A queue's messages.
+    Peek(Box<PeekView>),
+    /// "Remove this queue?"
+    ConfirmRemove(Box<RemoveDialog>),
+}
+
+/// The question before a removal, with everything that would be lost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoveDialog {
+    /// The queue as the user saw it.
+    pub queue: MsgQueue,
+    /// Its owner's name.
+    pub owner: String,
+    /// Its last sender, described.
+    pub sender: String,
+    /// Its last receiver, described.
+    pub receiver: String,
+    /// Tasks blocked on it, once looked up.
+    pub blocked: Option<Vec<String>>,
 }
 
 /// Something that happened.
@@ -89,11 +111,15 @@ pub enum Msg {
     Terminate,
     /// Something the monitor cannot go on without failed; the reason.
     Fatal(String),
+    /// An action finished.
+    Done(Done),
 }
 
 /// Something `update` wants done outside the model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
+    /// Run an action off the UI thread.
+    Act(Job),
     /// Refresh every this often.
     SetInterval(Duration),
     /// Stop or resume refreshing.
@@ -131,6 +157,18 @@ pub struct Status {
     pub error: bool,
 }
 
+impl Status {
+    /// A plain message.
+    pub fn info(text: String) -> Self {
+        Self { text, error: false }
+    }
+
+    /// An error.
+    pub fn error(text: String) -> Self {
+        Self { text, error: true }
+    }
+}
+
 /// The whole state of the TUI.
 #[derive(Debug, Clone)]
 pub struct App {
@@ -156,6 +194,10 @@ pub struct App {
     pub refresh_requested: bool,
     /// Why the monitor had to stop, if it did.
     pub fatal: Option<String>,
+    /// The key list is shown over everything.
+    pub help: bool,
+    /// `--read-only`: nothing that changes the kernel is done.
+    pub read_only: bool,
 }
 
 impl App {
@@ -173,6 +215,8 @@ impl App {
             color: true,
             refresh_requested: false,
             fatal: None,
+            help: false,
+            read_only: false,
         }
     }
 
@@ -190,6 +234,14 @@ impl App {
             Msg::Snapshot(snap) => {
                 self.refresh_requested = false;
                 self.queues.rebuild(&snap);
+                if let Mode::Peek(view) = &mut self.mode {
+                    view.live = snap
+                        .msg
+                        .queues
+                        .iter()
+                        .find(|q| q.id == view.queue.id)
+                        .map(|q| (q.messages, q.used_bytes));
+                }
                 self.snapshot = Some(*snap);
                 if self.status.as_ref().is_some_and(|s| s.error) {
                     self.status = None;
@@ -197,16 +249,48 @@ impl App {
                 self.scroll();
             }
             Msg::CollectFailed(reason) => {
-                self.status = Some(Status {
-                    text: format!("refresh failed: {reason}"),
-                    error: true,
-                });
+                self.status = Some(Status::error(format!("refresh failed: {reason}")));
             }
             Msg::Terminate => return vec![Effect::Quit],
             Msg::Fatal(reason) => {
                 self.fatal = Some(reason);
                 return vec![Effect::Quit];
             }
+            Msg::Done(done) => return self.on_done(done),
+        }
+        Vec::new()
+    }
+
+    /// An action finished: show its outcome where the user is looking.
+    fn on_done(&mut self, done: Done) -> Vec<Effect> {
+        match (done, &mut self.mode) {
+            (Done::Peeked { id, first, result }, Mode::Peek(view)) if view.queue.id == id => {
+                match result {
+                    Ok(page) => {
+                        view.take_page(first, page);
+                    }
+                    Err(e) => view.read_failed(e.to_string()),
+                }
+            }
+            (Done::Saved { path, result }, Mode::Peek(view)) => view.saved(path, result),
+            (Done::Saved { path, result }, _) => {
+                self.status = Some(match result {
+                    Ok(()) => Status::info(format!("saved to {}", path.display())),
+                    Err(failure) => Status::error(failure.reason),
+                });
+            }
+            (Done::Blocked { id, tasks }, Mode::ConfirmRemove(dialog)) if dialog.queue.id == id => {
+                dialog.blocked = Some(tasks);
+            }
+            (Done::Removed(result), _) => {
+                self.status = Some(match result {
+                    Ok(text) => Status::info(text),
+                    Err(text) => Status::error(text),
+                });
+                return vec![Effect::RefreshNow];
+            }
+            // Late answers for a view that is gone.
+            _ => {}
         }
         Vec::new()
     }
@@ -215,18 +299,61 @@ impl App {
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             return vec![Effect::Quit];
         }
-        match self.mode {
+        if self.help {
+            return match keymap::action_for(self.context(), &key) {
+                Some(Action::Quit) => vec![Effect::Quit],
+                Some(Action::Help) => self.close_help(),
+                _ if key.code == KeyCode::Esc => self.close_help(),
+                _ => Vec::new(),
+            };
+        }
+        match &mut self.mode {
             Mode::Filter(_) => {
                 self.on_filter_key(key);
                 Vec::new()
             }
-            Mode::Help => match keymap::action_for(&key) {
+            Mode::Peek(view) => {
+                let visible = layout::peek_rows(self.size);
+                match view.on_key(key, visible) {
+                    Outcome::Stay(jobs) => jobs.into_iter().map(Effect::Act).collect(),
+                    Outcome::Close => {
+                        self.mode = Mode::Browse;
+                        Vec::new()
+                    }
+                    Outcome::Quit => vec![Effect::Quit],
+                    Outcome::Help => {
+                        self.help = true;
+                        Vec::new()
+                    }
+                }
+            }
+            Mode::ConfirmRemove(dialog) => match keymap::action_for(Context::Dialog, &key) {
+                Some(Action::Confirm) => {
+                    let job = Job::Remove {
+                        expected: Expected::from(&dialog.queue),
+                        owner: dialog.owner.clone(),
+                        messages: dialog.queue.messages,
+                        bytes: dialog.queue.used_bytes,
+                    };
+                    self.status = Some(Status::info(format!(
+                        "removing queue {}…",
+                        dialog.queue.id
+                    )));
+                    self.mode = Mode::Browse;
+                    vec![Effect::Act(job)]
+                }
+                Some(Action::Cancel) => {
+                    self.status = Some(Status::info(format!(
+                        "queue {} not removed",
+                        dialog.queue.id
+                    )));
+                    self.mode = Mode::Browse;
+                    Vec::new()
+                }
                 Some(Action::Quit) => vec![Effect::Quit],
-                Some(Action::Help) => self.close_overlay(),
-                _ if key.code == KeyCode::Esc => self.close_overlay(),
                 _ => Vec::new(),
             },
-            Mode::Browse => match keymap::action_for(&key) {
+            Mode::Browse => match keymap::action_for(Context::Browse, &key) {
                 Some(action) => self.act(action),
                 None if key.code == KeyCode::Esc => {
                     self.set_filter(String::new());
@@ -237,8 +364,17 @@ impl App {
         }
     }
 
-    fn close_overlay(&mut self) -> Vec<Effect> {
-        self.mode = Mode::Browse;
+    /// The key context the user is in.
+    pub fn context(&self) -> Context {
+        match self.mode {
+            Mode::Browse | Mode::Filter(_) => Context::Browse,
+            Mode::Peek(_) => Context::Peek,
+            Mode::ConfirmRemove(_) => Context::Dialog,
+        }
+    }
+
+    fn close_help(&mut self) -> Vec<Effect> {
+        self.help = false;
         Vec::new()
     }
 
@@ -293,7 +429,7 @@ impl App {
         let page = layout::table_rows(self.size).max(1) as isize;
         match action {
             Action::Quit => return vec![Effect::Quit],
-            Action::Help => self.mode = Mode::Help,
+            Action::Help => self.help = true,
             Action::NextTab => self.tab = self.tab.step(1),
             Action::PrevTab => self.tab = self.tab.step(-1),
             Action::GoTab(tab) => self.tab = tab,
@@ -303,7 +439,14 @@ impl App {
             Action::PageDown => self.move_selection(page),
             Action::Top => self.move_selection(isize::MIN),
             Action::Bottom => self.move_selection(isize::MAX),
-            Action::Filter | Action::SortNext | Action::SortReverse if self.tab != Tab::Queues => {}
+            Action::Filter
+            | Action::SortNext
+            | Action::SortReverse
+            | Action::Open
+            | Action::Delete
+                if self.tab != Tab::Queues => {}
+            Action::Open => return self.open_peek(),
+            Action::Delete => return self.ask_remove(),
             Action::Filter => self.mode = Mode::Filter(self.queues.filter.clone()),
             Action::SortNext => {
                 let column = self.queues.sort.column.next();
@@ -325,8 +468,55 @@ impl App {
                 self.refresh_requested = true;
                 return vec![Effect::RefreshNow];
             }
+            // Keys of other contexts.
+            Action::Back
+            | Action::ToggleHex
+            | Action::PickType
+            | Action::Save
+            | Action::MoreMessages
+            | Action::Confirm
+            | Action::Cancel => {}
         }
         Vec::new()
+    }
+
+    /// The selected queue with its owner's name, if there is one.
+    fn selection(&self) -> Option<(MsgQueue, String, &Snapshot)> {
+        let snap = self.snapshot.as_ref()?;
+        let queue = self.queues.selected_queue(snap)?;
+        Some((queue.clone(), snap.user_name(queue.uid).into_owned(), snap))
+    }
+
+    fn open_peek(&mut self) -> Vec<Effect> {
+        let Some((queue, owner, _)) = self.selection() else {
+            return Vec::new();
+        };
+        let (view, job) = PeekView::open(queue, owner);
+        self.mode = Mode::Peek(Box::new(view));
+        vec![Effect::Act(job)]
+    }
+
+    fn ask_remove(&mut self) -> Vec<Effect> {
+        if self.read_only {
+            self.status = Some(Status::error(
+                "read-only mode (--read-only): nothing is removed".to_owned(),
+            ));
+            return Vec::new();
+        }
+        let Some((queue, owner, snap)) = self.selection() else {
+            return Vec::new();
+        };
+        let sender = format::process(queue.lspid, snap.sender(&queue));
+        let receiver = format::process(queue.lrpid, snap.receiver(&queue));
+        let id = queue.id;
+        self.mode = Mode::ConfirmRemove(Box::new(RemoveDialog {
+            queue,
+            owner,
+            sender,
+            receiver,
+            blocked: None,
+        }));
+        vec![Effect::Act(Job::FindBlocked(id))]
     }
 
     fn move_selection(&mut self, delta: isize) {

@@ -120,7 +120,7 @@ pub fn run(interval: Duration) -> Result<(), Box<dyn std::error::Error>> {
         Worker::start(Role::Producer, orders.0)?,
         Worker::start(Role::Consumer, orders.0)?,
     ];
-    let shown = crate::tui::run(interval);
+    let shown = crate::tui::run(interval, false);
     drop(workers);
     drop((orders, stale));
     if !private {

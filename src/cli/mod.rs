@@ -19,6 +19,11 @@ pub struct Cli {
     #[arg(short, long, default_value = "1s", value_parser = parse_interval)]
     pub interval: Duration,
 
+    /// Change nothing: removal (and every other changing action) is
+    /// disabled; peeking and saving messages to files still work.
+    #[arg(long)]
+    pub read_only: bool,
+
     /// What to do instead of the interactive monitor.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -67,7 +72,7 @@ pub fn parse_interval(text: &str) -> Result<Duration, String> {
 /// Runs what the command line asks for.
 pub fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match cli.command {
-        None => crate::tui::run(cli.interval)?,
+        None => crate::tui::run(cli.interval, cli.read_only)?,
         Some(Command::List { json }) => list::run(json)?,
         Some(Command::Demo { interval }) => demo::run(interval)?,
         Some(Command::DemoWorker { role, msqid }) => demo::work(role, msqid)?,

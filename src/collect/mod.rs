@@ -3,6 +3,7 @@
 //! They know nothing of the screen. One file per IPC kind plus the shared
 //! name caches; [`Collector`] ties them together for one refresh.
 
+pub mod blocked;
 mod error;
 pub mod kernel;
 pub mod names;

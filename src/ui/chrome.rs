@@ -109,10 +109,18 @@ pub fn tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
 
 /// Key hints, or what the filter prompt accepts, and the status.
 pub fn footer(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
-    let hints = match app.mode {
+    let hints = match &app.mode {
+        _ if app.help => " Esc close help · q quit",
         Mode::Filter(_) => " type to filter · Enter apply · Esc clear",
-        Mode::Help => " Esc close help · q quit",
-        Mode::Browse => " / filter · s sort · p pause · +/- interval · r refresh · ? help · q quit",
+        Mode::Peek(view) if view.opened.is_some() => {
+            " ↑↓ scroll · x text/hex · w save · Esc back · ? help"
+        }
+        Mode::Peek(_) => " Enter open · t msgrcv preview · w save · n more · r reread · Esc back · ? help",
+        Mode::ConfirmRemove(_) => " y remove · n / Esc keep",
+        Mode::Browse if app.read_only => {
+            " Enter peek · / filter · s sort · p pause · ? help · q quit · READ-ONLY"
+        }
+        Mode::Browse => " Enter peek · d delete · / filter · s sort · p pause · ? help · q quit",
     };
     let left = [Span::styled(hints, theme.dim())];
     let line = match &app.status {

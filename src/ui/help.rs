@@ -6,11 +6,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::style::Theme;
-use crate::keymap::help_entries;
+use crate::keymap::{Context, help_entries};
 
 /// Draws the key list centred over `area`.
-pub fn draw(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
-    let entries = help_entries();
+pub fn draw(frame: &mut Frame<'_>, area: Rect, context: Context, theme: &Theme) {
+    let entries = help_entries(context);
     let label_width = entries
         .iter()
         .map(|e| e.keys.chars().count())
@@ -25,10 +25,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
             ])
         })
         .collect();
-    lines.push(Line::styled(
-        " Filter matches key, id, owner and commands.",
-        theme.dim(),
-    ));
+    let note = match context {
+        Context::Browse => " Filter matches key, id, owner and commands.",
+        Context::Peek => " Peeking never consumes: it copies (MSG_COPY).",
+        Context::Dialog => " Nothing is removed without y.",
+    };
+    lines.push(Line::styled(note, theme.dim()));
     let width = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 3;
     let height = lines.len() as u16 + 2;
     let popup = area.centered(Constraint::Length(width), Constraint::Length(height));

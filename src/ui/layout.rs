@@ -55,6 +55,13 @@ pub fn table_rows((width, height): (u16, u16)) -> usize {
     usize::from(body.height.saturating_sub(1))
 }
 
+/// How many messages the peek view lists on a `(columns, rows)` screen:
+/// its body less the view's header (2 rows) and the column header.
+pub fn peek_rows((width, height): (u16, u16)) -> usize {
+    let body = Areas::new(Rect::new(0, 0, width, height)).body;
+    usize::from(body.height.saturating_sub(3))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,9 @@
 pub mod layout;
 
 mod chrome;
+mod dialog;
 mod help;
+mod peek;
 mod queues;
 mod style;
 
@@ -31,13 +33,23 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let theme = style::Theme::new(app.color);
     chrome::header(frame, areas.header, app, &theme);
     chrome::tabs(frame, areas.tabs, app, &theme);
-    match app.tab {
-        Tab::Queues => queues::draw(frame, areas, app, &theme),
-        other => not_built(frame, areas.body, other),
+    match (&app.mode, app.tab) {
+        (Mode::Peek(view), _) => {
+            let below_tabs = Rect {
+                height: areas.footer.y.saturating_sub(areas.body.y),
+                ..areas.body
+            };
+            peek::draw(frame, below_tabs, view, &theme);
+        }
+        (_, Tab::Queues) => queues::draw(frame, areas, app, &theme),
+        (_, other) => not_built(frame, areas.body, other),
     }
     chrome::footer(frame, areas.footer, app, &theme);
-    if app.mode == Mode::Help {
-        help::draw(frame, area, &theme);
+    if let Mode::ConfirmRemove(dialog) = &app.mode {
+        dialog::draw(frame, area, dialog, &theme);
+    }
+    if app.help {
+        help::draw(frame, area, app.context(), &theme);
     }
 }
 

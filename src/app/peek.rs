@@ -1,0 +1,400 @@
+//! The peek view's state: a queue's messages, read without consuming
+//! them, the one shown whole, and the prompts of the view.
+
+use std::path::PathBuf;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::actions::peek::{Message, PAGE, Page, Selector};
+use crate::actions::save::Overwrite;
+use crate::actions::{Job, SaveFailure};
+use crate::format;
+use crate::keymap::{self, Action, Context};
+use crate::model::MsgQueue;
+
+/// A line the user is typing, or a question, inside the peek view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prompt {
+    /// A msgtyp for the "which message would msgrcv take" preview.
+    Msgtyp(String),
+    /// A file name to save the selected message to.
+    SavePath(String),
+    /// The file exists: replace it?
+    Overwrite(PathBuf),
+}
+
+/// How the selected message is shown whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Opened {
+    /// Hex + ASCII dump instead of text.
+    pub hex: bool,
+    /// First line shown.
+    pub scroll: usize,
+}
+
+/// What the last read said about the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadState {
+    /// Messages on the queue when read.
+    pub messages: u64,
+    /// Bytes on the queue when read.
+    pub bytes: u64,
+    /// Every message has been read.
+    pub at_end: bool,
+    /// Messages came or went during the read.
+    pub moved: bool,
+}
+
+/// What the view asks of the app after a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Stay, and do these.
+    Stay(Vec<Job>),
+    /// Back to the queue table.
+    Close,
+    /// Quit ipctop.
+    Quit,
+    /// Show the help.
+    Help,
+}
+
+/// The peek view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeekView {
+    /// The queue, as selected.
+    pub queue: MsgQueue,
+    /// Its owner's name.
+    pub owner: String,
+    /// Messages read so far, in queue order from position 0.
+    pub messages: Vec<Message>,
+    /// The last read, once there is one.
+    pub read: Option<ReadState>,
+    /// A read is under way.
+    pub loading: bool,
+    /// Why the last read or save failed.
+    pub error: Option<String>,
+    /// Selected message (index into `messages`).
+    pub cursor: usize,
+    /// First row on screen.
+    pub offset: usize,
+    /// The selected message, shown whole.
+    pub opened: Option<Opened>,
+    /// The msgtyp preview, and the position it picks among those read.
+    pub selector: Option<(Selector, Option<usize>)>,
+    /// A prompt at the bottom of the view.
+    pub prompt: Option<Prompt>,
+    /// The queue's depth in the latest refresh (`None`: it is gone).
+    pub live: Option<(u64, u64)>,
+    /// The last thing the view did, in words.
+    pub note: Option<String>,
+}
+
+impl PeekView {
+    /// A view of `queue`, and the job that reads its first page.
+    pub fn open(queue: MsgQueue, owner: String) -> (Self, Job) {
+        let live = Some((queue.messages, queue.used_bytes));
+        let job = Job::Peek {
+            id: queue.id,
+            first: 0,
+            count: PAGE,
+        };
+        let view = Self {
+            queue,
+            owner,
+            messages: Vec::new(),
+            read: None,
+            loading: true,
+            error: None,
+            cursor: 0,
+            offset: 0,
+            opened: None,
+            selector: None,
+            prompt: None,
+            live,
+            note: None,
+        };
+        (view, job)
+    }
+
+    /// The selected message.
+    pub fn selected(&self) -> Option<&Message> {
+        self.messages.get(self.cursor)
+    }
+
+    /// Has the queue changed since it was read?
+    pub fn changed_since_read(&self) -> bool {
+        match (self.read, self.live) {
+            (Some(read), Some(live)) => read.moved || (read.messages, read.bytes) != live,
+            (Some(_), None) => true,
+            (None, _) => false,
+        }
+    }
+
+    /// Takes a page read for this view (pages for other queues, and
+    /// pages that no longer fit, are ignored).
+    pub fn take_page(&mut self, first: usize, page: Page) -> Vec<Job> {
+        self.loading = false;
+        self.error = None;
+        if page.id != self.queue.id || first > self.messages.len() {
+            return Vec::new();
+        }
+        self.messages.truncate(first);
+        self.messages.extend(page.messages);
+        self.read = Some(ReadState {
+            messages: page.after.qnum,
+            bytes: page.after.cbytes,
+            at_end: page.at_end,
+            moved: page.before.qnum != page.after.qnum || page.before.cbytes != page.after.cbytes,
+        });
+        self.cursor = self.cursor.min(self.messages.len().saturating_sub(1));
+        self.repick();
+        Vec::new()
+    }
+
+    /// A read failed.
+    pub fn read_failed(&mut self, reason: String) {
+        self.loading = false;
+        self.error = Some(reason);
+    }
+
+    /// A save finished.
+    pub fn saved(&mut self, path: PathBuf, result: Result<(), SaveFailure>) {
+        match result {
+            Ok(()) => self.note = Some(format!("saved to {}", path.display())),
+            Err(failure) if failure.exists => self.prompt = Some(Prompt::Overwrite(path)),
+            Err(failure) => self.error = Some(failure.reason),
+        }
+    }
+
+    fn repick(&mut self) {
+        if let Some((selector, _)) = self.selector {
+            let picked = selector.pick(self.messages.iter().map(|m| m.mtype));
+            self.selector = Some((selector, picked));
+        }
+    }
+
+    /// Handles a key; `visible` is how many rows the list shows.
+    pub fn on_key(&mut self, key: KeyEvent, visible: usize) -> Outcome {
+        // A note answers the key before; this key makes it old news.
+        self.note = None;
+        if self.prompt.is_some() {
+            return Outcome::Stay(self.on_prompt_key(key));
+        }
+        let Some(action) = keymap::action_for(Context::Peek, &key) else {
+            return Outcome::Stay(Vec::new());
+        };
+        let page = visible.max(1) as isize;
+        let jobs = match action {
+            Action::Quit => return Outcome::Quit,
+            Action::Help => return Outcome::Help,
+            Action::Back if self.opened.is_some() => {
+                self.opened = None;
+                Vec::new()
+            }
+            Action::Back => return Outcome::Close,
+            Action::Up => self.step(-1, visible),
+            Action::Down => self.step(1, visible),
+            Action::PageUp => self.step(-page, visible),
+            Action::PageDown => self.step(page, visible),
+            Action::Top => self.step(isize::MIN, visible),
+            Action::Bottom => self.step(isize::MAX, visible),
+            Action::Open => {
+                if self.selected().is_some() {
+                    self.opened = Some(Opened {
+                        hex: false,
+                        scroll: 0,
+                    });
+                }
+                Vec::new()
+            }
+            Action::ToggleHex => {
+                if self.selected().is_some() {
+                    let hex = self.opened.is_none_or(|o| !o.hex);
+                    self.opened = Some(Opened { hex, scroll: 0 });
+                }
+                Vec::new()
+            }
+            Action::PickType => {
+                let current = self
+                    .selector
+                    .map(|(s, _)| selector_text(s))
+                    .unwrap_or_default();
+                self.prompt = Some(Prompt::Msgtyp(current));
+                Vec::new()
+            }
+            Action::Save => {
+                if let Some(m) = self.selected() {
+                    let name = format!("msg-{}-{}.bin", self.queue.id, m.index);
+                    self.prompt = Some(Prompt::SavePath(name));
+                }
+                Vec::new()
+            }
+            Action::MoreMessages => self.more(),
+            Action::Refresh => self.reload(),
+            _ => Vec::new(),
+        };
+        Outcome::Stay(jobs)
+    }
+
+    /// Moves the selection (or scrolls the opened message); reaching the
+    /// end of what was read asks for the next page.
+    fn step(&mut self, delta: isize, visible: usize) -> Vec<Job> {
+        if let Some(opened) = &mut self.opened {
+            opened.scroll = opened.scroll.saturating_add_signed(delta);
+            return Vec::new();
+        }
+        if self.messages.is_empty() {
+            return Vec::new();
+        }
+        self.cursor = self
+            .cursor
+            .saturating_add_signed(delta)
+            .min(self.messages.len() - 1);
+        let visible = visible.max(1);
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + visible {
+            self.offset = self.cursor + 1 - visible;
+        }
+        if self.cursor + 1 == self.messages.len() {
+            self.more()
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn more(&mut self) -> Vec<Job> {
+        let done = self.read.is_none_or(|r| r.at_end);
+        if done || self.loading {
+            return Vec::new();
+        }
+        self.loading = true;
+        vec![Job::Peek {
+            id: self.queue.id,
+            first: self.messages.len(),
+            count: PAGE,
+        }]
+    }
+
+    fn reload(&mut self) -> Vec<Job> {
+        self.loading = true;
+        self.note = None;
+        vec![Job::Peek {
+            id: self.queue.id,
+            first: 0,
+            count: self.messages.len().max(PAGE),
+        }]
+    }
+
+    fn on_prompt_key(&mut self, key: KeyEvent) -> Vec<Job> {
+        let Some(prompt) = &mut self.prompt else {
+            return Vec::new();
+        };
+        if let Prompt::Overwrite(path) = prompt {
+            return match keymap::action_for(Context::Dialog, &key) {
+                Some(Action::Confirm) => {
+                    let path = path.clone();
+                    self.prompt = None;
+                    self.save_job(path, Overwrite::Confirmed)
+                }
+                Some(Action::Cancel) => {
+                    self.prompt = None;
+                    self.note = Some("not saved".to_owned());
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            };
+        }
+        let (Prompt::Msgtyp(text) | Prompt::SavePath(text)) = prompt else {
+            return Vec::new();
+        };
+        match key.code {
+            KeyCode::Esc => self.prompt = None,
+            KeyCode::Backspace => {
+                text.pop();
+            }
+            KeyCode::Char(c)
+                if !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                text.push(c)
+            }
+            KeyCode::Enter => {
+                let prompt = self.prompt.take();
+                return match prompt {
+                    Some(Prompt::Msgtyp(text)) => {
+                        self.apply_msgtyp(&text);
+                        Vec::new()
+                    }
+                    Some(Prompt::SavePath(text)) if !text.trim().is_empty() => {
+                        self.save_job(PathBuf::from(text.trim()), Overwrite::Refuse)
+                    }
+                    _ => Vec::new(),
+                };
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn apply_msgtyp(&mut self, text: &str) {
+        if text.trim().is_empty() {
+            self.selector = None;
+            return;
+        }
+        match Selector::parse(text) {
+            Ok(selector) => {
+                self.selector = Some((selector, None));
+                self.repick();
+                if let Some((_, Some(at))) = self.selector {
+                    self.cursor = at;
+                    self.offset = self.offset.min(at);
+                }
+                self.error = None;
+            }
+            Err(reason) => self.error = Some(reason),
+        }
+    }
+
+    fn save_job(&mut self, path: PathBuf, overwrite: Overwrite) -> Vec<Job> {
+        match self.selected() {
+            Some(m) => vec![Job::Save {
+                path,
+                data: m.data.clone(),
+                overwrite,
+            }],
+            None => Vec::new(),
+        }
+    }
+
+    /// `showing 500 of 16,384` and the state of the read, for the header.
+    pub fn progress(&self) -> String {
+        let Some(read) = self.read else {
+            return "reading…".to_owned();
+        };
+        let shown = self.messages.len() as u64;
+        let mut text = if read.at_end || shown >= read.messages {
+            format!("all {}", format::plural(shown, "message"))
+        } else {
+            format!(
+                "showing {} of {} (n reads more)",
+                format::count(shown),
+                format::count(read.messages)
+            )
+        };
+        if self.loading {
+            text.push_str(" · reading…");
+        }
+        text
+    }
+}
+
+/// How a selector is typed back into the prompt: `5`, `-5`, `!5`.
+fn selector_text(s: Selector) -> String {
+    if s.except {
+        format!("!{}", s.msgtyp)
+    } else {
+        s.msgtyp.to_string()
+    }
+}

@@ -1,0 +1,577 @@
+//! Tasks blocked in a System V message-queue call, and on which queue.
+//!
+//! For every task that is not on a CPU, the kernel shows the system call it
+//! is in and the call's raw arguments in `/proc/PID/task/TID/syscall`. A
+//! task in `msgsnd` is the producer of a full queue; one in `msgrcv` is the
+//! consumer of an empty one (or of one without a message of the type it
+//! wants). The first argument is the msqid.
+//!
+//! Cost: one open and one read of `syscall` per task, every thread
+//! included (a queue is often drained by a worker thread, not `main`).
+//! Only a task found in a message call costs one more read (`stat`, for its
+//! name and state). `wchan` is not needed: syscall numbers are stable ABI,
+//! wait-function names are not.
+//!
+//! Processes and threads come and go during a scan. A task that vanished
+//! is skipped silently; one whose files refuse to be read (another user's
+//! task, or pid 1 in a container, even to root) is skipped and counted, so
+//! a refresh never fails because of one task.
+//!
+//! Numbers differ per architecture ([`MsgAbi`]). Not recognised: 32-bit
+//! programs on a 64-bit kernel (their numbers are the 32-bit ABI's and the
+//! file does not say which ABI a task uses), and the old `ipc` multiplexer
+//! through which glibc still routes these calls on some 32-bit targets.
+
+use std::ffi::OsStr;
+use std::fmt;
+use std::fs::{self, File};
+use std::io::{self, Read};
+use std::path::Path;
+
+/// Where the kernel shows processes, for [`scan`].
+pub const PROC: &str = "/proc";
+
+/// A system call a task is inside, with its six raw argument registers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Syscall {
+    /// The system-call number, in the task's ABI.
+    pub nr: i64,
+    /// The argument registers, as the kernel prints them (`0x%llx`). A
+    /// 32-bit argument may carry garbage in the upper half: the kernel
+    /// ignores it, and so does [`classify`].
+    pub args: [u64; 6],
+}
+
+/// What one `/proc/PID/task/TID/syscall` line says about its task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskSyscall {
+    /// `running`: the task was runnable when read, so it is not waiting.
+    Running,
+    /// `-1 SP PC`: the task is sleeping outside any system call (in a page
+    /// fault, say).
+    Outside,
+    /// `NR ARG1 .. ARG6 SP PC`: the task is in this system call.
+    In(Syscall),
+}
+
+/// A `syscall` line that does not have the kernel's shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyscallParseError {
+    /// The offending line (without its newline).
+    pub line: String,
+    /// What was wrong with it.
+    pub reason: &'static str,
+}
+
+impl fmt::Display for SyscallParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unexpected syscall line {:?}: {}",
+            self.line, self.reason
+        )
+    }
+}
+
+impl std::error::Error for SyscallParseError {}
+
+/// Parses one `/proc/PID/task/TID/syscall` line.
+///
+/// The kernel (`proc_pid_syscall` in `fs/proc/base.c`) prints exactly one
+/// of `running`, `NR SP PC` with a negative `NR`, or `NR` followed by six
+/// arguments, `SP` and `PC`; `NR` in decimal, the rest as `0x` hex. Any
+/// other shape (truncated, extra fields, bad numbers) is an error.
+pub fn parse_syscall(line: &str) -> Result<TaskSyscall, SyscallParseError> {
+    let line = line.trim_end_matches('\n');
+    let error = |reason| SyscallParseError {
+        line: line.to_owned(),
+        reason,
+    };
+    if line == "running" {
+        return Ok(TaskSyscall::Running);
+    }
+    if line.is_empty() {
+        return Err(error("empty line"));
+    }
+    let fields: Vec<&str> = line.split(' ').collect();
+    let (nr, rest) = fields.split_first().ok_or_else(|| error("empty line"))?;
+    let nr: i32 = nr
+        .parse()
+        .map_err(|_| error("the syscall number is not a decimal int"))?;
+    let words: Vec<u64> = rest
+        .iter()
+        .map(|w| hex(w).ok_or_else(|| error("a register is not 0x-prefixed hex")))
+        .collect::<Result<_, _>>()?;
+    if nr < 0 {
+        return match words.len() {
+            2 => Ok(TaskSyscall::Outside),
+            _ => Err(error("outside a syscall the line has exactly SP and PC")),
+        };
+    }
+    match words.as_slice() {
+        [a0, a1, a2, a3, a4, a5, _sp, _pc] => Ok(TaskSyscall::In(Syscall {
+            nr: i64::from(nr),
+            args: [*a0, *a1, *a2, *a3, *a4, *a5],
+        })),
+        _ => Err(error("in a syscall the line has six arguments, SP and PC")),
+    }
+}
+
+/// `0x` followed by 1 to 16 hex digits.
+fn hex(word: &str) -> Option<u64> {
+    let digits = word.strip_prefix("0x")?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u64::from_str_radix(digits, 16).ok()
+}
+
+/// The message-queue system calls of one kernel ABI.
+///
+/// Numbers are from the kernel's uapi headers (`asm/unistd_64.h`,
+/// `unistd_x32.h`, `unistd_32.h`, `asm-generic/unistd.h`) or, for the
+/// others, the `libc` crate's `SYS_msgsnd`/`SYS_msgrcv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MsgAbi {
+    /// Name of the ABI, for messages and tests.
+    pub name: &'static str,
+    /// `msgsnd(msqid, msgp, msgsz, msgflg)`.
+    pub msgsnd: i64,
+    /// `msgrcv(msqid, msgp, msgsz, msgtyp, msgflg)`.
+    pub msgrcv: i64,
+    /// Width of a register, hence of `long` and `size_t` arguments (a
+    /// 32-bit kernel prints registers zero-extended: `-5` is `0xfffffffb`).
+    pub word_bits: u32,
+}
+
+impl MsgAbi {
+    /// x86_64 (`asm/unistd_64.h`).
+    pub const X86_64: Self = Self::new("x86_64", 69, 70, 64);
+    /// x32: x86_64's numbers with `__X32_SYSCALL_BIT` (`0x40000000`) set.
+    /// The kernel reads the arguments as full 64-bit registers.
+    pub const X32: Self = Self::new("x32", 0x4000_0000 + 69, 0x4000_0000 + 70, 64);
+    /// i386, Linux 5.1+ (`asm/unistd_32.h`). Older kernels, and glibc
+    /// builds that support them, use the `ipc` multiplexer (117) instead.
+    pub const I386: Self = Self::new("i386", 400, 401, 32);
+    /// The generic table (`asm-generic/unistd.h`) on 64-bit targets:
+    /// aarch64, riscv64, loongarch64.
+    pub const GENERIC_64: Self = Self::new("generic 64-bit", 189, 188, 64);
+    /// The generic table on 32-bit targets: riscv32, csky.
+    pub const GENERIC_32: Self = Self::new("generic 32-bit", 189, 188, 32);
+    /// 32-bit ARM, EABI.
+    pub const ARM: Self = Self::new("arm", 301, 302, 32);
+    /// mips64, n64 ABI.
+    pub const MIPS64: Self = Self::new("mips64 n64", 5000 + 67, 5000 + 68, 64);
+    /// powerpc64, Linux 5.1+ (before: the `ipc` multiplexer).
+    pub const POWERPC64: Self = Self::new("powerpc64", 400, 401, 64);
+    /// s390x, Linux 5.1+ (before: the `ipc` multiplexer).
+    pub const S390X: Self = Self::new("s390x", 400, 401, 64);
+
+    const fn new(name: &'static str, msgsnd: i64, msgrcv: i64, word_bits: u32) -> Self {
+        Self {
+            name,
+            msgsnd,
+            msgrcv,
+            word_bits,
+        }
+    }
+
+    /// The ABIs native programs on this machine use; empty on
+    /// architectures ipctop has no numbers for (nothing is then found).
+    pub fn native() -> &'static [Self] {
+        if cfg!(target_arch = "x86_64") {
+            &[Self::X86_64, Self::X32]
+        } else if cfg!(target_arch = "x86") {
+            &[Self::I386]
+        } else if cfg!(any(
+            target_arch = "aarch64",
+            target_arch = "riscv64",
+            target_arch = "loongarch64"
+        )) {
+            &[Self::GENERIC_64]
+        } else if cfg!(any(target_arch = "riscv32", target_arch = "csky")) {
+            &[Self::GENERIC_32]
+        } else if cfg!(target_arch = "arm") {
+            &[Self::ARM]
+        } else if cfg!(target_arch = "mips64") {
+            &[Self::MIPS64]
+        } else if cfg!(target_arch = "powerpc64") {
+            &[Self::POWERPC64]
+        } else if cfg!(target_arch = "s390x") {
+            &[Self::S390X]
+        } else {
+            &[]
+        }
+    }
+
+    /// A register's value as the kernel reads a `long` argument.
+    fn long(&self, word: u64) -> i64 {
+        if self.word_bits == 32 {
+            i64::from(low_i32(word))
+        } else {
+            word as i64
+        }
+    }
+
+    /// A register's value as the kernel reads a `size_t` argument.
+    fn size(&self, word: u64) -> u64 {
+        if self.word_bits == 32 {
+            word & 0xffff_ffff
+        } else {
+            word
+        }
+    }
+}
+
+/// A register's value as the kernel reads an `int` argument: the low 32
+/// bits (the kernel's syscall wrappers truncate; glibc sign-extends, a raw
+/// `syscall()` may leave anything in the upper half).
+fn low_i32(word: u64) -> i32 {
+    word as u32 as i32
+}
+
+/// Which way a task waits on a queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MsgOp {
+    /// In `msgsnd`: the queue has no room for its message.
+    Send,
+    /// In `msgrcv`: the queue has no message it wants.
+    Receive {
+        /// The type asked for: 0 any; > 0 that type (any other with
+        /// `except`); < 0 the lowest type up to `-msgtyp`.
+        msgtyp: i64,
+        /// `MSG_EXCEPT` was given.
+        except: bool,
+    },
+}
+
+/// A message-queue call, read from a [`Syscall`]'s arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MsgCall {
+    /// The queue.
+    pub msqid: i32,
+    /// Sending or receiving.
+    pub op: MsgOp,
+    /// `msgsz`: the message's size for a sender (the room it waits for),
+    /// the largest it accepts for a receiver.
+    pub size: u64,
+}
+
+/// The message-queue call `call` is under one of `abis`, if it is one.
+pub fn classify(call: &Syscall, abis: &[MsgAbi]) -> Option<MsgCall> {
+    let [msqid, _msgp, msgsz, a3, a4, _] = call.args;
+    let abi = abis
+        .iter()
+        .find(|abi| call.nr == abi.msgsnd || call.nr == abi.msgrcv)?;
+    let op = if call.nr == abi.msgsnd {
+        MsgOp::Send
+    } else {
+        MsgOp::Receive {
+            msgtyp: abi.long(a3),
+            except: low_i32(a4) & libc::MSG_EXCEPT != 0,
+        }
+    };
+    Some(MsgCall {
+        msqid: low_i32(msqid),
+        op,
+        size: abi.size(msgsz),
+    })
+}
+
+/// A task waiting in `msgsnd` or `msgrcv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blocked {
+    /// The process (thread-group id).
+    pub pid: i32,
+    /// The task (thread id; equals `pid` for the main thread).
+    pub tid: i32,
+    /// The task's name (a thread may have its own), unsanitised; `None`
+    /// when it could not be read.
+    pub command: Option<String>,
+    /// The queue.
+    pub msqid: i32,
+    /// Sending or receiving.
+    pub op: MsgOp,
+    /// `msgsz` of the call (see [`MsgCall::size`]).
+    pub size: u64,
+    /// The task is stopped (`SIGSTOP`, a debugger) inside the call. It has
+    /// then left the queue's wait list: a message sent meanwhile stays on
+    /// the queue. It retries the call when continued.
+    pub stopped: bool,
+}
+
+/// What one scan found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BlockedScan {
+    /// Tasks in a message-queue call, by pid then tid.
+    pub blocked: Vec<Blocked>,
+    /// Tasks (or whole processes, when their task list is refused) that
+    /// could not be read or whose `syscall` line made no sense.
+    pub unreadable: u32,
+}
+
+/// [`scan_in`] over `/proc` with this machine's ABIs.
+pub fn scan() -> io::Result<BlockedScan> {
+    scan_in(Path::new(PROC), MsgAbi::native())
+}
+
+/// Finds every task under `proc_root` (laid out as `/proc`) that is in a
+/// message-queue call of one of `abis`.
+///
+/// Fails only when `proc_root` itself cannot be listed.
+pub fn scan_in(proc_root: &Path, abis: &[MsgAbi]) -> io::Result<BlockedScan> {
+    let mut found = BlockedScan::default();
+    if abis.is_empty() {
+        return Ok(found);
+    }
+    for entry in fs::read_dir(proc_root)?.flatten() {
+        let Some(pid) = numeric(&entry.file_name()) else {
+            continue;
+        };
+        let tasks = entry.path().join("task");
+        let listing = match fs::read_dir(&tasks) {
+            Ok(listing) => listing,
+            Err(e) if vanished(&e) => continue,
+            Err(_) => {
+                found.unreadable += 1;
+                continue;
+            }
+        };
+        for task in listing.flatten() {
+            let Some(tid) = numeric(&task.file_name()) else {
+                continue;
+            };
+            let dir = task.path();
+            match read_task(&dir, abis) {
+                Ok(None) => {}
+                Ok(Some(call)) => {
+                    if let Some(blocked) = describe(&dir, pid, tid, call) {
+                        found.blocked.push(blocked);
+                    }
+                }
+                Err(Unread::Vanished) => {}
+                Err(Unread::Refused) => found.unreadable += 1,
+            }
+        }
+    }
+    found.blocked.sort_by_key(|b| (b.pid, b.tid));
+    Ok(found)
+}
+
+/// The tasks of `list` waiting on queue `msqid`.
+pub fn blocked_on(list: &[Blocked], msqid: i32) -> impl Iterator<Item = &Blocked> {
+    list.iter().filter(move |b| b.msqid == msqid)
+}
+
+/// Why a task's `syscall` gave no answer.
+enum Unread {
+    /// The task exited during the scan.
+    Vanished,
+    /// Permission denied, or a line of the wrong shape.
+    Refused,
+}
+
+/// The message call the task in `dir` is in, if any.
+fn read_task(dir: &Path, abis: &[MsgAbi]) -> Result<Option<MsgCall>, Unread> {
+    // The longest line is 9 fields of at most 18 characters.
+    let mut buf = [0u8; 256];
+    let len = read_small(&dir.join("syscall"), &mut buf).map_err(|e| {
+        if vanished(&e) {
+            Unread::Vanished
+        } else {
+            Unread::Refused
+        }
+    })?;
+    let text = std::str::from_utf8(&buf[..len]).map_err(|_| Unread::Refused)?;
+    match parse_syscall(text) {
+        Ok(TaskSyscall::In(call)) => Ok(classify(&call, abis)),
+        Ok(TaskSyscall::Running | TaskSyscall::Outside) => Ok(None),
+        Err(_) => Err(Unread::Refused),
+    }
+}
+
+/// Fills `buf` from the file at `path` (seq_file hands a short file over
+/// in one read; the loop is for correctness). A file longer than `buf` is
+/// refused as malformed.
+fn read_small(path: &Path, buf: &mut [u8]) -> io::Result<usize> {
+    let mut file = File::open(path)?;
+    let mut len = 0;
+    loop {
+        if len == buf.len() {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "line too long"));
+        }
+        match file.read(&mut buf[len..]) {
+            Ok(0) => return Ok(len),
+            Ok(n) => len += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Completes a found call with the task's name and state, from its `stat`.
+/// `None` when the task vanished meanwhile (it no longer waits).
+fn describe(dir: &Path, pid: i32, tid: i32, call: MsgCall) -> Option<Blocked> {
+    let (command, stopped) = match fs::read(dir.join("stat")) {
+        Ok(stat) => match parse_task_stat(&stat) {
+            Some((command, state)) => (Some(command), matches!(state, b'T' | b't')),
+            None => (None, false),
+        },
+        Err(e) if vanished(&e) => return None,
+        Err(_) => (None, false),
+    };
+    Some(Blocked {
+        pid,
+        tid,
+        command,
+        msqid: call.msqid,
+        op: call.op,
+        size: call.size,
+        stopped,
+    })
+}
+
+/// The name and state letter from a `stat` line, `PID (COMM) S ...`. The
+/// name may itself hold `)`, spaces or invalid UTF-8, so it runs from the
+/// first `(` to the last `)`.
+fn parse_task_stat(stat: &[u8]) -> Option<(String, u8)> {
+    let open = stat.iter().position(|&b| b == b'(')?;
+    let close = stat.iter().rposition(|&b| b == b')')?;
+    let comm = stat.get(open + 1..close)?;
+    let state = *stat.get(close + 2)?;
+    if stat.get(close + 1) != Some(&b' ') || !state.is_ascii_alphabetic() {
+        return None;
+    }
+    Some((String::from_utf8_lossy(comm).into_owned(), state))
+}
+
+/// A `/proc` entry named by digits only (not `self`, `sys`, ...).
+fn numeric(name: &OsStr) -> Option<i32> {
+    let name = name.to_str()?;
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    name.parse().ok()
+}
+
+/// The task exited: its directory is gone (`ENOENT`) or its files no
+/// longer reach it (`ESRCH`).
+fn vanished(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::NotFound || e.raw_os_error() == Some(libc::ESRCH)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(any(
+        target_arch = "x86_64",
+        target_arch = "aarch64",
+        target_arch = "riscv64",
+        target_arch = "loongarch64",
+        target_arch = "arm",
+        target_arch = "mips64"
+    ))]
+    #[test]
+    fn native_numbers_agree_with_libc() {
+        let native = MsgAbi::native()[0];
+        assert_eq!(native.msgsnd, i64::from(libc::SYS_msgsnd));
+        assert_eq!(native.msgrcv, i64::from(libc::SYS_msgrcv));
+        assert_eq!(native.word_bits as usize, 8 * size_of::<libc::c_long>());
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn x86_64_knows_native_and_x32_tasks() {
+        assert_eq!(MsgAbi::native(), &[MsgAbi::X86_64, MsgAbi::X32]);
+        assert_eq!(
+            (MsgAbi::X32.msgsnd, MsgAbi::X32.msgrcv),
+            (0x4000_0045, 0x4000_0046)
+        );
+    }
+
+    #[test]
+    fn registers_are_read_at_the_width_of_the_argument() {
+        let call = |nr, args| Syscall { nr, args };
+        // A 32-bit kernel prints msgtyp -5 zero-extended.
+        let arm = classify(&call(302, [7, 0, 64, 0xffff_fffb, 0, 0]), &[MsgAbi::ARM]);
+        assert_eq!(
+            arm.map(|c| c.op),
+            Some(MsgOp::Receive {
+                msgtyp: -5,
+                except: false
+            })
+        );
+        // The same bits on a 64-bit ABI are a large positive type.
+        let wide = classify(&call(70, [7, 0, 64, 0xffff_fffb, 0, 0]), &[MsgAbi::X86_64]);
+        assert_eq!(
+            wide.map(|c| c.op),
+            Some(MsgOp::Receive {
+                msgtyp: 0xffff_fffb,
+                except: false
+            })
+        );
+        // size_t on a 32-bit ABI ignores the upper half.
+        let size = classify(&call(301, [7, 0, 0x1_0000_0010, 0, 0, 0]), &[MsgAbi::ARM]);
+        assert_eq!(size.map(|c| c.size), Some(0x10));
+        // Other syscalls are not message calls, whatever their arguments.
+        assert_eq!(
+            classify(&call(0, [7, 0, 64, 0, 0, 0]), &[MsgAbi::X86_64]),
+            None
+        );
+        assert_eq!(classify(&call(70, [7, 0, 64, 0, 0, 0]), &[]), None);
+    }
+
+    #[test]
+    fn stat_gives_name_and_state_however_odd_the_name() {
+        assert_eq!(
+            parse_task_stat(b"12610 (perl) S 12604 12604 9118 0 -1"),
+            Some(("perl".to_owned(), b'S'))
+        );
+        assert_eq!(
+            parse_task_stat(b"7 (a) b (c)) T 1 2"),
+            Some(("a) b (c)".to_owned(), b'T'))
+        );
+        assert_eq!(
+            parse_task_stat(b"7 (\xff\x1b[2J) t 1"),
+            Some(("\u{fffd}\u{1b}[2J".to_owned(), b't'))
+        );
+        assert_eq!(parse_task_stat(b"7 (perl"), None);
+        assert_eq!(parse_task_stat(b"7 (perl)"), None);
+        assert_eq!(parse_task_stat(b""), None);
+    }
+
+    #[test]
+    fn only_digit_names_are_tasks() {
+        assert_eq!(numeric(OsStr::new("4242")), Some(4242));
+        for name in ["self", "thread-self", "", "+1", "-1", "1a", "99999999999"] {
+            assert_eq!(numeric(OsStr::new(name)), None, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn hex_needs_the_prefix_and_fits_64_bits() {
+        assert_eq!(hex("0x0"), Some(0));
+        assert_eq!(hex("0xffffffffffffffff"), Some(u64::MAX));
+        assert_eq!(hex("0xFF"), Some(255));
+        for word in ["0x", "ff", "0x+1", "0x1ffffffffffffffff", "0xg", " 0x1"] {
+            assert_eq!(hex(word), None, "{word:?}");
+        }
+    }
+
+    #[test]
+    fn an_unreadable_syscall_file_is_refused_not_vanished() {
+        let dir = std::env::temp_dir().join(format!("ipctop-blocked-unit-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("syscall")).expect("create dir");
+        assert!(matches!(
+            read_task(&dir, MsgAbi::native()),
+            Err(Unread::Refused)
+        ));
+        fs::remove_dir_all(&dir).expect("clean up");
+        assert!(matches!(
+            read_task(&dir, MsgAbi::native()),
+            Err(Unread::Vanished)
+        ));
+    }
+}

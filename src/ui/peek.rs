@@ -1,0 +1,203 @@
+//! The peek view: a queue's messages, one shown whole, and its prompts.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState};
+
+use super::style::Theme;
+use crate::app::peek::{PeekView, Prompt};
+use crate::format;
+
+/// Draws the view into `area` (the body and detail areas of the screen).
+pub fn draw(frame: &mut Frame<'_>, area: Rect, view: &PeekView, theme: &Theme) {
+    let [header, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
+    draw_header(frame, header, view, theme);
+    match view.opened {
+        Some(opened) => draw_message(frame, list, view, opened.hex, opened.scroll, theme),
+        None => draw_list(frame, list, view, theme),
+    }
+    if let Some(prompt) = &view.prompt {
+        draw_prompt(frame, area, prompt, theme);
+    }
+}
+
+fn draw_header(frame: &mut Frame<'_>, area: Rect, view: &PeekView, theme: &Theme) {
+    let q = &view.queue;
+    let mut first = vec![
+        Span::styled(format!(" peek {} · id {}", format::key(q.key), q.id), theme.heading()),
+        Span::raw(format!(
+            " · owner {} · {} · {}",
+            format::sanitize(&view.owner),
+            format::plural(view.read.map_or(q.messages, |r| r.messages), "message"),
+            format::size(view.read.map_or(q.used_bytes, |r| r.bytes)),
+        )),
+        Span::styled(format!(" · {}", view.progress()), theme.dim()),
+    ];
+    if view.changed_since_read() {
+        let now = match view.live {
+            Some((messages, bytes)) => format!(
+                "changed since read: now {}, {} (r reads again)",
+                format::plural(messages, "message"),
+                format::size(bytes)
+            ),
+            None => "the queue is gone".to_owned(),
+        };
+        first.push(Span::raw(" · "));
+        first.push(Span::styled(now, theme.alert()));
+    }
+    // The newest news first: an error, what the last key did, the
+    // msgrcv preview, else the type histogram.
+    let second = match (&view.error, &view.note, &view.selector) {
+        (Some(error), _, _) => Line::styled(format!(" {}", format::sanitize(error)), theme.alert()),
+        (None, Some(note), _) => Line::raw(format!(" {}", format::sanitize(note))),
+        (None, None, Some((selector, picked))) => {
+            Line::from(pick_text(view, *selector, *picked)).style(theme.heading())
+        }
+        (None, None, None) => Line::styled(format!(" types: {}", histogram(view)), theme.dim()),
+    };
+    frame.render_widget(Paragraph::new(vec![Line::from(first), second]), area);
+}
+
+/// `msgtyp 2 would take message #7 (type 2, 64 B)`.
+fn pick_text(
+    view: &PeekView,
+    selector: crate::actions::peek::Selector,
+    picked: Option<usize>,
+) -> String {
+    let partial = !view.read.is_some_and(|r| r.at_end);
+    match picked.and_then(|i| view.messages.get(i)) {
+        Some(m) => {
+            let unsure = if partial && selector.needs_all(Some(m.mtype)) {
+                " among those read (n reads more)"
+            } else {
+                ""
+            };
+            format!(
+                " msgrcv with {selector} would take message #{} (type {}, {}){unsure}",
+                m.index,
+                m.mtype,
+                format::size(m.data.len() as u64)
+            )
+        }
+        None if partial => format!(" {selector}: no match among those read (n reads more)"),
+        None => format!(" {selector}: no message matches; msgrcv would wait (ENOMSG with IPC_NOWAIT)"),
+    }
+}
+
+/// `1 ×412 · 2 ×37`: how many messages of each type were read.
+fn histogram(view: &PeekView) -> String {
+    let mut counts = std::collections::BTreeMap::<i64, u64>::new();
+    for m in &view.messages {
+        *counts.entry(m.mtype).or_default() += 1;
+    }
+    if counts.is_empty() {
+        return "-".to_owned();
+    }
+    counts
+        .iter()
+        .map(|(t, n)| format!("{t} ×{}", format::count(*n)))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+fn draw_list(frame: &mut Frame<'_>, area: Rect, view: &PeekView, theme: &Theme) {
+    if view.messages.is_empty() {
+        let text = if view.loading {
+            "  reading messages…"
+        } else if view.error.is_some() {
+            ""
+        } else {
+            "  the queue is empty"
+        };
+        frame.render_widget(Paragraph::new(text).style(theme.dim()), area);
+        return;
+    }
+    let picked = view.selector.and_then(|(_, p)| p);
+    let visible = usize::from(area.height.saturating_sub(1));
+    let preview_width = usize::from(area.width.saturating_sub(34)).max(8);
+    let rows = view
+        .messages
+        .iter()
+        .enumerate()
+        .skip(view.offset)
+        .take(visible)
+        .map(|(i, m)| {
+            let mark = if picked == Some(i) { "▶" } else { " " };
+            Row::new(vec![
+                Cell::from(mark),
+                Cell::from(Line::from(format::count(m.index as u64)).right_aligned()),
+                Cell::from(Line::from(m.mtype.to_string()).right_aligned()),
+                Cell::from(Line::from(format::size(m.data.len() as u64)).right_aligned()),
+                Cell::from(format::payload_preview(&m.data, preview_width)),
+            ])
+        });
+    let header = Row::new(["", "#", "MTYPE", "SIZE", "PREVIEW"].map(Cell::from)).style(theme.heading());
+    let widths = [
+        Constraint::Length(1),
+        Constraint::Length(7),
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Min(8),
+    ];
+    let table = Table::new(rows, widths)
+        .header(header)
+        .row_highlight_style(theme.selected());
+    let mut state = TableState::default().with_selected(Some(view.cursor.saturating_sub(view.offset)));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+fn draw_message(frame: &mut Frame<'_>, area: Rect, view: &PeekView, hex: bool, scroll: usize, theme: &Theme) {
+    let Some(m) = view.selected() else {
+        return;
+    };
+    let lines = if hex {
+        format::hex_dump(&m.data)
+    } else {
+        format::payload_text(&m.data)
+    };
+    let title = format!(
+        " message #{} · type {} · {} · {} (x switches, Esc back) ",
+        m.index,
+        m.mtype,
+        format::size(m.data.len() as u64),
+        if hex { "hex" } else { "text" }
+    );
+    let inner_height = usize::from(area.height.saturating_sub(2)).max(1);
+    let scroll = scroll.min(lines.len().saturating_sub(inner_height));
+    let shown: Vec<Line<'_>> = lines
+        .into_iter()
+        .skip(scroll)
+        .take(inner_height)
+        .map(Line::from)
+        .collect();
+    let block = Block::bordered()
+        .title(Span::styled(title, theme.heading()))
+        .border_style(theme.dim());
+    frame.render_widget(Paragraph::new(shown).block(block), area);
+}
+
+fn draw_prompt(frame: &mut Frame<'_>, area: Rect, prompt: &Prompt, theme: &Theme) {
+    let text = match prompt {
+        Prompt::Msgtyp(text) => format!(
+            " msgtyp (0 first · 5 first of type 5 · -5 lowest type ≤ 5 · !5 any but 5): {}▏",
+            format::sanitize(text)
+        ),
+        Prompt::SavePath(text) => format!(" save to file: {}▏", format::sanitize(text)),
+        Prompt::Overwrite(path) => format!(
+            " {} exists. Replace it? y / n",
+            format::sanitize(&path.display().to_string())
+        ),
+    };
+    let line_area = Rect {
+        y: area.y + area.height.saturating_sub(1),
+        height: area.height.min(1),
+        ..area
+    };
+    frame.render_widget(Clear, line_area);
+    frame.render_widget(
+        Paragraph::new(text).style(Style::new().patch(theme.selected())),
+        line_area,
+    );
+}

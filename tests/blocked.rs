@@ -1,0 +1,436 @@
+//! Finding tasks blocked in `msgsnd`/`msgrcv`: the `syscall` line parser
+//! and classifier on fixtures, the scan on a miniature `/proc`, and the
+//! scan of the real `/proc` against threads this test blocks on queues it
+//! made (looking only at those queues: tests run in parallel).
+
+use std::path::Path;
+use std::sync::mpsc;
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use ipctop::collect::blocked::{
+    Blocked, MsgAbi, MsgCall, MsgOp, Syscall, TaskSyscall, blocked_on, classify, parse_syscall,
+    scan, scan_in,
+};
+use ipctop::sys::{Errno, SysError, msg};
+
+macro_rules! fixture {
+    ($name:literal) => {
+        include_str!(concat!("fixtures/proc_task_syscall/", $name))
+    };
+}
+
+/// Both ABIs an x86_64 kernel runs natively; explicit, so the fixture
+/// tests mean the same on every host.
+const X86: &[MsgAbi] = &[MsgAbi::X86_64, MsgAbi::X32];
+
+fn call_in(line: &str) -> Syscall {
+    match parse_syscall(line) {
+        Ok(TaskSyscall::In(call)) => call,
+        other => panic!("{line:?} parsed as {other:?}"),
+    }
+}
+
+fn msg_call(line: &str) -> MsgCall {
+    classify(&call_in(line), X86).unwrap_or_else(|| panic!("{line:?} is no message call"))
+}
+
+// ---- The parser, on fixtures ----
+
+#[test]
+fn running_task_is_not_in_a_call() {
+    assert_eq!(
+        parse_syscall(fixture!("running.txt")),
+        Ok(TaskSyscall::Running)
+    );
+}
+
+#[test]
+fn negative_number_means_outside_any_call() {
+    assert_eq!(
+        parse_syscall(fixture!("not_in_syscall.txt")),
+        Ok(TaskSyscall::Outside)
+    );
+}
+
+#[test]
+fn captured_msgrcv_line_gives_number_and_all_six_arguments() {
+    let call = call_in(fixture!("msgrcv_x86_64.txt"));
+    assert_eq!(call.nr, 70);
+    assert_eq!(
+        call.args,
+        [
+            0x70020,
+            0x5654_b5d0_a5d0,
+            0x40,
+            u64::MAX - 4,
+            0,
+            0x5654_b5ce_bf20
+        ]
+    );
+}
+
+#[test]
+fn captured_msgrcv_is_a_receive_of_type_minus_5() {
+    assert_eq!(
+        msg_call(fixture!("msgrcv_x86_64.txt")),
+        MsgCall {
+            msqid: 0x70020,
+            op: MsgOp::Receive {
+                msgtyp: -5,
+                except: false
+            },
+            size: 64,
+        }
+    );
+}
+
+#[test]
+fn captured_msgsnd_is_a_send_of_10_bytes() {
+    assert_eq!(
+        msg_call(fixture!("msgsnd_x86_64.txt")),
+        MsgCall {
+            msqid: 0x70024,
+            op: MsgOp::Send,
+            size: 10,
+        }
+    );
+}
+
+#[test]
+fn msg_except_flag_is_reported_with_the_type() {
+    let call = msg_call(fixture!("msgrcv_except.txt"));
+    assert_eq!(call.msqid, 0x8000, "seq 1, index 0");
+    assert_eq!(
+        call.op,
+        MsgOp::Receive {
+            msgtyp: 3,
+            except: true
+        }
+    );
+    assert_eq!(call.size, 0x2000);
+}
+
+#[test]
+fn msqid_is_the_low_32_bits_of_its_register() {
+    // Garbage above bit 31 (a raw syscall() may leave it): the kernel
+    // reads an int, and so do we.
+    assert_eq!(msg_call(fixture!("msqid_high_garbage.txt")).msqid, 0x8000);
+    // A sign-extended negative int stays negative (the kernel would
+    // refuse it with EINVAL at once, so no task really waits on it).
+    assert_eq!(
+        msg_call(fixture!("msqid_sign_extended.txt")).msqid,
+        i32::MIN
+    );
+}
+
+#[test]
+fn x32_task_is_recognised_by_its_syscall_bit() {
+    let line = fixture!("msgrcv_x32.txt");
+    assert_eq!(call_in(line).nr, 0x4000_0046);
+    assert_eq!(
+        msg_call(line),
+        MsgCall {
+            msqid: i32::MAX,
+            op: MsgOp::Receive {
+                msgtyp: 1,
+                except: false
+            },
+            size: 0x40,
+        }
+    );
+    assert_eq!(classify(&call_in(line), &[MsgAbi::X86_64]), None);
+}
+
+#[test]
+fn other_syscalls_are_not_message_calls() {
+    let call = call_in(fixture!("clock_nanosleep.txt"));
+    assert_eq!(call.nr, 230);
+    assert_eq!(classify(&call, X86), None);
+}
+
+#[test]
+fn the_same_numbers_mean_other_calls_elsewhere() {
+    // 70 and 69 are not message calls in the generic table, and the
+    // generic numbers are not in x86_64's.
+    let rcv = call_in(fixture!("msgrcv_x86_64.txt"));
+    assert_eq!(classify(&rcv, &[MsgAbi::GENERIC_64]), None);
+    let generic = Syscall { nr: 188, ..rcv };
+    assert_eq!(classify(&generic, X86), None);
+    assert_eq!(
+        classify(&generic, &[MsgAbi::GENERIC_64]).map(|c| c.op),
+        Some(MsgOp::Receive {
+            msgtyp: -5,
+            except: false
+        })
+    );
+}
+
+#[test]
+fn malformed_lines_are_errors() {
+    for (name, line) in [
+        ("truncated", fixture!("truncated.txt")),
+        ("too_long", fixture!("too_long.txt")),
+        (
+            "not_in_syscall_truncated",
+            fixture!("not_in_syscall_truncated.txt"),
+        ),
+        ("garbage_word", fixture!("garbage_word.txt")),
+        ("garbage_no_prefix", fixture!("garbage_no_prefix.txt")),
+        ("garbage_hex_nr", fixture!("garbage_hex_nr.txt")),
+        ("empty", fixture!("empty.txt")),
+        ("blank line", "\n"),
+        ("double space", "70  0x1 0x2 0x3 0x4 0x5 0x6 0x7 0x8"),
+        (
+            "nr beyond int",
+            "4294967366 0x1 0x2 0x3 0x4 0x5 0x6 0x7 0x8",
+        ),
+        (
+            "register beyond 64 bits",
+            "70 0x10000000000000000 0x2 0x3 0x4 0x5 0x6 0x7 0x8",
+        ),
+    ] {
+        let got = parse_syscall(line);
+        let error = got.expect_err(name);
+        assert_eq!(error.line, line.trim_end_matches('\n'), "{name}");
+        assert!(error.to_string().contains(error.reason), "{name}: {error}");
+    }
+}
+
+// ---- The scan, on a miniature /proc ----
+
+#[test]
+fn scan_of_fixture_tree_finds_every_waiting_thread_and_counts_the_refusals() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/proc_task_syscall/tree");
+    let found = scan_in(&root, X86).expect("scan the fixture tree");
+    let blocked = |pid, tid, command: Option<&str>, msqid, op, size, stopped| Blocked {
+        pid,
+        tid,
+        command: command.map(str::to_owned),
+        msqid,
+        op,
+        size,
+        stopped,
+    };
+    let receive = |msgtyp, except| MsgOp::Receive { msgtyp, except };
+    assert_eq!(
+        found.blocked,
+        [
+            blocked(
+                100,
+                100,
+                Some("consumer"),
+                0x70020,
+                receive(-5, false),
+                64,
+                false
+            ),
+            blocked(100, 101, Some("worker (1)"), 0x70024, MsgOp::Send, 10, true),
+            blocked(
+                500,
+                500,
+                Some("x32 app"),
+                i32::MAX,
+                receive(1, false),
+                0x40,
+                false
+            ),
+            blocked(600, 600, None, 0x8000, receive(3, true), 0x2000, false),
+        ]
+    );
+    // 300 (malformed line), 700 (syscall is a directory), 800 (task is a
+    // file); not 301, 400 or 550, which vanished.
+    assert_eq!(found.unreadable, 3);
+
+    let on_first: Vec<i32> = blocked_on(&found.blocked, 0x70020).map(|b| b.tid).collect();
+    assert_eq!(on_first, [100]);
+    assert_eq!(blocked_on(&found.blocked, 12345).count(), 0);
+
+    // With no known ABI nothing is read, so nothing is found or refused.
+    assert_eq!(scan_in(&root, &[]).expect("scan"), Default::default());
+}
+
+#[test]
+fn scan_of_a_missing_root_fails() {
+    let missing = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/no-such-proc");
+    assert!(scan_in(&missing, X86).is_err());
+}
+
+// ---- The scan of the real /proc ----
+
+/// How long a thread may take to be seen blocked before the test fails.
+const DEADLINE: Duration = Duration::from_secs(20);
+
+/// A private queue, removed when the guard goes (also on a failed
+/// assertion, which wakes any thread still blocked on it).
+struct Queue {
+    id: i32,
+    removed: bool,
+}
+
+impl Queue {
+    fn new() -> Self {
+        let id = msg::get(libc::IPC_PRIVATE, libc::IPC_CREAT | 0o600).expect("create queue");
+        Self { id, removed: false }
+    }
+
+    fn remove(&mut self) {
+        msg::remove(self.id).expect("remove queue");
+        self.removed = true;
+    }
+}
+
+impl Drop for Queue {
+    fn drop(&mut self) {
+        if !self.removed {
+            let _ = msg::remove(self.id);
+        }
+    }
+}
+
+fn our_pid() -> i32 {
+    i32::try_from(std::process::id()).expect("pid fits i32")
+}
+
+/// Starts a thread named `name` that reports its tid, then runs `call`
+/// (which should block); returns the tid and the thread.
+fn blocking_thread<T: Send + 'static>(
+    name: &str,
+    call: impl FnOnce() -> T + Send + 'static,
+) -> (i32, JoinHandle<T>) {
+    let (tx, rx) = mpsc::channel();
+    let thread = thread::Builder::new()
+        .name(name.to_owned())
+        .spawn(move || {
+            tx.send(nix::unistd::gettid().as_raw()).expect("send tid");
+            call()
+        })
+        .expect("spawn thread");
+    let tid = rx.recv().expect("receive tid");
+    (tid, thread)
+}
+
+/// Scans `/proc` until task `tid` is seen blocked on queue `msqid`.
+fn wait_until_blocked(msqid: i32, tid: i32) -> Blocked {
+    let start = Instant::now();
+    let mut scans = 0;
+    loop {
+        let found = scan().expect("scan /proc");
+        scans += 1;
+        if let Some(b) = blocked_on(&found.blocked, msqid).find(|b| b.tid == tid) {
+            eprintln!(
+                "task {tid} seen blocked on {msqid} after {scans} scans, {:?}",
+                start.elapsed()
+            );
+            return b.clone();
+        }
+        assert!(
+            start.elapsed() < DEADLINE,
+            "task {tid} not seen blocked on queue {msqid} in {DEADLINE:?} ({scans} scans)"
+        );
+        thread::yield_now();
+    }
+}
+
+fn assert_woken_by_removal<T: std::fmt::Debug>(result: Result<T, SysError>) {
+    let error = result.expect_err("a call on a removed queue fails");
+    assert_eq!(error.errno, Errno::EIDRM, "{error}");
+}
+
+#[test]
+fn receiver_on_an_empty_queue_is_found_blocked_receiving() {
+    let mut queue = Queue::new();
+    let id = queue.id;
+    let (tid, receiver) = blocking_thread("ipctop-recv", move || msg::receive(id, 64, 0, 0));
+
+    let blocked = wait_until_blocked(id, tid);
+    assert_eq!(
+        blocked,
+        Blocked {
+            pid: our_pid(),
+            tid,
+            command: Some("ipctop-recv".to_owned()),
+            msqid: id,
+            op: MsgOp::Receive {
+                msgtyp: 0,
+                except: false
+            },
+            size: 64,
+            stopped: false,
+        }
+    );
+    assert_ne!(tid, our_pid(), "found in a thread, not the main task");
+
+    queue.remove();
+    assert_woken_by_removal(receiver.join().expect("receiver thread"));
+}
+
+#[test]
+fn sender_on_a_full_queue_is_found_blocked_sending() {
+    let mut queue = Queue::new();
+    let id = queue.id;
+    msg::set_capacity(id, 100).expect("lower capacity to 100 bytes");
+    msg::send(id, 1, &[0u8; 100], libc::IPC_NOWAIT).expect("fill the queue");
+    let (tid, sender) = blocking_thread("ipctop-send", move || msg::send(id, 1, &[1u8; 10], 0));
+
+    let blocked = wait_until_blocked(id, tid);
+    assert_eq!(
+        blocked,
+        Blocked {
+            pid: our_pid(),
+            tid,
+            command: Some("ipctop-send".to_owned()),
+            msqid: id,
+            op: MsgOp::Send,
+            size: 10,
+            stopped: false,
+        }
+    );
+
+    queue.remove();
+    assert_woken_by_removal(sender.join().expect("sender thread"));
+}
+
+#[test]
+fn receivers_report_the_type_they_wait_for() {
+    let mut queue = Queue::new();
+    let id = queue.id;
+    let (lowest, lowest_thread) =
+        blocking_thread("ipctop-lowest", move || msg::receive(id, 32, -5, 0));
+    let (other, other_thread) = blocking_thread("ipctop-except", move || {
+        msg::receive(id, 16, 3, libc::MSG_EXCEPT | libc::MSG_NOERROR)
+    });
+
+    let lowest_seen = wait_until_blocked(id, lowest);
+    let other_seen = wait_until_blocked(id, other);
+    assert_eq!(
+        (lowest_seen.op, lowest_seen.size),
+        (
+            MsgOp::Receive {
+                msgtyp: -5,
+                except: false
+            },
+            32
+        )
+    );
+    assert_eq!(
+        (other_seen.op, other_seen.size),
+        (
+            MsgOp::Receive {
+                msgtyp: 3,
+                except: true
+            },
+            16
+        )
+    );
+    let found = scan().expect("scan /proc");
+    let mut tids: Vec<i32> = blocked_on(&found.blocked, id).map(|b| b.tid).collect();
+    tids.sort_unstable();
+    let mut want = vec![lowest, other];
+    want.sort_unstable();
+    assert_eq!(tids, want, "both waiters, nobody else");
+
+    queue.remove();
+    assert_woken_by_removal(lowest_thread.join().expect("thread"));
+    assert_woken_by_removal(other_thread.join().expect("thread"));
+}
