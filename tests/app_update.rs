@@ -248,11 +248,20 @@ fn tabs_switch_by_number_and_cycle() {
 fn help_opens_and_closes_and_ctrl_c_always_quits() {
     let mut app = app_with((120, 30), snapshot(busy_queues()));
     key(&mut app, KeyCode::Char('?'));
-    assert_eq!(app.mode, Mode::Help);
+    assert!(app.help);
     key(&mut app, KeyCode::Down);
     assert_eq!(selected(&app), Some(65538), "keys do not leak through help");
     key(&mut app, KeyCode::Esc);
+    assert!(!app.help);
     assert_eq!(app.mode, Mode::Browse);
+
+    // Help over the peek view returns to the peek view.
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('?'));
+    assert!(app.help);
+    key(&mut app, KeyCode::Char('?'));
+    assert!(matches!(app.mode, Mode::Peek(_)));
+    key(&mut app, KeyCode::Esc);
 
     key(&mut app, KeyCode::Char('/'));
     let quit = app.update(Msg::Key(KeyEvent::new(
@@ -322,4 +331,261 @@ fn a_fatal_error_quits_and_is_kept_for_the_exit_message() {
     let effects = app.update(Msg::Fatal("the input thread crashed".into()));
     assert_eq!(effects, vec![Effect::Quit]);
     assert_eq!(app.fatal.as_deref(), Some("the input thread crashed"));
+}
+
+mod peek_and_remove {
+    use super::*;
+    use ipctop::actions::peek::{Message, Page};
+    use ipctop::actions::remove::Expected;
+    use ipctop::actions::{Done, Job};
+    use ipctop::app::peek::Prompt;
+    use ipctop::sys::msg::QueueStat;
+
+    fn stat(qnum: u64, cbytes: u64) -> QueueStat {
+        QueueStat {
+            key: 0,
+            uid: 0,
+            gid: 0,
+            cuid: 0,
+            cgid: 0,
+            mode: 0o600,
+            stime: 0,
+            rtime: 0,
+            ctime: 0,
+            cbytes,
+            qnum,
+            qbytes: 16_384,
+            lspid: 0,
+            lrpid: 0,
+        }
+    }
+
+    /// A page of `mtypes` (one byte each) read from position `first`.
+    fn page(id: i32, first: usize, mtypes: &[i64], total: u64) -> Page {
+        Page {
+            id,
+            first,
+            messages: mtypes
+                .iter()
+                .enumerate()
+                .map(|(i, &mtype)| Message {
+                    index: first + i,
+                    mtype,
+                    data: vec![b'a'],
+                })
+                .collect(),
+            before: stat(total, total),
+            after: stat(total, total),
+            at_end: first as u64 + mtypes.len() as u64 >= total,
+        }
+    }
+
+    fn view(app: &App) -> &ipctop::app::peek::PeekView {
+        match &app.mode {
+            Mode::Peek(view) => view,
+            other => panic!("not peeking: {other:?}"),
+        }
+    }
+
+    fn deliver(app: &mut App, id: i32, first: usize, page: Page) -> Vec<Effect> {
+        app.update(Msg::Done(Done::Peeked {
+            id,
+            first,
+            result: Ok(page),
+        }))
+    }
+
+    #[test]
+    fn enter_peeks_the_selected_queue_and_esc_returns_with_the_selection_kept() {
+        let mut app = app_with((120, 30), snapshot(busy_queues()));
+        key(&mut app, KeyCode::Down);
+        let effects = key(&mut app, KeyCode::Enter);
+        assert_eq!(
+            effects,
+            vec![Effect::Act(Job::Peek {
+                id: 131076,
+                first: 0,
+                count: 500
+            })]
+        );
+        assert_eq!(view(&app).queue.id, 131076);
+        deliver(&mut app, 131076, 0, page(131076, 0, &[1, 2, 2], 3));
+        assert_eq!(view(&app).messages.len(), 3);
+        key(&mut app, KeyCode::Esc);
+        assert_eq!(app.mode, Mode::Browse);
+        assert_eq!(selected(&app), Some(131076));
+    }
+
+    #[test]
+    fn pages_load_on_demand_and_stale_answers_are_ignored() {
+        let mut app = app_with((120, 30), snapshot(busy_queues()));
+        key(&mut app, KeyCode::Enter);
+        let first: Vec<i64> = vec![1; 500];
+        deliver(&mut app, 65538, 0, page(65538, 0, &first, 1200));
+        assert!(view(&app).progress().starts_with("showing 500 of 1,200"));
+        // An answer for another queue changes nothing.
+        deliver(&mut app, 7, 0, page(7, 0, &[9], 1));
+        assert_eq!(view(&app).messages.len(), 500);
+        // Reaching the last row read asks for the next page, once.
+        let effects = key(&mut app, KeyCode::End);
+        assert_eq!(
+            effects,
+            vec![Effect::Act(Job::Peek {
+                id: 65538,
+                first: 500,
+                count: 500
+            })]
+        );
+        assert!(key(&mut app, KeyCode::Char('n')).is_empty(), "already reading");
+        deliver(&mut app, 65538, 500, page(65538, 500, &first, 1200));
+        assert_eq!(view(&app).messages.len(), 1000);
+        assert_eq!(view(&app).messages[999].index, 999);
+    }
+
+    #[test]
+    fn the_view_says_when_the_queue_changed_since_it_was_read() {
+        let mut app = app_with((120, 30), snapshot(busy_queues()));
+        key(&mut app, KeyCode::Enter);
+        deliver(&mut app, 65538, 0, page(65538, 0, &[1; 3], 3));
+        // The live table still says 3,980 messages: not what was read.
+        assert!(view(&app).changed_since_read());
+        let mut queues = busy_queues();
+        queues[0].messages = 3;
+        queues[0].used_bytes = 3;
+        refresh(&mut app, queues);
+        assert!(!view(&app).changed_since_read());
+        refresh(&mut app, Vec::new());
+        assert!(view(&app).changed_since_read(), "gone");
+    }
+
+    #[test]
+    fn msgtyp_preview_marks_the_message_msgrcv_would_take() {
+        let mut app = app_with((120, 30), snapshot(busy_queues()));
+        key(&mut app, KeyCode::Enter);
+        deliver(&mut app, 65538, 0, page(65538, 0, &[3, 1, 2, 1], 4));
+        key(&mut app, KeyCode::Char('t'));
+        typed(&mut app, "-2");
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(view(&app).selector.map(|(_, p)| p), Some(Some(1)));
+        assert_eq!(view(&app).cursor, 1, "the selection jumps to it");
+        key(&mut app, KeyCode::Char('t'));
+        assert_eq!(view(&app).prompt, Some(Prompt::Msgtyp("-2".into())));
+        for _ in 0..2 {
+            key(&mut app, KeyCode::Backspace);
+        }
+        typed(&mut app, "!3");
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(view(&app).selector.map(|(_, p)| p), Some(Some(1)));
+        key(&mut app, KeyCode::Char('t'));
+        typed(&mut app, "x");
+        key(&mut app, KeyCode::Enter);
+        assert!(view(&app).error.as_deref().is_some_and(|e| e.contains("not a message type")));
+    }
+
+    #[test]
+    fn save_asks_again_before_replacing_a_file() {
+        let mut app = app_with((120, 30), snapshot(busy_queues()));
+        key(&mut app, KeyCode::Enter);
+        deliver(&mut app, 65538, 0, page(65538, 0, &[1], 1));
+        key(&mut app, KeyCode::Char('w'));
+        assert_eq!(
+            view(&app).prompt,
+            Some(Prompt::SavePath("msg-65538-0.bin".into()))
+        );
+        let effects = key(&mut app, KeyCode::Enter);
+        let Some(Effect::Act(Job::Save { path, overwrite, .. })) = effects.first() else {
+            panic!("no save: {effects:?}");
+        };
+        assert_eq!(*overwrite, ipctop::actions::save::Overwrite::Refuse);
+        let path = path.clone();
+        app.update(Msg::Done(Done::Saved {
+            path: path.clone(),
+            result: Err(ipctop::actions::SaveFailure {
+                exists: true,
+                reason: "exists".into(),
+            }),
+        }));
+        assert_eq!(view(&app).prompt, Some(Prompt::Overwrite(path.clone())));
+        assert!(key(&mut app, KeyCode::Char('q')).is_empty(), "q is not an answer");
+        let effects = key(&mut app, KeyCode::Char('y'));
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Act(Job::Save {
+                overwrite: ipctop::actions::save::Overwrite::Confirmed,
+                ..
+            })]
+        ));
+    }
+
+    #[test]
+    fn delete_needs_a_yes_and_carries_what_the_user_saw() {
+        let mut app = app_with((120, 30), snapshot(busy_queues()));
+        let effects = key(&mut app, KeyCode::Char('d'));
+        assert_eq!(effects, vec![Effect::Act(Job::FindBlocked(65538))]);
+        let Mode::ConfirmRemove(dialog) = &app.mode else {
+            panic!("no dialog");
+        };
+        assert_eq!(dialog.sender, "4711 order-api");
+        app.update(Msg::Done(Done::Blocked {
+            id: 65538,
+            tasks: vec!["4711 order-api: waiting to send 64 B".into()],
+        }));
+        let Mode::ConfirmRemove(dialog) = &app.mode else {
+            panic!("no dialog");
+        };
+        assert_eq!(dialog.blocked.as_ref().map(Vec::len), Some(1));
+        // Navigation keys do nothing here.
+        for code in [KeyCode::Down, KeyCode::Enter, KeyCode::Char('d')] {
+            assert!(key(&mut app, code).is_empty());
+        }
+        let effects = key(&mut app, KeyCode::Char('y'));
+        let queue = &busy_queues()[0];
+        assert_eq!(
+            effects,
+            vec![Effect::Act(Job::Remove {
+                expected: Expected::from(queue),
+                owner: "app".into(),
+                messages: 3980,
+                bytes: 15_920,
+            })]
+        );
+        assert_eq!(app.mode, Mode::Browse);
+        let effects = app.update(Msg::Done(Done::Removed(Ok("removed queue 65538".into()))));
+        assert_eq!(effects, vec![Effect::RefreshNow]);
+        assert_eq!(app.status.as_ref().map(|s| s.error), Some(false));
+    }
+
+    #[test]
+    fn no_and_esc_keep_the_queue() {
+        for answer in [KeyCode::Char('n'), KeyCode::Esc] {
+            let mut app = app_with((120, 30), snapshot(busy_queues()));
+            key(&mut app, KeyCode::Delete);
+            assert!(key(&mut app, answer).is_empty());
+            assert_eq!(app.mode, Mode::Browse);
+            let status = app.status.clone().expect("status");
+            assert_eq!(status.text, "queue 65538 not removed");
+        }
+    }
+
+    #[test]
+    fn read_only_explains_why_nothing_happens() {
+        let mut app = app_with((120, 30), snapshot(busy_queues()));
+        app.read_only = true;
+        assert!(key(&mut app, KeyCode::F(9)).is_empty());
+        assert_eq!(app.mode, Mode::Browse);
+        let status = app.status.clone().expect("status");
+        assert!(status.error && status.text.contains("read-only"));
+        // Peeking changes nothing, so it still works.
+        assert_eq!(key(&mut app, KeyCode::Enter).len(), 1);
+    }
+
+    #[test]
+    fn a_refused_removal_is_an_error_in_the_status_line() {
+        let mut app = app_with((120, 30), snapshot(busy_queues()));
+        app.update(Msg::Done(Done::Removed(Err(
+            "queue 65538 was replaced since you selected it (…); not removed".into(),
+        ))));
+        let status = app.status.clone().expect("status");
+        assert!(status.error && status.text.contains("replaced"));
+    }
 }

@@ -132,3 +132,72 @@ fn header_says_when_the_table_is_read_the_slow_way_or_is_incomplete() {
     assert!(header.contains("via /proc"), "{header}");
     assert!(header.contains("2 unreadable"), "{header}");
 }
+
+fn peeking(size: (u16, u16)) -> App {
+    // Queue 65539 has 231 messages in the table; the read found these.
+    let mut queues = busy_queues();
+    queues[1].messages = synthetic::HOSTILE_MESSAGES.len() as u64;
+    queues[1].used_bytes = synthetic::HOSTILE_MESSAGES
+        .iter()
+        .map(|(_, d)| d.len() as u64)
+        .sum();
+    let mut app = app_with(size, snapshot(queues));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    synthetic::deliver_messages(&mut app, 65539, synthetic::HOSTILE_MESSAGES);
+    app
+}
+
+#[test]
+fn peek_list_120x30() {
+    assert_screen!("peek_list_120x30", peeking((120, 30)));
+}
+
+#[test]
+fn peek_list_80x24_with_msgrcv_preview() {
+    let mut app = peeking((80, 24));
+    press(&mut app, KeyCode::Char('t'));
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Enter);
+    assert_screen!("peek_preview_80x24", app);
+}
+
+#[test]
+fn peek_message_text_and_hex_80x24() {
+    let mut app = peeking((80, 24));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    assert_screen!("peek_message_text_80x24", app);
+    press(&mut app, KeyCode::Char('x'));
+    assert_screen!("peek_message_hex_80x24", app);
+}
+
+#[test]
+fn remove_dialog_80x24() {
+    let mut app = app_with((80, 24), snapshot(busy_queues()));
+    press(&mut app, KeyCode::Char('d'));
+    app.update(Msg::Done(ipctop::actions::Done::Blocked {
+        id: 65538,
+        tasks: vec!["4711/4713 order-api: waiting to send 64 B".into()],
+    }));
+    assert_screen!("remove_dialog_80x24", app);
+}
+
+#[test]
+fn peek_screens_never_show_payload_control_characters() {
+    let mut app = peeking((120, 30));
+    for keys in [&[][..], &[KeyCode::Down, KeyCode::Enter][..], &[KeyCode::Char('x')][..]] {
+        for k in keys {
+            press(&mut app, *k);
+        }
+        let terminal = render(&app);
+        for cell in terminal.backend().buffer().content() {
+            assert!(
+                !cell.symbol().chars().any(ipctop::format::is_unsafe),
+                "unsafe character in cell {:?}",
+                cell.symbol()
+            );
+        }
+    }
+}

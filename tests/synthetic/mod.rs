@@ -125,3 +125,58 @@ pub fn app_with(size: (u16, u16), snapshot: Snapshot) -> App {
     app.update(Msg::Snapshot(Box::new(snapshot)));
     app
 }
+
+/// Delivers to `app`'s peek view a complete read of queue `id` holding
+/// `messages` (type, payload) in order.
+pub fn deliver_messages(app: &mut App, id: i32, messages: &[(i64, &[u8])]) {
+    use ipctop::actions::Done;
+    use ipctop::actions::peek::{Message, Page};
+    use ipctop::sys::msg::QueueStat;
+    let bytes: u64 = messages.iter().map(|(_, d)| d.len() as u64).sum();
+    let stat = QueueStat {
+        key: 0,
+        uid: 1000,
+        gid: 1000,
+        cuid: 1000,
+        cgid: 1000,
+        mode: 0o660,
+        stime: NOW,
+        rtime: 0,
+        ctime: NOW - 7200,
+        cbytes: bytes,
+        qnum: messages.len() as u64,
+        qbytes: 16_384,
+        lspid: 4711,
+        lrpid: 0,
+    };
+    let page = Page {
+        id,
+        first: 0,
+        messages: messages
+            .iter()
+            .enumerate()
+            .map(|(index, (mtype, data))| Message {
+                index,
+                mtype: *mtype,
+                data: data.to_vec(),
+            })
+            .collect(),
+        before: stat,
+        after: stat,
+        at_end: true,
+    };
+    app.update(Msg::Done(Done::Peeked {
+        id,
+        first: 0,
+        result: Ok(page),
+    }));
+}
+
+/// Messages with every awkward kind of payload.
+pub const HOSTILE_MESSAGES: &[(i64, &[u8])] = &[
+    (1, b"order 1 item=widget qty=2"),
+    (2, b"\x1b]2;pwned\x07title \x1b[2J clear"),
+    (3, b"\x00\x01\x02\xff\xfe binary \x80"),
+    (2, b""),
+    (1, "na\u{ef}ve \u{202e}rtl".as_bytes()),
+];
