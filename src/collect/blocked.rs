@@ -473,11 +473,13 @@ mod tests {
         target_arch = "mips64"
     ))]
     #[test]
+    // `c_long` is `i32` on the 32-bit targets among these.
+    #[allow(clippy::useless_conversion)]
     fn native_numbers_agree_with_libc() {
         let native = MsgAbi::native()[0];
         assert_eq!(native.msgsnd, i64::from(libc::SYS_msgsnd));
         assert_eq!(native.msgrcv, i64::from(libc::SYS_msgrcv));
-        assert_eq!(native.word_bits as usize, 8 * size_of::<libc::c_long>());
+        assert_eq!(native.word_bits, libc::c_long::BITS);
     }
 
     #[cfg(target_arch = "x86_64")]
