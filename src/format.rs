@@ -230,7 +230,10 @@ mod tests {
 /// payload ends in `…`, which counts towards `max_chars`.
 pub fn payload_preview(bytes: &[u8], max_chars: usize) -> String {
     let mut chars = bytes.utf8_chunks().flat_map(|chunk| {
-        let text = chunk.valid().chars().map(|c| if is_unsafe(c) { '·' } else { c });
+        let text = chunk
+            .valid()
+            .chars()
+            .map(|c| if is_unsafe(c) { '·' } else { c });
         text.chain(std::iter::repeat_n('·', chunk.invalid().len()))
     });
     let mut out: String = chars.by_ref().take(max_chars).collect();
@@ -362,10 +365,7 @@ mod payload_tests {
 
     #[test]
     fn text_escapes_everything_a_terminal_would_obey() {
-        assert_eq!(
-            payload_text(TITLE),
-            ["\\x1b]2;title\\x07\\x00\\xffABCD"]
-        );
+        assert_eq!(payload_text(TITLE), ["\\x1b]2;title\\x07\\x00\\xffABCD"]);
         assert_eq!(payload_text(b"one\ntwo\n"), ["one", "two", ""]);
         assert_eq!(payload_text(b""), [""]);
         assert_eq!(payload_text(b"a\tb\r"), ["a\\tb\\r"]);

@@ -120,15 +120,31 @@ const fn bind(keys: &'static [Key], action: Action, help: &'static str) -> Bindi
 /// Keys that work everywhere.
 pub const GLOBAL: &[Binding] = &[
     bind(&[ch('q'), ctrl('c')], Action::Quit, "quit"),
-    bind(&[ch('?'), key(KeyCode::F(1))], Action::Help, "show or hide this help"),
+    bind(
+        &[ch('?'), key(KeyCode::F(1))],
+        Action::Help,
+        "show or hide this help",
+    ),
 ];
 
 /// Moving in any list.
 pub const MOVEMENT: &[Binding] = &[
-    bind(&[key(KeyCode::Up), ch('k')], Action::Up, "select previous row"),
-    bind(&[key(KeyCode::Down), ch('j')], Action::Down, "select next row"),
+    bind(
+        &[key(KeyCode::Up), ch('k')],
+        Action::Up,
+        "select previous row",
+    ),
+    bind(
+        &[key(KeyCode::Down), ch('j')],
+        Action::Down,
+        "select next row",
+    ),
     bind(&[key(KeyCode::PageUp)], Action::PageUp, "one screen up"),
-    bind(&[key(KeyCode::PageDown)], Action::PageDown, "one screen down"),
+    bind(
+        &[key(KeyCode::PageDown)],
+        Action::PageDown,
+        "one screen down",
+    ),
     bind(&[key(KeyCode::Home), ch('g')], Action::Top, "first row"),
     bind(&[key(KeyCode::End), ch('G')], Action::Bottom, "last row"),
 ];
@@ -143,16 +159,32 @@ pub const BROWSE: &[Binding] = &[
     bind(&[ch('4')], Action::GoTab(Tab::PosixMq), "POSIX MQ tab"),
     bind(&[ch('5')], Action::GoTab(Tab::Pipes), "Pipes tab"),
     bind(&[ch('6')], Action::GoTab(Tab::Limits), "Limits tab"),
-    bind(&[key(KeyCode::Enter)], Action::Open, "peek at the queue's messages"),
+    bind(
+        &[key(KeyCode::Enter)],
+        Action::Open,
+        "peek at the queue's messages",
+    ),
     bind(
         &[ch('d'), key(KeyCode::Delete), key(KeyCode::F(9))],
         Action::Delete,
         "remove the queue (asks first)",
     ),
-    bind(&[ch('/')], Action::Filter, "filter: Enter applies, Esc clears"),
+    bind(
+        &[ch('/')],
+        Action::Filter,
+        "filter: Enter applies, Esc clears",
+    ),
     bind(&[ch('s')], Action::SortNext, "sort by the next column"),
-    bind(&[ch('S'), key(KeyCode::F(6))], Action::SortReverse, "reverse the sort order"),
-    bind(&[ch(' '), ch('p')], Action::Pause, "pause / resume refreshing"),
+    bind(
+        &[ch('S'), key(KeyCode::F(6))],
+        Action::SortReverse,
+        "reverse the sort order",
+    ),
+    bind(
+        &[ch(' '), ch('p')],
+        Action::Pause,
+        "pause / resume refreshing",
+    ),
     bind(&[ch('+'), ch('=')], Action::Faster, "refresh more often"),
     bind(&[ch('-')], Action::Slower, "refresh less often"),
     bind(&[ch('r')], Action::Refresh, "refresh now"),
@@ -160,12 +192,36 @@ pub const BROWSE: &[Binding] = &[
 
 /// The message list of a queue.
 pub const PEEK: &[Binding] = &[
-    bind(&[key(KeyCode::Esc)], Action::Back, "back (to the list, to the queues)"),
-    bind(&[key(KeyCode::Enter)], Action::Open, "show the message whole"),
-    bind(&[ch('x')], Action::ToggleHex, "text / hex view of the message"),
-    bind(&[ch('t')], Action::PickType, "which message would msgrcv take?"),
-    bind(&[ch('w')], Action::Save, "save the message's bytes to a file"),
-    bind(&[ch('n')], Action::MoreMessages, "read the next page of messages"),
+    bind(
+        &[key(KeyCode::Esc)],
+        Action::Back,
+        "back (to the list, to the queues)",
+    ),
+    bind(
+        &[key(KeyCode::Enter)],
+        Action::Open,
+        "show the message whole",
+    ),
+    bind(
+        &[ch('x')],
+        Action::ToggleHex,
+        "text / hex view of the message",
+    ),
+    bind(
+        &[ch('t')],
+        Action::PickType,
+        "which message would msgrcv take?",
+    ),
+    bind(
+        &[ch('w')],
+        Action::Save,
+        "save the message's bytes to a file",
+    ),
+    bind(
+        &[ch('n')],
+        Action::MoreMessages,
+        "read the next page of messages",
+    ),
     bind(&[ch('r')], Action::Refresh, "read the messages again"),
 ];
 
@@ -306,7 +362,11 @@ mod tests {
         assert_eq!(browse(KeyCode::F(9), none), Some(Action::Delete));
         let peek = |code| action_for(Context::Peek, &press(code, none));
         assert_eq!(peek(KeyCode::Char('n')), Some(Action::MoreMessages));
-        assert_eq!(peek(KeyCode::Char('d')), None, "no removal from the message list");
+        assert_eq!(
+            peek(KeyCode::Char('d')),
+            None,
+            "no removal from the message list"
+        );
         let dialog = |code| action_for(Context::Dialog, &press(code, none));
         assert_eq!(dialog(KeyCode::Char('n')), Some(Action::Cancel));
         assert_eq!(dialog(KeyCode::Esc), Some(Action::Cancel));
@@ -322,7 +382,10 @@ mod tests {
                 .flat_map(|b| b.keys)
                 .collect();
             for (i, a) in all.iter().enumerate() {
-                assert!(!all[i + 1..].contains(a), "{a:?} bound twice in {context:?}");
+                assert!(
+                    !all[i + 1..].contains(a),
+                    "{a:?} bound twice in {context:?}"
+                );
             }
         }
     }

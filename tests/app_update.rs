@@ -436,7 +436,10 @@ mod peek_and_remove {
                 count: 500
             })]
         );
-        assert!(key(&mut app, KeyCode::Char('n')).is_empty(), "already reading");
+        assert!(
+            key(&mut app, KeyCode::Char('n')).is_empty(),
+            "already reading"
+        );
         deliver(&mut app, 65538, 500, page(65538, 500, &first, 1200));
         assert_eq!(view(&app).messages.len(), 1000);
         assert_eq!(view(&app).messages[999].index, 999);
@@ -479,7 +482,12 @@ mod peek_and_remove {
         key(&mut app, KeyCode::Char('t'));
         typed(&mut app, "x");
         key(&mut app, KeyCode::Enter);
-        assert!(view(&app).error.as_deref().is_some_and(|e| e.contains("not a message type")));
+        assert!(
+            view(&app)
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("not a message type"))
+        );
     }
 
     #[test]
@@ -493,7 +501,10 @@ mod peek_and_remove {
             Some(Prompt::SavePath("msg-65538-0.bin".into()))
         );
         let effects = key(&mut app, KeyCode::Enter);
-        let Some(Effect::Act(Job::Save { path, overwrite, .. })) = effects.first() else {
+        let Some(Effect::Act(Job::Save {
+            path, overwrite, ..
+        })) = effects.first()
+        else {
             panic!("no save: {effects:?}");
         };
         assert_eq!(*overwrite, ipctop::actions::save::Overwrite::Refuse);
@@ -506,7 +517,10 @@ mod peek_and_remove {
             }),
         }));
         assert_eq!(view(&app).prompt, Some(Prompt::Overwrite(path.clone())));
-        assert!(key(&mut app, KeyCode::Char('q')).is_empty(), "q is not an answer");
+        assert!(
+            key(&mut app, KeyCode::Char('q')).is_empty(),
+            "q is not an answer"
+        );
         let effects = key(&mut app, KeyCode::Char('y'));
         assert!(matches!(
             effects.as_slice(),

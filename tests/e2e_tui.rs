@@ -157,7 +157,7 @@ fn help_lists_every_key_and_esc_closes_it() {
             })
         })
     };
-    let entries = ipctop::keymap::help_entries();
+    let entries = ipctop::keymap::help_entries(ipctop::keymap::Context::Browse);
     tui.wait_for("every key in the help overlay", |s| {
         entries.iter().all(|e| lists(s, e))
     });

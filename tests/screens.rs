@@ -187,7 +187,11 @@ fn remove_dialog_80x24() {
 #[test]
 fn peek_screens_never_show_payload_control_characters() {
     let mut app = peeking((120, 30));
-    for keys in [&[][..], &[KeyCode::Down, KeyCode::Enter][..], &[KeyCode::Char('x')][..]] {
+    for keys in [
+        &[][..],
+        &[KeyCode::Down, KeyCode::Enter][..],
+        &[KeyCode::Char('x')][..],
+    ] {
         for k in keys {
             press(&mut app, *k);
         }

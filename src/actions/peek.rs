@@ -83,7 +83,10 @@ impl fmt::Display for PeekError {
                 f,
                 "permission denied: no read permission on queue {id}; run as its owner or root"
             ),
-            Self::Gone(id) => write!(f, "queue {id} is gone"),
+            Self::Gone(id) => write!(
+                f,
+                "no message queue has id {id} (removed, or never existed)"
+            ),
             Self::Sys(e) => e.fmt(f),
         }
     }

@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use crate::collect::sysv_msg;
+use crate::collect::{CollectError, kernel, sysv_msg};
 use crate::format;
 use crate::model::MsgQueue;
 use crate::sys::msg;
@@ -26,6 +26,10 @@ pub struct Expected {
     pub cgid: u32,
     /// Its last change time.
     pub ctime: i64,
+    /// Its last send time.
+    pub stime: i64,
+    /// Its last receive time.
+    pub rtime: i64,
 }
 
 impl From<&MsgQueue> for Expected {
@@ -36,6 +40,8 @@ impl From<&MsgQueue> for Expected {
             cuid: q.cuid,
             cgid: q.cgid,
             ctime: q.ctime,
+            stime: q.stime,
+            rtime: q.rtime,
         }
     }
 }
@@ -54,6 +60,8 @@ pub enum RemoveError {
     Gone(i32),
     /// We may not remove it.
     NotPermitted(i32),
+    /// The queue could not be read again before removing it.
+    Unreadable(String),
     /// Anything else.
     Sys(SysError),
 }
@@ -72,6 +80,7 @@ impl fmt::Display for RemoveError {
                 f,
                 "queue {id} not removed: only its owner, its creator or root can remove it"
             ),
+            Self::Unreadable(reason) => write!(f, "not removed: {reason}"),
             Self::Sys(e) => e.fmt(f),
         }
     }
@@ -82,16 +91,15 @@ impl std::error::Error for RemoveError {}
 /// The queue with id `id` as it is now, `None` if there is none. Uses
 /// `IPC_STAT`, or, without read permission (an owner may remove a queue
 /// it may not read), a `MSG_STAT_ANY` scan.
-pub fn current(id: i32) -> Result<Option<MsgQueue>, SysError> {
+pub fn current(id: i32) -> Result<Option<MsgQueue>, CollectError> {
     match msg::stat(id) {
         Ok(stat) => Ok(Some(sysv_msg::queue_from_stat(id, &stat))),
         Err(e) if matches!(e.errno, Errno::EINVAL | Errno::EIDRM) => Ok(None),
         Err(e) if e.errno == Errno::EACCES => {
-            let highest = msg::info()?.highest_index;
-            let (queues, _) = sysv_msg::read_stat_any(highest);
-            Ok(queues.into_iter().find(|q| q.id == id))
+            let table = sysv_msg::read_table(kernel::best_msg_source())?;
+            Ok(table.queues.into_iter().find(|q| q.id == id))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -114,6 +122,11 @@ pub fn check(expected: &Expected, now: &MsgQueue) -> Result<(), RemoveError> {
     if now.ctime != expected.ctime {
         changes.push("it was created or changed again".to_owned());
     }
+    // A queue's send and receive times only move forward: earlier ones
+    // (or none) mean a queue created in the same second under the old id.
+    if now.stime < expected.stime || now.rtime < expected.rtime {
+        changes.push("its history starts again".to_owned());
+    }
     if changes.is_empty() {
         Ok(())
     } else {
@@ -129,7 +142,7 @@ pub fn check(expected: &Expected, now: &MsgQueue) -> Result<(), RemoveError> {
 pub fn remove(expected: &Expected) -> Result<MsgQueue, RemoveError> {
     let id = expected.id;
     let now = current(id)
-        .map_err(RemoveError::Sys)?
+        .map_err(|e| RemoveError::Unreadable(e.to_string()))?
         .ok_or(RemoveError::Gone(id))?;
     check(expected, &now)?;
     msg::remove(id).map_err(|e| match e.errno {
@@ -182,10 +195,21 @@ mod tests {
         assert!(text.contains("key 0x00001234 is now 0x00009999"), "{text}");
         assert!(text.ends_with("not removed"), "{text}");
 
-        let mut recreated = seen;
+        let mut recreated = seen.clone();
         recreated.ctime = 1_001;
         assert!(matches!(
             check(&expected, &recreated),
+            Err(RemoveError::Replaced { .. })
+        ));
+
+        // Same key, creator and second, but no history: another queue.
+        let mut used = seen;
+        used.stime = 1_000;
+        used.rtime = 1_000;
+        let mut same_second = used.clone();
+        same_second.stime = 0;
+        assert!(matches!(
+            check(&Expected::from(&used), &same_second),
             Err(RemoveError::Replaced { .. })
         ));
     }

@@ -14,8 +14,8 @@ use crate::actions::{Done, Job};
 use crate::format;
 use crate::keymap::{self, Action, Context};
 use crate::model::{MsgQueue, Snapshot};
-use peek::{Outcome, PeekView};
 use crate::ui::layout;
+use peek::{Outcome, PeekView};
 use queues::QueueList;
 
 /// The tabs, in order; one per IPC kind plus the limits.
@@ -335,10 +335,8 @@ impl App {
                         messages: dialog.queue.messages,
                         bytes: dialog.queue.used_bytes,
                     };
-                    self.status = Some(Status::info(format!(
-                        "removing queue {}…",
-                        dialog.queue.id
-                    )));
+                    self.status =
+                        Some(Status::info(format!("removing queue {}…", dialog.queue.id)));
                     self.mode = Mode::Browse;
                     vec![Effect::Act(job)]
                 }

@@ -1,7 +1,10 @@
-//! The command line: `ipctop`, `ipctop list`, `ipctop demo`.
+//! The command line: `ipctop`, `ipctop list`, `ipctop peek`, `ipctop rm`,
+//! `ipctop demo`.
 
 pub mod demo;
 pub mod list;
+pub mod peek;
+pub mod rm;
 
 use std::time::Duration;
 
@@ -21,7 +24,7 @@ pub struct Cli {
 
     /// Change nothing: removal (and every other changing action) is
     /// disabled; peeking and saving messages to files still work.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub read_only: bool,
 
     /// What to do instead of the interactive monitor.
@@ -38,6 +41,20 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print a queue's messages without consuming them (MSG_COPY).
+    ///
+    /// Exit status: 0 when the messages were read (also when --type
+    /// matches none: that is said in words), 1 when they could not be
+    /// (no read permission, no such queue, kernel without MSG_COPY).
+    Peek(peek::PeekArgs),
+    /// Remove an IPC object, after showing what will be lost.
+    ///
+    /// Asks on the terminal unless --yes; refuses under --read-only.
+    /// Exit status: 0 removed, 1 refused or failed (the reason is
+    /// printed), 2 usage error. Each
+    /// removal the kernel was asked for is logged to
+    /// $XDG_STATE_HOME/ipctop/actions.log (~/.local/state/ipctop/).
+    Rm(rm::RmArgs),
     /// Start a small producer/consumer workload and watch it; everything
     /// it creates is removed when ipctop exits.
     Demo {
@@ -74,6 +91,8 @@ pub fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match cli.command {
         None => crate::tui::run(cli.interval, cli.read_only)?,
         Some(Command::List { json }) => list::run(json)?,
+        Some(Command::Peek(args)) => peek::run(&args)?,
+        Some(Command::Rm(args)) => rm::run(&args, cli.read_only)?,
         Some(Command::Demo { interval }) => demo::run(interval)?,
         Some(Command::DemoWorker { role, msqid }) => demo::work(role, msqid)?,
     }

@@ -115,7 +115,9 @@ pub fn footer(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         Mode::Peek(view) if view.opened.is_some() => {
             " ↑↓ scroll · x text/hex · w save · Esc back · ? help"
         }
-        Mode::Peek(_) => " Enter open · t msgrcv preview · w save · n more · r reread · Esc back · ? help",
+        Mode::Peek(_) => {
+            " Enter open · t msgrcv preview · w save · n more · r reread · Esc back · ? help"
+        }
         Mode::ConfirmRemove(_) => " y remove · n / Esc keep",
         Mode::Browse if app.read_only => {
             " Enter peek · / filter · s sort · p pause · ? help · q quit · READ-ONLY"

@@ -33,8 +33,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, dialog: &RemoveDialog, theme: &Th
                 theme.alert(),
             ),
         ]),
-        Line::from(vec![label(" last sender   "), Span::raw(dialog.sender.clone())]),
-        Line::from(vec![label(" last receiver "), Span::raw(dialog.receiver.clone())]),
+        Line::from(vec![
+            label(" last sender   "),
+            Span::raw(dialog.sender.clone()),
+        ]),
+        Line::from(vec![
+            label(" last receiver "),
+            Span::raw(dialog.receiver.clone()),
+        ]),
     ];
     match &dialog.blocked {
         None => lines.push(Line::styled(" looking for blocked processes…", theme.dim())),
@@ -43,7 +49,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, dialog: &RemoveDialog, theme: &Th
         }
         Some(tasks) => {
             lines.push(Line::styled(
-                format!(" {} will wake with EIDRM:", format::plural(tasks.len() as u64, "blocked task")),
+                format!(
+                    " {} will wake with EIDRM:",
+                    format::plural(tasks.len() as u64, "blocked task")
+                ),
                 theme.alert(),
             ));
             lines.extend(tasks.iter().map(|t| Line::raw(format!("   {t}"))));
@@ -60,7 +69,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, dialog: &RemoveDialog, theme: &Th
     ]));
     let width = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4;
     let height = lines.len() as u16 + 2;
-    let popup = area.centered(Constraint::Length(width.max(40)), Constraint::Length(height));
+    let popup = area.centered(
+        Constraint::Length(width.max(40)),
+        Constraint::Length(height),
+    );
     frame.render_widget(Clear, popup);
     let title = format!(" remove queue {}? ", q.id);
     frame.render_widget(

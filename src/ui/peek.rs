@@ -26,7 +26,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, view: &PeekView, theme: &Theme) {
 fn draw_header(frame: &mut Frame<'_>, area: Rect, view: &PeekView, theme: &Theme) {
     let q = &view.queue;
     let mut first = vec![
-        Span::styled(format!(" peek {} · id {}", format::key(q.key), q.id), theme.heading()),
+        Span::styled(
+            format!(" peek {} · id {}", format::key(q.key), q.id),
+            theme.heading(),
+        ),
         Span::raw(format!(
             " · owner {} · {} · {}",
             format::sanitize(&view.owner),
@@ -82,7 +85,9 @@ fn pick_text(
             )
         }
         None if partial => format!(" {selector}: no match among those read (n reads more)"),
-        None => format!(" {selector}: no message matches; msgrcv would wait (ENOMSG with IPC_NOWAIT)"),
+        None => {
+            format!(" {selector}: no message matches; msgrcv would wait (ENOMSG with IPC_NOWAIT)")
+        }
     }
 }
 
@@ -133,7 +138,8 @@ fn draw_list(frame: &mut Frame<'_>, area: Rect, view: &PeekView, theme: &Theme) 
                 Cell::from(format::payload_preview(&m.data, preview_width)),
             ])
         });
-    let header = Row::new(["", "#", "MTYPE", "SIZE", "PREVIEW"].map(Cell::from)).style(theme.heading());
+    let header =
+        Row::new(["", "#", "MTYPE", "SIZE", "PREVIEW"].map(Cell::from)).style(theme.heading());
     let widths = [
         Constraint::Length(1),
         Constraint::Length(7),
@@ -144,11 +150,19 @@ fn draw_list(frame: &mut Frame<'_>, area: Rect, view: &PeekView, theme: &Theme) 
     let table = Table::new(rows, widths)
         .header(header)
         .row_highlight_style(theme.selected());
-    let mut state = TableState::default().with_selected(Some(view.cursor.saturating_sub(view.offset)));
+    let mut state =
+        TableState::default().with_selected(Some(view.cursor.saturating_sub(view.offset)));
     frame.render_stateful_widget(table, area, &mut state);
 }
 
-fn draw_message(frame: &mut Frame<'_>, area: Rect, view: &PeekView, hex: bool, scroll: usize, theme: &Theme) {
+fn draw_message(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    view: &PeekView,
+    hex: bool,
+    scroll: usize,
+    theme: &Theme,
+) {
     let Some(m) = view.selected() else {
         return;
     };

@@ -210,3 +210,119 @@ pub fn expected_queue(id: i32) -> MsgQueue {
         ctime: s.ctime,
     }
 }
+
+impl QueueGuard {
+    /// Records that the queue was removed by other means (e.g. by the
+    /// `ipctop rm` under test), so `Drop` leaves the id alone: it could
+    /// name someone else's queue by then.
+    pub fn removed_elsewhere(mut self) {
+        self.removed = true;
+    }
+}
+
+/// `/proc/sys/kernel/msgmax`: the largest message the kernel accepts.
+pub fn msgmax() -> usize {
+    let text =
+        std::fs::read_to_string("/proc/sys/kernel/msgmax").expect("read /proc/sys/kernel/msgmax");
+    text.trim().parse().expect("msgmax is a number")
+}
+
+/// A fresh directory under the system's temporary directory, removed with
+/// everything in it when the guard is dropped.
+#[derive(Debug)]
+pub struct TempDir {
+    path: std::path::PathBuf,
+}
+
+impl TempDir {
+    /// Creates `ipctop-<label>-<pid>-<n>` in the temporary directory.
+    pub fn new(label: &str) -> Self {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("ipctop-{label}-{}-{n}", std::process::id()));
+        std::fs::create_dir(&path).unwrap_or_else(|e| panic!("create {}: {e}", path.display()));
+        Self { path }
+    }
+
+    /// Where it is.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        // Ignored on purpose, as in `QueueGuard`.
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// The environment variable that tells a test it runs as a helper child
+/// process (see [`rerun_test_in_child`]), and in which role.
+pub const CHILD_ROLE: &str = "IPCTOP_TEST_CHILD_ROLE";
+
+/// The role this process was started in by [`rerun_test_in_child`], if any.
+pub fn child_role() -> Option<String> {
+    std::env::var(CHILD_ROLE).ok()
+}
+
+/// Starts this test binary again, running only the test `name` (exactly),
+/// with [`CHILD_ROLE`] set to `role`. The test checks [`child_role`] first
+/// and, in the child, plays the role instead of its usual body. This gives
+/// a test a second process made of the same code, e.g. one that unshares
+/// its IPC namespace without affecting the tests running beside it.
+pub fn spawn_test_in_child(name: &str, role: &str) -> std::process::Child {
+    let exe = std::env::current_exe().expect("path of the test binary");
+    std::process::Command::new(exe)
+        .args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD_ROLE, role)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the test binary again")
+}
+
+/// [`spawn_test_in_child`], waited for. Panics, with the child's output,
+/// when it fails.
+pub fn rerun_test_in_child(name: &str, role: &str) -> std::process::Output {
+    let out = spawn_test_in_child(name, role)
+        .wait_with_output()
+        .expect("wait for the child test process");
+    assert!(
+        out.status.success(),
+        "child process of test {name} ({role}) failed: {}\n--- stdout\n{}\n--- stderr\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// uid and gid of `nobody`.
+pub const NOBODY: u32 = 65534;
+
+/// Makes `cmd` run as uid and gid [`NOBODY`] with no supplementary
+/// groups (the caller must be root).
+pub fn as_nobody(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    use nix::unistd::{Gid, Uid, setgid, setgroups, setuid};
+    use std::os::unix::process::CommandExt;
+    // SAFETY: the closure runs in the forked child before exec and only
+    // makes three system calls (no allocation, no locks).
+    unsafe {
+        cmd.pre_exec(|| {
+            setgroups(&[])?;
+            setgid(Gid::from_raw(NOBODY))?;
+            setuid(Uid::from_raw(NOBODY))?;
+            Ok(())
+        })
+    }
+}
+
+/// Says, visibly, that `test` skips its body and why. Written straight to
+/// the process's stderr: libtest captures `eprintln!` of passing tests,
+/// and a skip must not be silent.
+pub fn skip(test: &str, why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "SKIPPED {test}: {why}");
+}

@@ -522,3 +522,68 @@ pub fn assert_terminal_restored(tui: &Tui) {
         "the tty was left in raw mode (c_lflag {lflag:#o})"
     );
 }
+
+/// One row of the peek view's message list, as drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeekRow {
+    /// The row carries the msgrcv-preview mark (`▶`).
+    pub marked: bool,
+    /// The `#` column: the message's position in the queue (`1,234`).
+    pub index: String,
+    /// The `MTYPE` column.
+    pub mtype: String,
+    /// The `SIZE` column (`11 B`).
+    pub size: String,
+    /// The `PREVIEW` column, trailing blanks trimmed.
+    pub preview: String,
+}
+
+impl Screen {
+    /// The row index of the peek view's column headings (`#`, `MTYPE`,
+    /// `SIZE`, `PREVIEW`), while the message list is shown.
+    pub fn peek_header_row(&self) -> Option<usize> {
+        self.rows.iter().position(|r| {
+            r.trim_start().starts_with("# ") && r.contains(" MTYPE ") && r.contains(" PREVIEW")
+        })
+    }
+
+    /// The peek list's row for the message at queue position `index`.
+    ///
+    /// The numeric columns are right-aligned under left-aligned headings,
+    /// so they are read as words (`#`, `MTYPE`, then the two words of
+    /// `SIZE`); the preview is everything from the `PREVIEW` heading's
+    /// column on, so a preview's own blanks are kept (but for trailing
+    /// ones).
+    pub fn peek_row(&self, index: usize) -> Option<PeekRow> {
+        let header = self.peek_header_row()?;
+        let (preview_at, _) = title_span(&self.rows[header], "PREVIEW")?;
+        let want = index.to_string();
+        self.rows[header + 1..]
+            .iter()
+            .take_while(|row| !row.trim().is_empty())
+            .find_map(|row| {
+                let chars: Vec<char> = row.chars().collect();
+                let marked = chars.first() == Some(&'▶');
+                let numbers: String = chars.get(1..preview_at.min(chars.len()))?.iter().collect();
+                let words: Vec<&str> = numbers.split_whitespace().collect();
+                let [idx, mtype, amount, unit] = words[..] else {
+                    return None;
+                };
+                (idx.replace(',', "") == want).then(|| PeekRow {
+                    marked,
+                    index: idx.to_owned(),
+                    mtype: mtype.to_owned(),
+                    size: format!("{amount} {unit}"),
+                    preview: chars
+                        .get(preview_at..)
+                        .map(|p| p.iter().collect::<String>().trim_end().to_owned())
+                        .unwrap_or_default(),
+                })
+            })
+    }
+
+    /// The last row (the footer: key hints and the status), trimmed.
+    pub fn footer(&self) -> &str {
+        self.rows.last().map_or("", |r| r.trim())
+    }
+}

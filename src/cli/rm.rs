@@ -1,0 +1,299 @@
+//! `ipctop rm msg ID`: removes a message queue, showing first what will be
+//! lost, asking on the terminal unless `--yes`, refusing when the key is
+//! not the one expected, and never removing a queue that replaced the one
+//! shown (see [`remove::remove`]).
+//!
+//! Every removal that reaches the kernel — removed, refused as replaced,
+//! or failed — is appended to the audit log ([`audit`]). Refusals before
+//! that point (`--read-only`, wrong key, no confirmation) change nothing
+//! and are not logged.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::time::SystemTime;
+
+use clap::{Args, ValueEnum};
+
+use crate::actions::{audit, remove};
+use crate::collect::names::NameCache;
+use crate::collect::processes::ProcessCache;
+use crate::format;
+use crate::model::{MsgLimits, MsgQueue, MsgSource, MsgTable, Snapshot};
+
+/// The kinds of object `rm` can remove.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Kind {
+    /// A System V message queue (by msqid).
+    Msg,
+}
+
+/// Arguments of `ipctop rm`.
+#[derive(Debug, Clone, Args)]
+pub struct RmArgs {
+    /// What to remove.
+    #[arg(value_enum)]
+    pub kind: Kind,
+
+    /// Its id (the ID column of `ipctop list`).
+    pub id: i32,
+
+    /// Refuse unless its key is KEY (hex `0x5ea1f00d` or decimal).
+    #[arg(long, value_name = "KEY", value_parser = parse_key, allow_negative_numbers = true)]
+    pub expect_key: Option<i32>,
+
+    /// Remove without asking (needed when stdin is not a terminal).
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+/// Parses a key as `ipcs` prints it (`0x5ea1f00d`), as `/proc/sysvipc`
+/// prints it (signed decimal, `-1012759271`), or as an unsigned decimal.
+pub fn parse_key(text: &str) -> Result<i32, String> {
+    let text = text.trim();
+    let bits = if let Some(hex) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        u32::from_str_radix(hex, 16).ok()
+    } else {
+        text.parse::<i64>().ok().and_then(|n| {
+            i32::try_from(n)
+                .ok()
+                .map(crate::model::key_bits)
+                .or_else(|| u32::try_from(n).ok())
+        })
+    };
+    bits.map(|b| i32::from_ne_bytes(b.to_ne_bytes()))
+        .ok_or_else(|| format!("not a key: {text:?} (try 0x5ea1f00d or 1588719629)"))
+}
+
+/// Runs `ipctop rm`; with `read_only` (`ipctop --read-only rm …`) it only
+/// shows the queue and refuses.
+pub fn run(args: &RmArgs, read_only: bool) -> Result<(), Box<dyn std::error::Error>> {
+    let Kind::Msg = args.kind;
+    let id = args.id;
+    let queue = remove::current(id)?.ok_or_else(|| format!("no message queue has id {id}"))?;
+
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let snap = describe(&queue);
+    write_summary(&queue, &snap, &mut out)?;
+    out.flush()?;
+
+    if read_only {
+        return Err(format!("queue {id} not removed: ipctop runs with --read-only").into());
+    }
+    if let Some(key) = args.expect_key
+        && key != queue.key
+    {
+        return Err(format!(
+            "queue {id} has key {}, not {}; not removed",
+            format::key(queue.key),
+            format::key(key)
+        )
+        .into());
+    }
+    if !args.yes {
+        confirm(id)?;
+    }
+
+    let outcome = remove::remove(&remove::Expected::from(&queue));
+    // What was lost when removed; what the user was shown otherwise.
+    let (result, lost) = match &outcome {
+        Ok(now) => ("removed".to_owned(), now),
+        Err(e) => (e.to_string(), &queue),
+    };
+    let owner = snap.user_name(queue.uid);
+    let entry = audit::Entry {
+        kind: "msg",
+        key: queue.key,
+        id,
+        owner: &owner,
+        messages: lost.messages,
+        bytes: lost.used_bytes,
+        result: &result,
+    };
+    if let Err(e) = audit::append(&entry) {
+        eprintln!("ipctop: warning: {e}");
+    }
+    let removed = outcome?;
+    writeln!(
+        out,
+        "removed queue {id} ({}, {})",
+        format::plural(removed.messages, "message"),
+        format::size(removed.used_bytes)
+    )?;
+    Ok(())
+}
+
+/// Asks `remove queue N? [y/N]` on the terminal; anything but yes, and a
+/// stdin that is not a terminal, refuses.
+fn confirm(id: i32) -> Result<(), String> {
+    let stdin = io::stdin();
+    if !stdin.is_terminal() {
+        return Err(format!(
+            "queue {id} not removed: stdin is not a terminal to confirm on (pass --yes to remove without asking)"
+        ));
+    }
+    eprint!("remove queue {id}? [y/N] ");
+    let mut answer = String::new();
+    stdin
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| format!("queue {id} not removed: cannot read the answer: {e}"))?;
+    match answer.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" => Ok(()),
+        _ => Err(format!("queue {id} not removed")),
+    }
+}
+
+/// The names and processes a summary mentions, looked up once: a
+/// snapshot of the one queue, so the summary can use the same rules as
+/// the monitor (a live process that started after the last send did not
+/// send it).
+fn describe(queue: &MsgQueue) -> Snapshot {
+    let msg = MsgTable::new(
+        vec![queue.clone()],
+        MsgLimits::default(),
+        MsgSource::StatAny,
+    );
+    Snapshot {
+        taken_at: SystemTime::now(),
+        namespace: crate::collect::current_namespace().unwrap_or(0),
+        msg,
+        processes: ProcessCache::default().lookup([queue.lspid, queue.lrpid]),
+        users: NameCache::users().names_of([queue.uid, queue.cuid]),
+        groups: NameCache::groups().names_of([queue.gid, queue.cgid]),
+    }
+}
+
+/// What will be lost, one fact per line, every name sanitized.
+pub fn write_summary(queue: &MsgQueue, snap: &Snapshot, out: &mut impl Write) -> io::Result<()> {
+    let user = |uid| format::sanitize(&snap.user_name(uid)).into_owned();
+    let group = |gid| format::sanitize(&snap.group_name(gid)).into_owned();
+    let now = snap.taken_at;
+    let last = |time: i64, pid: i32, who| {
+        if time == 0 && pid <= 0 {
+            "never".to_owned()
+        } else {
+            format!(
+                "{} by {}",
+                format::timestamp(time, now),
+                format::process(pid, who)
+            )
+        }
+    };
+    writeln!(out, "message queue {}", queue.id)?;
+    writeln!(out, "  key            {}", format::key(queue.key))?;
+    writeln!(
+        out,
+        "  owner          {}:{} (uid {}, gid {})",
+        user(queue.uid),
+        group(queue.gid),
+        queue.uid,
+        queue.gid
+    )?;
+    writeln!(
+        out,
+        "  creator        {}:{} (uid {}, gid {})",
+        user(queue.cuid),
+        group(queue.cgid),
+        queue.cuid,
+        queue.cgid
+    )?;
+    writeln!(
+        out,
+        "  mode           {} ({:o})",
+        format::perms(queue.perms),
+        queue.perms
+    )?;
+    writeln!(out, "  messages       {}", format::count(queue.messages))?;
+    writeln!(
+        out,
+        "  bytes          {} ({})",
+        format::count(queue.used_bytes),
+        format::size(queue.used_bytes)
+    )?;
+    writeln!(
+        out,
+        "  last send      {}",
+        last(queue.stime, queue.lspid, snap.sender(queue))
+    )?;
+    writeln!(
+        out,
+        "  last receive   {}",
+        last(queue.rtime, queue.lrpid, snap.receiver(queue))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    #[test]
+    fn keys_parse_as_ipcs_and_proc_print_them() {
+        assert_eq!(parse_key("0x5ea1f00d"), Ok(0x5ea1_f00d));
+        assert_eq!(parse_key("0XC3A28519"), Ok(-1_012_759_271));
+        assert_eq!(parse_key("-1012759271"), Ok(-1_012_759_271));
+        assert_eq!(parse_key("3282208025"), Ok(-1_012_759_271));
+        assert_eq!(parse_key("0"), Ok(0));
+        assert_eq!(parse_key("0xffffffff"), Ok(-1));
+        assert!(parse_key("0x1ffffffff").is_err());
+        assert!(parse_key("4294967296").is_err());
+        assert!(parse_key("-2147483649").is_err());
+        assert!(parse_key("key").unwrap_err().contains("try 0x5ea1f00d"));
+    }
+
+    #[test]
+    fn summary_says_what_will_be_lost_and_hides_escapes() {
+        let queue = MsgQueue {
+            key: 0x5ea1_f00d,
+            id: 65538,
+            uid: 1000,
+            gid: 100,
+            cuid: 0,
+            cgid: 0,
+            perms: 0o640,
+            messages: 3980,
+            used_bytes: 15_920,
+            max_bytes: Some(16_384),
+            lspid: 4711,
+            lrpid: 0,
+            stime: 999_997,
+            rtime: 0,
+            ctime: 900_000,
+        };
+        let snap = Snapshot {
+            taken_at: UNIX_EPOCH + Duration::from_secs(1_000_000),
+            namespace: 1,
+            msg: MsgTable::new(
+                vec![queue.clone()],
+                MsgLimits::default(),
+                MsgSource::StatAny,
+            ),
+            processes: HashMap::new(),
+            users: HashMap::from([(1000, "ev\x1b[2Jil".to_owned()), (0, "root".to_owned())]),
+            groups: HashMap::from([(0, "root".to_owned())]),
+        };
+        let mut out = Vec::new();
+        write_summary(&queue, &snap, &mut out).expect("write");
+        let text = String::from_utf8(out).expect("utf-8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "message queue 65538");
+        assert_eq!(lines[1], "  key            0x5ea1f00d");
+        assert_eq!(
+            lines[2],
+            "  owner          ev·[2Jil:100 (uid 1000, gid 100)"
+        );
+        assert_eq!(lines[3], "  creator        root:root (uid 0, gid 0)");
+        assert_eq!(lines[4], "  mode           rw-r----- (640)");
+        assert_eq!(lines[5], "  messages       3,980");
+        assert_eq!(lines[6], "  bytes          15,920 (15.55 KiB)");
+        assert!(
+            lines[7].starts_with("  last send      ")
+                && lines[7].ends_with("(3s ago) by 4711 (exited)"),
+            "{}",
+            lines[7]
+        );
+        assert_eq!(lines[8], "  last receive   never");
+        assert!(!text.contains('\x1b'));
+    }
+}

@@ -1,0 +1,596 @@
+//! End-to-end tests of the peek view and of removing a queue from the TUI:
+//! the real `ipctop` binary in a pseudo-terminal (see `e2e/mod.rs`).
+//!
+//! Each test creates its own `IPC_PRIVATE` queue, owned by a drop guard
+//! that removes it even when an assertion fails (and tolerates the TUI
+//! having removed it first). Other tests create queues at the same time,
+//! so a test narrows the table to its queue with the `/` filter and checks,
+//! by the detail pane's title, that its queue is the one selected before
+//! pressing anything that acts on the selection. Nothing sleeps: every
+//! step waits for the screen to show its outcome.
+
+mod e2e;
+
+use std::path::{Path, PathBuf};
+
+use e2e::{Screen, Size, Tui, assert_terminal_restored, rfind};
+use ipctop::sys::Errno;
+use ipctop::sys::msg::{self, QueueStat};
+
+/// The refresh interval most tests run with (the fastest allowed).
+const FAST: [&str; 2] = ["--interval", "100ms"];
+/// A roomy terminal.
+const WIDE: Size = Size::new(120, 30);
+/// The classic terminal every screen must work on.
+const CLASSIC: Size = Size::new(80, 24);
+
+/// Message 0: plain text.
+const HELLO: &[u8] = b"hello world";
+/// Message 1: sets the window title (OSC 2 ... BEL) and clears the screen
+/// (CSI 2 J) if written to a terminal as is.
+const HOSTILE: &[u8] = b"\x1b]2;pwned\x07title \x1b[2J clear";
+/// How the preview shows [`HOSTILE`]: every control byte as `·`.
+const HOSTILE_PREVIEW: &str = "·]2;pwned·title ·[2J clear";
+/// The fixture's total size: 11 + 26 + 256 + 0 bytes.
+const FIXTURE_BYTES: &str = "293 B";
+
+/// Message 2: every byte value once.
+fn all_bytes() -> Vec<u8> {
+    (0..=255).collect()
+}
+
+/// The fixture's messages, in queue order: (mtype, payload).
+fn fixture() -> Vec<(libc::c_long, Vec<u8>)> {
+    vec![
+        (1, HELLO.to_vec()),
+        (2, HOSTILE.to_vec()),
+        (3, all_bytes()),
+        (2, Vec::new()),
+    ]
+}
+
+/// A message queue of this test's own, removed when dropped.
+struct TestQueue {
+    id: i32,
+    /// The queue as created, to recognise it (and not a later queue that
+    /// was given the same id) when dropping.
+    created: QueueStat,
+    /// The test saw it removed.
+    gone: bool,
+}
+
+impl TestQueue {
+    /// A new private queue with mode 0600, holding [`fixture`].
+    fn with_fixture() -> Self {
+        let id = msg::get(libc::IPC_PRIVATE, libc::IPC_CREAT | 0o600)
+            .unwrap_or_else(|e| panic!("create a test queue: {e}"));
+        let queue = Self {
+            id,
+            created: msg::stat(id).unwrap_or_else(|e| panic!("IPC_STAT on new queue {id}: {e}")),
+            gone: false,
+        };
+        for (mtype, payload) in fixture() {
+            queue.send(mtype, &payload);
+        }
+        queue
+    }
+
+    /// Puts one message on the queue (never blocks).
+    fn send(&self, mtype: libc::c_long, payload: &[u8]) {
+        msg::send(self.id, mtype, payload, libc::IPC_NOWAIT)
+            .unwrap_or_else(|e| panic!("send to queue {}: {e}", self.id));
+    }
+
+    /// `IPC_STAT` of the queue, which must exist.
+    fn stat(&self) -> QueueStat {
+        msg::stat(self.id).unwrap_or_else(|e| panic!("IPC_STAT on queue {}: {e}", self.id))
+    }
+
+    /// Takes (consumes) the first message `msgtyp` and `flags` select,
+    /// without waiting.
+    fn receive(&self, msgtyp: libc::c_long, flags: libc::c_int) -> (libc::c_long, Vec<u8>) {
+        msg::receive(self.id, 8192, msgtyp, flags | libc::IPC_NOWAIT).unwrap_or_else(|e| {
+            panic!(
+                "msgrcv(queue {}, msgtyp {msgtyp}, flags {flags:#o}): {e}",
+                self.id
+            )
+        })
+    }
+
+    /// Asserts that the queue no longer exists; the guard then leaves the
+    /// id alone.
+    fn assert_gone(&mut self) {
+        match msg::stat(self.id) {
+            Err(e) if matches!(e.errno, Errno::EINVAL | Errno::EIDRM) => self.gone = true,
+            Err(e) => panic!("IPC_STAT on removed queue {}: unexpected {e}", self.id),
+            Ok(stat) => panic!("queue {} still exists: {stat:?}", self.id),
+        }
+    }
+
+    /// The title of the detail pane while this queue is selected.
+    fn detail_title(&self) -> String {
+        format!("┌ queue 0x00000000 · id {} ", self.id)
+    }
+
+    /// The start of the peek view's header for this queue.
+    fn peek_title(&self) -> String {
+        format!(" peek 0x00000000 · id {} · ", self.id)
+    }
+}
+
+impl Drop for TestQueue {
+    fn drop(&mut self) {
+        if self.gone {
+            return;
+        }
+        match msg::stat(self.id) {
+            // Still ours (same creation time and creator): remove it.
+            Ok(now)
+                if (now.key, now.cuid, now.ctime)
+                    == (self.created.key, self.created.cuid, self.created.ctime) =>
+            {
+                if let Err(e) = msg::remove(self.id) {
+                    eprintln!("could not remove test queue {}: {e}", self.id);
+                }
+            }
+            Ok(_) => eprintln!("queue id {} now names another queue; left alone", self.id),
+            // Removed by the TUI under test.
+            Err(e) if matches!(e.errno, Errno::EINVAL | Errno::EIDRM) => {}
+            Err(e) => eprintln!("could not check test queue {}: {e}", self.id),
+        }
+    }
+}
+
+/// A directory of this test's own under the system temp dir, removed
+/// when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> Self {
+        let path =
+            std::env::temp_dir().join(format!("ipctop-e2e-peek-{}-{tag}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap_or_else(|e| panic!("create {}: {e}", path.display()));
+        Self(path)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn as_str(&self) -> &str {
+        self.0.to_str().expect("the temp dir's path is UTF-8")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Waits for the first frame that shows a snapshot; from then on the
+/// terminal is in raw mode and keys are read.
+fn wait_ready(tui: &Tui) {
+    tui.wait_for("the header with the namespace", |s| {
+        s.rows()[0].contains("ipctop · ns ipc:[")
+    });
+}
+
+/// Filters the table down to `queue` and waits until it is the selected
+/// queue (its id in the detail pane's title). Needs 18 rows or more, for
+/// the detail pane.
+fn select(tui: &mut Tui, queue: &TestQueue) {
+    wait_ready(tui);
+    tui.send_keys(&format!("/{}\r", queue.id));
+    let title = queue.detail_title();
+    tui.wait_for(&format!("queue {} filtered and selected", queue.id), |s| {
+        // Enter has applied the filter: the prompt's cursor is gone.
+        s.contains(&format!("filter: /{} ", queue.id))
+            && s.has_queue(queue.id)
+            && s.contains(&title)
+    });
+}
+
+/// Does the peek list show the fixture's four messages, and has the read
+/// finished?
+fn shows_fixture(s: &Screen, queue: &TestQueue) -> bool {
+    s.contains(&queue.peek_title())
+        && s.contains(&format!("4 messages · {FIXTURE_BYTES} · all 4 messages"))
+        && (0..4).all(|i| s.peek_row(i).is_some())
+}
+
+/// Opens the peek view on the selected `queue` and waits for its four
+/// messages.
+fn open_peek(tui: &mut Tui, queue: &TestQueue) -> Screen {
+    tui.send_keys("\r");
+    tui.wait_for(&format!("the peek view of queue {}", queue.id), |s| {
+        shows_fixture(s, queue)
+    })
+}
+
+/// `q`, a clean exit, a restored terminal.
+fn quit(tui: &mut Tui) {
+    tui.send_keys("q");
+    let status = tui.wait_exit();
+    assert!(status.success(), "exit status {status}");
+    assert_terminal_restored(tui);
+}
+
+/// Does the footer show `text` (the status) and no dialog the screen?
+fn status_without_dialog(s: &Screen, id: i32, text: &str) -> bool {
+    s.footer().contains(text) && !s.contains(&format!("remove queue {id}?"))
+}
+
+#[test]
+fn peek_lists_previews_and_never_writes_the_payloads_escapes() {
+    let queue = TestQueue::with_fixture();
+    let before = queue.stat();
+    let mut tui = Tui::spawn(WIDE, &FAST);
+    select(&mut tui, &queue);
+    // The payloads reach the program only from here on.
+    let peek_from = tui.raw_output().len();
+    let screen = open_peek(&mut tui, &queue);
+
+    let row = |i| screen.peek_row(i).expect("a row per message");
+    let cols = |r: e2e::PeekRow| (r.mtype, r.size, r.preview);
+    let strings = |t: &str, s: &str, p: &str| (t.to_owned(), s.to_owned(), p.to_owned());
+    assert_eq!(
+        cols(row(0)),
+        strings("1", "11 B", "hello world"),
+        "{screen}"
+    );
+    assert_eq!(
+        cols(row(1)),
+        strings("2", "26 B", HOSTILE_PREVIEW),
+        "{screen}"
+    );
+    assert_eq!(cols(row(3)), strings("2", "0 B", ""), "{screen}");
+    let binary = row(2);
+    assert_eq!(
+        (binary.mtype.as_str(), binary.size.as_str()),
+        ("3", "256 B")
+    );
+    // Bytes 0x00-0x1f as `·`, then printable ASCII as itself, cut with an
+    // ellipsis where the column ends.
+    let start = format!("{} !\"#$%&'()*+,-./0123456789:;<=>?@ABC", "·".repeat(32));
+    assert!(
+        binary.preview.starts_with(&start) && binary.preview.ends_with('…'),
+        "preview of all byte values: {:?}\n{screen}",
+        binary.preview
+    );
+    assert!(
+        screen.contains(" types: 1 ×1 · 2 ×2 · 3 ×1"),
+        "the mtype histogram:\n{screen}"
+    );
+    for i in 0..4 {
+        assert_eq!(row(i).index, i.to_string(), "{screen}");
+    }
+
+    quit(&mut tui);
+
+    let raw = tui.raw_output();
+    for (what, seq) in [
+        ("the OSC 2 (set title) of the payload", &b"\x1b]2;pwned"[..]),
+        ("a BEL", b"\x07"),
+    ] {
+        assert!(
+            rfind(&raw, seq).is_none(),
+            "{what} reached the terminal: {seq:?} at byte {:?} of the output",
+            rfind(&raw, seq)
+        );
+    }
+    // Not vacuous: the payload's printable part was written.
+    assert!(
+        rfind(&raw[peek_from..], "·]2;pwned·title".as_bytes()).is_some(),
+        "the hostile message's preview is not in the output"
+    );
+    // ipctop may clear the screen itself (at start, on resize); not while
+    // the peek view is open on a terminal that keeps its size.
+    assert!(
+        rfind(&raw[peek_from..], b"\x1b[2J").is_none(),
+        "the payload's CSI 2 J reached the terminal"
+    );
+    // Neither did a lone byte of the binary payload (not UTF-8) nor a C1
+    // control such as U+009B (CSI).
+    let text = std::str::from_utf8(&raw).unwrap_or_else(|e| panic!("output is not UTF-8: {e}"));
+    assert!(
+        !text.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)),
+        "a C1 control character reached the terminal"
+    );
+
+    // Peeking consumed nothing and changed nothing: not the counts, not
+    // the last receiver, not the receive time.
+    let after = queue.stat();
+    assert_eq!(
+        (after.qnum, after.cbytes, after.lrpid, after.rtime),
+        (before.qnum, before.cbytes, before.lrpid, before.rtime)
+    );
+    assert_eq!(after, before, "IPC_STAT changed");
+    // A consumer still receives every message, in order.
+    for (i, (mtype, payload)) in fixture().into_iter().enumerate() {
+        assert_eq!(queue.receive(0, 0), (mtype, payload), "message {i}");
+    }
+    assert_eq!(queue.stat().qnum, 0);
+}
+
+#[test]
+fn message_view_escapes_text_shows_hex_and_esc_goes_back() {
+    let queue = TestQueue::with_fixture();
+    let mut tui = Tui::spawn(CLASSIC, &FAST);
+    select(&mut tui, &queue);
+    open_peek(&mut tui, &queue);
+
+    tui.send_keys("j");
+    tui.send_keys("\r");
+    let screen = tui.wait_for("message #1 as text", |s| {
+        s.contains("message #1 · type 2 · 26 B · text")
+            && s.contains(r"\x1b]2;pwned\x07title \x1b[2J clear")
+    });
+    assert!(
+        screen.peek_header_row().is_none(),
+        "the message replaces the list:\n{screen}"
+    );
+
+    tui.send_keys("x");
+    tui.wait_for("message #1 as hex", |s| {
+        s.contains("message #1 · type 2 · 26 B · hex")
+            && s.contains(
+                "00000000  1b 5d 32 3b 70 77 6e 65  64 07 74 69 74 6c 65 20  |.]2;pwned.title |",
+            )
+            && s.contains("00000010  1b 5b 32 4a 20 63 6c 65  61 72")
+            && s.contains("|.[2J clear|")
+    });
+    tui.send_keys("x");
+    tui.wait_for("message #1 as text again", |s| {
+        s.contains("message #1 · type 2 · 26 B · text")
+    });
+
+    tui.send_keys("\x1b");
+    let screen = tui.wait_for("the message list again", |s| {
+        !s.contains("message #1 · type 2") && shows_fixture(s, &queue)
+    });
+    assert_eq!(
+        screen.peek_row(1).map(|r| r.preview),
+        Some(HOSTILE_PREVIEW.to_owned())
+    );
+
+    tui.send_keys("\x1b");
+    let title = queue.detail_title();
+    let screen = tui.wait_for("the queue table, the same queue selected", |s| {
+        !s.contains(&queue.peek_title()) && s.has_queue(queue.id) && s.contains(&title)
+    });
+    assert!(
+        screen.contains(&format!("filter: /{} ", queue.id)),
+        "the filter outlives the peek view:\n{screen}"
+    );
+    quit(&mut tui);
+}
+
+#[test]
+fn msgrcv_preview_marks_what_msgrcv_would_take() {
+    let queue = TestQueue::with_fixture();
+    let mut tui = Tui::spawn(CLASSIC, &FAST);
+    select(&mut tui, &queue);
+    open_peek(&mut tui, &queue);
+    let prompt = |typed: &str| format!("!5 any but 5): {typed}▏");
+    let marked = |s: &Screen| -> Vec<usize> {
+        (0..4)
+            .filter(|&i| s.peek_row(i).is_some_and(|r| r.marked))
+            .collect()
+    };
+
+    tui.send_keys("t");
+    tui.wait_for("the msgtyp prompt", |s| s.contains(&prompt("")));
+    tui.send_keys("-2");
+    tui.wait_for("-2 typed", |s| s.contains(&prompt("-2")));
+    tui.send_keys("\r");
+    let screen = tui.wait_for("the pick of msgtyp -2", |s| {
+        s.contains(" msgrcv with msgtyp -2 would take message #0 (type 1, 11 B)")
+    });
+    assert!(!screen.contains(&prompt("-2")), "prompt closed:\n{screen}");
+    assert_eq!(marked(&screen), [0], "{screen}");
+
+    // The prompt offers the last msgtyp again.
+    tui.send_keys("t");
+    tui.wait_for("the prompt with -2", |s| s.contains(&prompt("-2")));
+    tui.send_keys("\x7f\x7f");
+    tui.wait_for("the prompt emptied", |s| s.contains(&prompt("")));
+    tui.send_keys("!1");
+    tui.wait_for("!1 typed", |s| s.contains(&prompt("!1")));
+    tui.send_keys("\r");
+    let screen = tui.wait_for("the pick of !1", |s| {
+        s.contains(" msgrcv with msgtyp 1 with MSG_EXCEPT would take message #1 (type 2, 26 B)")
+    });
+    assert_eq!(marked(&screen), [1], "{screen}");
+
+    tui.send_keys("t");
+    tui.wait_for("the prompt with !1", |s| s.contains(&prompt("!1")));
+    tui.send_keys("\x7f\x7f5\r");
+    let screen = tui.wait_for("no pick for msgtyp 5", |s| {
+        s.contains(" msgtyp 5: no message matches; msgrcv would wait (ENOMSG with IPC_NOWAIT)")
+    });
+    assert_eq!(marked(&screen), Vec::<usize>::new(), "{screen}");
+    quit(&mut tui);
+
+    // The kernel agrees. Receiving changes the queue, so in an order
+    // where each answer is still the one previewed on the full queue.
+    let enomsg = msg::receive(queue.id, 8192, 5, libc::IPC_NOWAIT).map_err(|e| e.errno);
+    assert_eq!(enomsg, Err(Errno::ENOMSG), "msgtyp 5");
+    assert_eq!(
+        queue.receive(1, libc::MSG_EXCEPT),
+        (2, HOSTILE.to_vec()),
+        "!1 takes message #1"
+    );
+    assert_eq!(
+        queue.receive(-2, 0),
+        (1, HELLO.to_vec()),
+        "-2 takes message #0"
+    );
+}
+
+#[test]
+fn d_then_y_removes_the_queue_and_logs_it() {
+    let mut queue = TestQueue::with_fixture();
+    let state = TempDir::new("remove");
+    let mut tui = Tui::spawn_with_env(WIDE, &FAST, &[("XDG_STATE_HOME", state.as_str())]);
+    select(&mut tui, &queue);
+
+    tui.send_keys("d");
+    let screen = tui.wait_for("the removal dialog, blocked tasks looked up", |s| {
+        s.contains(&format!("remove queue {}?", queue.id))
+            && !s.contains("looking for blocked processes")
+    });
+    for line in [
+        format!("key 0x00000000 · id {} · owner ", queue.id),
+        format!("will lose 4 messages, {FIXTURE_BYTES}"),
+        "no process is blocked on it".to_owned(),
+        "y remove   n / Esc keep it".to_owned(),
+    ] {
+        assert!(
+            screen.contains(&line),
+            "no {line:?} in the dialog:\n{screen}"
+        );
+    }
+
+    tui.send_keys("y");
+    let status = format!("removed queue {} (4 messages, {FIXTURE_BYTES})", queue.id);
+    tui.wait_for("the removal reported and the row gone", |s| {
+        status_without_dialog(s, queue.id, &status) && !s.has_queue(queue.id)
+    });
+    queue.assert_gone();
+    quit(&mut tui);
+
+    let log = state.path().join("ipctop/actions.log");
+    let text =
+        std::fs::read_to_string(&log).unwrap_or_else(|e| panic!("read {}: {e}", log.display()));
+    let lines: Vec<&str> = text.lines().collect();
+    let uid = nix::unistd::getuid();
+    let want = format!(" uid={uid} kind=msg key=0x00000000 id={} owner=", queue.id);
+    assert!(
+        lines.len() == 1
+            && lines[0].contains(&want)
+            && lines[0].ends_with(" messages=4 bytes=293 result=\"removed\""),
+        "one line for the removal in {}:\n{text}",
+        log.display()
+    );
+}
+
+#[test]
+fn n_and_esc_keep_the_queue() {
+    let queue = TestQueue::with_fixture();
+    let mut tui = Tui::spawn(WIDE, &FAST);
+    select(&mut tui, &queue);
+    let dialog = format!("remove queue {}?", queue.id);
+    let kept = format!("queue {} not removed", queue.id);
+    // Every key that opens the dialog, and both that cancel it.
+    for (open, cancel) in [
+        ("d", "n"),
+        ("\x1b[3~", "\x1b"), // Delete, Esc
+        ("\x1b[20~", "n"),   // F9
+    ] {
+        tui.send_keys(open);
+        tui.wait_for(&format!("the dialog opened by {open:?}"), |s| {
+            s.contains(&dialog)
+        });
+        tui.send_keys(cancel);
+        // The dialog closes with the status; a confirmation would say
+        // "removing queue …" instead.
+        let screen = tui.wait_for(&format!("the dialog cancelled by {cancel:?}"), |s| {
+            status_without_dialog(s, queue.id, &kept)
+        });
+        assert_eq!(
+            screen.cell(queue.id, "MSGS").as_deref(),
+            Some("4"),
+            "{screen}"
+        );
+        assert_eq!(queue.stat().qnum, 4, "the queue is still there");
+    }
+    quit(&mut tui);
+    assert_eq!(queue.stat().qnum, 4);
+}
+
+#[test]
+fn read_only_removes_nothing_but_still_peeks() {
+    let queue = TestQueue::with_fixture();
+    // A slow refresh: the refusal is an error status, and the app drops
+    // error statuses at the next refresh (see the ignored test below).
+    let mut tui = Tui::spawn(WIDE, &["--interval", "60s", "--read-only"]);
+    select(&mut tui, &queue);
+    tui.wait_for("READ-ONLY in the key hints", |s| {
+        s.footer().contains("READ-ONLY") && !s.footer().contains("d delete")
+    });
+
+    let refusal = "read-only mode (--read-only): nothing is removed";
+    for key in ["d", "\x1b[3~", "\x1b[20~"] {
+        tui.send_keys(key);
+        let screen = tui.wait_for(&format!("the read-only refusal of {key:?}"), |s| {
+            s.footer().contains(refusal)
+        });
+        assert!(
+            !screen.contains(&format!("remove queue {}?", queue.id)),
+            "no dialog in read-only mode:\n{screen}"
+        );
+        assert_eq!(queue.stat().qnum, 4, "the queue is still there");
+    }
+
+    let screen = open_peek(&mut tui, &queue);
+    assert_eq!(
+        screen.peek_row(1).map(|r| r.preview),
+        Some(HOSTILE_PREVIEW.to_owned())
+    );
+    quit(&mut tui);
+    assert_eq!(queue.stat().qnum, 4);
+}
+
+#[test]
+#[ignore = "bug: App::update drops every error status at the next snapshot"]
+fn an_error_status_outlives_the_next_refresh() {
+    let queue = TestQueue::with_fixture();
+    let mut tui = Tui::spawn(WIDE, &[FAST[0], FAST[1], "--read-only"]);
+    select(&mut tui, &queue);
+    // Paused, snapshots are dropped, so the refusal stays to be seen.
+    tui.send_keys("p");
+    tui.wait_for("PAUSED", |s| s.rows()[0].contains("PAUSED"));
+    let refusal = "read-only mode (--read-only): nothing is removed";
+    tui.send_keys("d");
+    tui.wait_for("the read-only refusal", |s| s.footer().contains(refusal));
+    // One refresh, which shows the fifth message.
+    queue.send(1, b"more");
+    tui.send_keys("r");
+    let screen = tui.wait_for("the refresh with 5 messages", |s| {
+        s.cell(queue.id, "MSGS").as_deref() == Some("5")
+    });
+    assert!(
+        screen.footer().contains(refusal),
+        "the answer to the last key vanished with the refresh:\n{screen}"
+    );
+    quit(&mut tui);
+}
+
+#[test]
+#[ignore = "bug: App::update drops every error status at the next snapshot"]
+fn a_removal_that_cannot_be_logged_says_so() {
+    let mut queue = TestQueue::with_fixture();
+    let state = TempDir::new("unloggable");
+    // XDG_STATE_HOME under a regular file: the log's directory cannot be
+    // created, whoever runs the test.
+    let file = state.path().join("file");
+    std::fs::write(&file, b"").expect("create a file");
+    let state_home = file.to_str().expect("UTF-8 path").to_owned();
+    let mut tui = Tui::spawn_with_env(WIDE, &FAST, &[("XDG_STATE_HOME", &state_home)]);
+    select(&mut tui, &queue);
+    tui.send_keys("d");
+    tui.wait_for("the removal dialog", |s| {
+        s.contains(&format!("remove queue {}?", queue.id))
+    });
+    tui.send_keys("y");
+    let removed = format!("removed queue {} (4 messages, {FIXTURE_BYTES})", queue.id);
+    tui.wait_for("the removal and the log failure reported", |s| {
+        !s.has_queue(queue.id)
+            && s.footer().contains(&removed)
+            && s.footer().contains("cannot write the audit log")
+    });
+    queue.assert_gone();
+    quit(&mut tui);
+}
