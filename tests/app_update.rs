@@ -472,10 +472,7 @@ mod peek_and_remove {
         assert_eq!(view(&app).selector.map(|(_, p)| p), Some(Some(1)));
         assert_eq!(view(&app).cursor, 1, "the selection jumps to it");
         key(&mut app, KeyCode::Char('t'));
-        assert_eq!(view(&app).prompt, Some(Prompt::Msgtyp("-2".into())));
-        for _ in 0..2 {
-            key(&mut app, KeyCode::Backspace);
-        }
+        assert_eq!(view(&app).prompt, Some(Prompt::Msgtyp(String::new())));
         typed(&mut app, "!3");
         key(&mut app, KeyCode::Enter);
         assert_eq!(view(&app).selector.map(|(_, p)| p), Some(Some(1)));

@@ -155,17 +155,28 @@ pub struct Status {
     pub text: String,
     /// Shown as an error.
     pub error: bool,
+    /// A failed refresh: the next good one makes it old news. Other
+    /// messages stay until something else is said.
+    pub from_refresh: bool,
 }
 
 impl Status {
     /// A plain message.
     pub fn info(text: String) -> Self {
-        Self { text, error: false }
+        Self {
+            text,
+            error: false,
+            from_refresh: false,
+        }
     }
 
     /// An error.
     pub fn error(text: String) -> Self {
-        Self { text, error: true }
+        Self {
+            text,
+            error: true,
+            from_refresh: false,
+        }
     }
 }
 
@@ -243,13 +254,16 @@ impl App {
                         .map(|q| (q.messages, q.used_bytes));
                 }
                 self.snapshot = Some(*snap);
-                if self.status.as_ref().is_some_and(|s| s.error) {
+                if self.status.as_ref().is_some_and(|s| s.from_refresh) {
                     self.status = None;
                 }
                 self.scroll();
             }
             Msg::CollectFailed(reason) => {
-                self.status = Some(Status::error(format!("refresh failed: {reason}")));
+                self.status = Some(Status {
+                    from_refresh: true,
+                    ..Status::error(format!("refresh failed: {reason}"))
+                });
             }
             Msg::Terminate => return vec![Effect::Quit],
             Msg::Fatal(reason) => {

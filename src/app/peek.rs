@@ -215,11 +215,7 @@ impl PeekView {
                 Vec::new()
             }
             Action::PickType => {
-                let current = self
-                    .selector
-                    .map(|(s, _)| selector_text(s))
-                    .unwrap_or_default();
-                self.prompt = Some(Prompt::Msgtyp(current));
+                self.prompt = Some(Prompt::Msgtyp(String::new()));
                 Vec::new()
             }
             Action::Save => {
@@ -387,14 +383,5 @@ impl PeekView {
             text.push_str(" · reading…");
         }
         text
-    }
-}
-
-/// How a selector is typed back into the prompt: `5`, `-5`, `!5`.
-fn selector_text(s: Selector) -> String {
-    if s.except {
-        format!("!{}", s.msgtyp)
-    } else {
-        s.msgtyp.to_string()
     }
 }

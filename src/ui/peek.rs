@@ -25,7 +25,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, view: &PeekView, theme: &Theme) {
 
 fn draw_header(frame: &mut Frame<'_>, area: Rect, view: &PeekView, theme: &Theme) {
     let q = &view.queue;
-    let mut first = vec![
+    let first = vec![
         Span::styled(
             format!(" peek {} · id {}", format::key(q.key), q.id),
             theme.heading(),
@@ -38,27 +38,27 @@ fn draw_header(frame: &mut Frame<'_>, area: Rect, view: &PeekView, theme: &Theme
         )),
         Span::styled(format!(" · {}", view.progress()), theme.dim()),
     ];
-    if view.changed_since_read() {
-        let now = match view.live {
-            Some((messages, bytes)) => format!(
-                "changed since read: now {}, {} (r reads again)",
-                format::plural(messages, "message"),
-                format::size(bytes)
-            ),
-            None => "the queue is gone".to_owned(),
-        };
-        first.push(Span::raw(" · "));
-        first.push(Span::styled(now, theme.alert()));
-    }
-    // The newest news first: an error, what the last key did, the
-    // msgrcv preview, else the type histogram.
-    let second = match (&view.error, &view.note, &view.selector) {
-        (Some(error), _, _) => Line::styled(format!(" {}", format::sanitize(error)), theme.alert()),
-        (None, Some(note), _) => Line::raw(format!(" {}", format::sanitize(note))),
-        (None, None, Some((selector, picked))) => {
+    // The second line says the most urgent thing: an error, that the
+    // queue changed since it was read, what the last key did, the msgrcv
+    // preview, else the type histogram.
+    let changed = view.changed_since_read().then(|| match view.live {
+        Some((messages, bytes)) => format!(
+            " changed since read: now {}, {} (r reads again)",
+            format::plural(messages, "message"),
+            format::size(bytes)
+        ),
+        None => " the queue is gone".to_owned(),
+    });
+    let second = match (&view.error, changed, &view.note, &view.selector) {
+        (Some(error), ..) => Line::styled(format!(" {}", format::sanitize(error)), theme.alert()),
+        (None, Some(changed), ..) => Line::styled(changed, theme.alert()),
+        (None, None, Some(note), _) => Line::raw(format!(" {}", format::sanitize(note))),
+        (None, None, None, Some((selector, picked))) => {
             Line::from(pick_text(view, *selector, *picked)).style(theme.heading())
         }
-        (None, None, None) => Line::styled(format!(" types: {}", histogram(view)), theme.dim()),
+        (None, None, None, None) => {
+            Line::styled(format!(" types: {}", histogram(view)), theme.dim())
+        }
     };
     frame.render_widget(Paragraph::new(vec![Line::from(first), second]), area);
 }
@@ -138,8 +138,15 @@ fn draw_list(frame: &mut Frame<'_>, area: Rect, view: &PeekView, theme: &Theme) 
                 Cell::from(format::payload_preview(&m.data, preview_width)),
             ])
         });
-    let header =
-        Row::new(["", "#", "MTYPE", "SIZE", "PREVIEW"].map(Cell::from)).style(theme.heading());
+    let right = |title: &'static str| Cell::from(Line::from(title).right_aligned());
+    let header = Row::new([
+        Cell::from(""),
+        right("#"),
+        right("MTYPE"),
+        right("SIZE"),
+        Cell::from("PREVIEW"),
+    ])
+    .style(theme.heading());
     let widths = [
         Constraint::Length(1),
         Constraint::Length(7),
@@ -178,6 +185,12 @@ fn draw_message(
         format::size(m.data.len() as u64),
         if hex { "hex" } else { "text" }
     );
+    // Long lines wrap at the frame, so nothing is cut off unseen.
+    let inner_width = usize::from(area.width.saturating_sub(2)).max(1);
+    let lines: Vec<String> = lines
+        .iter()
+        .flat_map(|line| wrap(line, inner_width))
+        .collect();
     let inner_height = usize::from(area.height.saturating_sub(2)).max(1);
     let scroll = scroll.min(lines.len().saturating_sub(inner_height));
     let shown: Vec<Line<'_>> = lines
@@ -192,12 +205,18 @@ fn draw_message(
     frame.render_widget(Paragraph::new(shown).block(block), area);
 }
 
+/// Splits `line` into pieces of `width` characters (at least one piece).
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.is_empty() {
+        return vec![String::new()];
+    }
+    chars.chunks(width).map(|c| c.iter().collect()).collect()
+}
+
 fn draw_prompt(frame: &mut Frame<'_>, area: Rect, prompt: &Prompt, theme: &Theme) {
     let text = match prompt {
-        Prompt::Msgtyp(text) => format!(
-            " msgtyp (0 first · 5 first of type 5 · -5 lowest type ≤ 5 · !5 any but 5): {}▏",
-            format::sanitize(text)
-        ),
+        Prompt::Msgtyp(text) => format!(" msgtyp (0, 5, -5, !5): {}▏", format::sanitize(text)),
         Prompt::SavePath(text) => format!(" save to file: {}▏", format::sanitize(text)),
         Prompt::Overwrite(path) => format!(
             " {} exists. Replace it? y / n",

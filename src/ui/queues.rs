@@ -194,7 +194,12 @@ pub fn bar(percent: f64, width: usize) -> String {
 
 fn detail(frame: &mut Frame<'_>, area: Rect, app: &App, snap: &Snapshot, theme: &Theme) {
     let Some(q) = app.queues.selected_queue(snap) else {
-        frame.render_widget(Block::bordered().border_style(theme.dim()), area);
+        frame.render_widget(
+            Paragraph::new(" no queue selected")
+                .style(theme.dim())
+                .block(Block::bordered().border_style(theme.dim())),
+            area,
+        );
         return;
     };
     let title = format!(" queue {} · id {} ", format::key(q.key), q.id);
