@@ -343,20 +343,11 @@ mod peek_and_remove {
 
     fn stat(qnum: u64, cbytes: u64) -> QueueStat {
         QueueStat {
-            key: 0,
-            uid: 0,
-            gid: 0,
-            cuid: 0,
-            cgid: 0,
             mode: 0o600,
-            stime: 0,
-            rtime: 0,
-            ctime: 0,
             cbytes,
             qnum,
             qbytes: 16_384,
-            lspid: 0,
-            lrpid: 0,
+            ..QueueStat::default()
         }
     }
 

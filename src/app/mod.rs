@@ -2,6 +2,7 @@
 //! it changes. `update` does no I/O; what must touch the world comes back
 //! as an [`Effect`] for the event loop to carry out.
 
+mod line_edit;
 pub mod peek;
 pub mod queues;
 
@@ -15,6 +16,7 @@ use crate::format;
 use crate::keymap::{self, Action, Context};
 use crate::model::{MsgQueue, Snapshot};
 use crate::ui::layout;
+use line_edit::LineKey;
 use peek::{Outcome, PeekView};
 use queues::QueueList;
 
@@ -396,31 +398,21 @@ impl App {
         let Mode::Filter(text) = &mut self.mode else {
             return;
         };
-        match key.code {
-            KeyCode::Char(c)
-                if !key
-                    .modifiers
-                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-            {
-                text.push(c)
+        match line_edit::edit(text, &key) {
+            LineKey::Edited => {
+                let text = text.clone();
+                self.set_filter(text);
             }
-            KeyCode::Backspace => {
-                text.pop();
-            }
-            KeyCode::Enter => {
+            LineKey::Submit => {
                 self.mode = Mode::Browse;
                 self.with_snapshot(|list, snap| list.select_row(snap, 0));
-                return;
             }
-            KeyCode::Esc => {
+            LineKey::Cancel => {
                 self.mode = Mode::Browse;
                 self.set_filter(String::new());
-                return;
             }
-            _ => return,
+            LineKey::Ignored => {}
         }
-        let text = text.clone();
-        self.set_filter(text);
     }
 
     fn set_filter(&mut self, text: String) {

@@ -3,8 +3,9 @@
 
 use std::path::PathBuf;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyEvent;
 
+use super::line_edit::{self, LineKey};
 use crate::actions::peek::{Message, PAGE, Page, Selector};
 use crate::actions::save::Overwrite;
 use crate::actions::{Job, SaveFailure};
@@ -304,32 +305,16 @@ impl PeekView {
         let (Prompt::Msgtyp(text) | Prompt::SavePath(text)) = prompt else {
             return Vec::new();
         };
-        match key.code {
-            KeyCode::Esc => self.prompt = None,
-            KeyCode::Backspace => {
-                text.pop();
-            }
-            KeyCode::Char(c)
-                if !key
-                    .modifiers
-                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-            {
-                text.push(c)
-            }
-            KeyCode::Enter => {
-                let prompt = self.prompt.take();
-                return match prompt {
-                    Some(Prompt::Msgtyp(text)) => {
-                        self.apply_msgtyp(&text);
-                        Vec::new()
-                    }
-                    Some(Prompt::SavePath(text)) if !text.trim().is_empty() => {
-                        self.save_job(PathBuf::from(text.trim()), Overwrite::Refuse)
-                    }
-                    _ => Vec::new(),
-                };
-            }
-            _ => {}
+        match line_edit::edit(text, &key) {
+            LineKey::Cancel => self.prompt = None,
+            LineKey::Submit => match self.prompt.take() {
+                Some(Prompt::Msgtyp(text)) => self.apply_msgtyp(&text),
+                Some(Prompt::SavePath(text)) if !text.trim().is_empty() => {
+                    return self.save_job(PathBuf::from(text.trim()), Overwrite::Refuse);
+                }
+                _ => {}
+            },
+            LineKey::Edited | LineKey::Ignored => {}
         }
         Vec::new()
     }

@@ -376,20 +376,11 @@ mod tests {
         qnum: impl Fn(usize) -> (u64, u64),
     ) -> impl FnMut(i32, usize, usize) -> Result<Page, PeekError> {
         let stat = |qnum: u64| crate::sys::msg::QueueStat {
-            key: 0,
-            uid: 0,
-            gid: 0,
-            cuid: 0,
-            cgid: 0,
             mode: 0o600,
-            stime: 0,
-            rtime: 0,
-            ctime: 0,
             cbytes: qnum,
             qnum,
             qbytes: 16_384,
-            lspid: 0,
-            lrpid: 0,
+            ..Default::default()
         };
         let mut call = 0;
         move |id, first, count| {

@@ -40,7 +40,7 @@ pub struct MsgInfo {
 }
 
 /// The fields of `struct msqid_ds`, owned and named.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct QueueStat {
     /// IPC key.
     pub key: i32,

@@ -134,20 +134,18 @@ pub fn deliver_messages(app: &mut App, id: i32, messages: &[(i64, &[u8])]) {
     use ipctop::sys::msg::QueueStat;
     let bytes: u64 = messages.iter().map(|(_, d)| d.len() as u64).sum();
     let stat = QueueStat {
-        key: 0,
         uid: 1000,
         gid: 1000,
         cuid: 1000,
         cgid: 1000,
         mode: 0o660,
         stime: NOW,
-        rtime: 0,
         ctime: NOW - 7200,
         cbytes: bytes,
         qnum: messages.len() as u64,
         qbytes: 16_384,
         lspid: 4711,
-        lrpid: 0,
+        ..QueueStat::default()
     };
     let page = Page {
         id,
