@@ -40,7 +40,7 @@ pub fn spawn_input(tx: Sender<Msg>) -> std::io::Result<()> {
                 let msg = match event::read() {
                     Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
                     Ok(other) => match other.as_key_press_event() {
-                        Some(key) => Msg::Key(key),
+                        Some(key) => Msg::Key(key, Instant::now()),
                         None => continue,
                     },
                     Err(e) => Msg::Fatal(format!("cannot read the terminal: {e}")),

@@ -29,7 +29,19 @@ pub fn is_unsafe(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
-            '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'
+            // Soft hyphen, Arabic letter mark, Mongolian vowel separator.
+            '\u{AD}' | '\u{61C}' | '\u{180E}'
+            // Zero-width and direction marks, line/paragraph separators,
+            // bidi embeddings, overrides and isolates, invisible operators.
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            // Hangul fillers, which render as nothing.
+            | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}'
+            // Byte-order mark, interlinear annotations, tag characters.
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}'
         )
 }
 
@@ -156,6 +168,39 @@ pub fn process(pid: i32, who: Operator<'_>) -> String {
     }
 }
 
+/// Splits `line` into pieces at most `width` columns wide (at least one
+/// piece), measuring each character's display width, so wide characters
+/// wrap instead of running past the edge.
+pub fn wrap(line: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let width = width.max(2);
+    let mut pieces = vec![String::new()];
+    let mut used = 0;
+    for c in line.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            pieces.push(String::new());
+            used = 0;
+        }
+        if let Some(piece) = pieces.last_mut() {
+            piece.push(c);
+        }
+        used += w;
+    }
+    pieces
+}
+
+/// A message shown whole, `width` columns wide: its hex dump, or its text
+/// wrapped to the width.
+pub fn message_lines(data: &[u8], hex: bool, width: usize) -> Vec<String> {
+    let lines = if hex {
+        hex_dump(data)
+    } else {
+        payload_text(data)
+    };
+    lines.iter().flat_map(|line| wrap(line, width)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +212,7 @@ mod tests {
         assert_eq!(sanitize("x\u{9b}31m\x7f\n\t"), "x·31m···");
         assert!(matches!(sanitize("plain"), Cow::Borrowed(_)));
         assert_eq!(sanitize("ab\u{202E}cd\u{200B}"), "ab·cd·");
+        assert_eq!(sanitize("a\u{2028}b\u{E0041}c\u{AD}"), "a·b·c·");
         assert_eq!(sanitize("naïve ✓"), "naïve ✓");
     }
 
@@ -186,6 +232,13 @@ mod tests {
         assert_eq!(count(16_384_000), "16,384,000");
         assert_eq!(plural(1, "queue"), "1 queue");
         assert_eq!(plural(1000, "queue"), "1,000 queues");
+        assert_eq!(wrap("abcdef", 4), ["abcd", "ef"]);
+        assert_eq!(wrap("", 4), [""]);
+        assert_eq!(
+            wrap("漢字漢字", 5),
+            ["漢字", "漢字"],
+            "wide characters are 2 columns"
+        );
         assert_eq!(size(16384), "16 KiB");
         assert_eq!(size(0), "0 B");
         assert_eq!(key(-1012759271), "0xc3a28519");

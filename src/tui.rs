@@ -2,7 +2,7 @@
 
 use std::io::IsTerminal;
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::app::{App, Effect, Msg};
 use crate::collect::Collector;
@@ -77,7 +77,10 @@ pub fn run(interval: Duration, read_only: bool) -> Result<(), TuiError> {
     event::spawn_input(tx)?;
 
     loop {
+        // Keys read before this frame began cannot answer what it shows.
+        let drawing = Instant::now();
         terminal.draw(|frame| ui::draw(frame, &app))?;
+        app.drawn(drawing);
         let Ok(first) = rx.recv() else {
             return Ok(());
         };

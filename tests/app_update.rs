@@ -3,7 +3,7 @@
 
 mod synthetic;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ipctop::app::queues::Column;
 use ipctop::app::{App, Effect, Mode, Msg, Tab};
@@ -11,7 +11,10 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use synthetic::{app_with, busy_queues, queue, snapshot};
 
 fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    app.update(Msg::Key(
+        KeyEvent::new(code, KeyModifiers::NONE),
+        Instant::now(),
+    ))
 }
 
 fn typed(app: &mut App, text: &str) {
@@ -264,10 +267,10 @@ fn help_opens_and_closes_and_ctrl_c_always_quits() {
     key(&mut app, KeyCode::Esc);
 
     key(&mut app, KeyCode::Char('/'));
-    let quit = app.update(Msg::Key(KeyEvent::new(
-        KeyCode::Char('c'),
-        KeyModifiers::CONTROL,
-    )));
+    let quit = app.update(Msg::Key(
+        KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+        Instant::now(),
+    ));
     assert_eq!(quit, vec![Effect::Quit]);
 }
 
@@ -304,14 +307,14 @@ fn control_keys_do_not_type_into_the_filter() {
     let mut app = app_with((120, 30), snapshot(busy_queues()));
     key(&mut app, KeyCode::Char('/'));
     typed(&mut app, "ro");
-    app.update(Msg::Key(KeyEvent::new(
-        KeyCode::Char('w'),
-        KeyModifiers::CONTROL,
-    )));
-    app.update(Msg::Key(KeyEvent::new(
-        KeyCode::Char('x'),
-        KeyModifiers::ALT,
-    )));
+    app.update(Msg::Key(
+        KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL),
+        Instant::now(),
+    ));
+    app.update(Msg::Key(
+        KeyEvent::new(KeyCode::Char('x'), KeyModifiers::ALT),
+        Instant::now(),
+    ));
     assert_eq!(app.mode, Mode::Filter("ro".to_owned()));
 }
 
@@ -504,34 +507,72 @@ mod peek_and_remove {
                 reason: "exists".into(),
             }),
         }));
-        assert_eq!(view(&app).prompt, Some(Prompt::Overwrite(path.clone())));
+        assert!(matches!(
+            &view(&app).prompt,
+            Some(Prompt::Overwrite { path: p, data, shown_at: None }) if *p == path && data == b"a"
+        ));
         assert!(
             key(&mut app, KeyCode::Char('q')).is_empty(),
             "q is not an answer"
         );
+        assert!(
+            key(&mut app, KeyCode::Char('y')).is_empty(),
+            "a y typed before the question was drawn is no answer"
+        );
+        app.drawn(Instant::now());
+        // Moving away cannot happen in a prompt, and the bytes saved are
+        // the ones chosen when `w` was pressed.
         let effects = key(&mut app, KeyCode::Char('y'));
         assert!(matches!(
             effects.as_slice(),
             [Effect::Act(Job::Save {
                 overwrite: ipctop::actions::save::Overwrite::Confirmed,
+                data,
                 ..
-            })]
+            })] if data == b"a"
         ));
+        // An answer for a save this view did not ask for changes nothing.
+        app.update(Msg::Done(Done::Saved {
+            path: "elsewhere.bin".into(),
+            result: Ok(()),
+        }));
+        assert_eq!(view(&app).note, None);
     }
 
     #[test]
     fn delete_needs_a_yes_and_carries_what_the_user_saw() {
         let mut app = app_with((120, 30), snapshot(busy_queues()));
         let effects = key(&mut app, KeyCode::Char('d'));
-        assert_eq!(effects, vec![Effect::Act(Job::FindBlocked(65538))]);
+        assert_eq!(
+            effects,
+            vec![Effect::Act(Job::FindBlocked {
+                id: 65538,
+                namespace: synthetic::NAMESPACE
+            })]
+        );
         let Mode::ConfirmRemove(dialog) = &app.mode else {
             panic!("no dialog");
         };
         assert_eq!(dialog.sender, "4711 order-api");
+        app.drawn(Instant::now());
+        assert!(
+            key(&mut app, KeyCode::Char('y')).is_empty(),
+            "no answer before the blocked tasks are listed"
+        );
+        let before_the_list = Instant::now();
         app.update(Msg::Done(Done::Blocked {
             id: 65538,
             tasks: vec!["4711 order-api: waiting to send 64 B".into()],
         }));
+        let early = Msg::Key(
+            KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE),
+            before_the_list,
+        );
+        app.drawn(Instant::now());
+        assert!(
+            app.update(early).is_empty(),
+            "pressed before the complete dialog was drawn"
+        );
         let Mode::ConfirmRemove(dialog) = &app.mode else {
             panic!("no dialog");
         };
@@ -540,6 +581,10 @@ mod peek_and_remove {
         for code in [KeyCode::Down, KeyCode::Enter, KeyCode::Char('d')] {
             assert!(key(&mut app, code).is_empty());
         }
+        // The queue filled up meanwhile: what is lost is what is there.
+        let mut queues = busy_queues();
+        queues[0].messages = 3990;
+        refresh(&mut app, queues);
         let effects = key(&mut app, KeyCode::Char('y'));
         let queue = &busy_queues()[0];
         assert_eq!(
@@ -547,7 +592,7 @@ mod peek_and_remove {
             vec![Effect::Act(Job::Remove {
                 expected: Expected::from(queue),
                 owner: "app".into(),
-                messages: 3980,
+                messages: 3990,
                 bytes: 15_920,
             })]
         );
@@ -555,6 +600,58 @@ mod peek_and_remove {
         let effects = app.update(Msg::Done(Done::Removed(Ok("removed queue 65538".into()))));
         assert_eq!(effects, vec![Effect::RefreshNow]);
         assert_eq!(app.status.as_ref().map(|s| s.error), Some(false));
+    }
+
+    #[test]
+    fn a_yes_typed_before_the_dialog_was_drawn_removes_nothing() {
+        let mut app = app_with((120, 30), snapshot(busy_queues()));
+        let before = Instant::now();
+        key(&mut app, KeyCode::Char('d'));
+        app.update(Msg::Done(Done::Blocked {
+            id: 65538,
+            tasks: Vec::new(),
+        }));
+        // `d` and `y` read in one burst: the frame with the dialog is drawn
+        // after both keys were read.
+        let typed_ahead = Msg::Key(
+            KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE),
+            before,
+        );
+        assert!(app.update(typed_ahead).is_empty());
+        app.drawn(Instant::now());
+        let late = Msg::Key(
+            KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE),
+            before,
+        );
+        assert!(app.update(late).is_empty(), "read before the draw");
+        assert!(matches!(app.mode, Mode::ConfirmRemove(_)));
+        assert_eq!(key(&mut app, KeyCode::Char('y')).len(), 1);
+    }
+
+    #[test]
+    fn a_dialog_too_big_for_the_screen_cannot_be_confirmed() {
+        let mut app = app_with((40, 8), snapshot(busy_queues()));
+        key(&mut app, KeyCode::Char('d'));
+        app.update(Msg::Done(Done::Blocked {
+            id: 65538,
+            tasks: Vec::new(),
+        }));
+        app.drawn(Instant::now());
+        assert!(key(&mut app, KeyCode::Char('y')).is_empty());
+        app.update(Msg::Resize(80, 24));
+        app.drawn(Instant::now());
+        assert_eq!(key(&mut app, KeyCode::Char('y')).len(), 1);
+    }
+
+    #[test]
+    fn a_removal_while_paused_still_shows_the_table_without_it() {
+        let mut app = app_with((120, 30), snapshot(busy_queues()));
+        key(&mut app, KeyCode::Char('p'));
+        app.update(Msg::Done(Done::Removed(Ok("removed queue 65538".into()))));
+        let mut queues = busy_queues();
+        queues.remove(0);
+        refresh(&mut app, queues);
+        assert_eq!(listed(&app).len(), 4);
     }
 
     #[test]

@@ -47,7 +47,7 @@ fn fresh_queue_matches_ipc_stat() {
 
 #[test]
 fn best_source_on_a_modern_kernel_is_stat_any() {
-    let version = ipctop::collect::kernel::running_version();
+    let version = ipctop::sys::kernel::running_version();
     let snapshot = collect();
     match version {
         Some(v) if v >= (4, 17, 0) => assert_eq!(snapshot.msg.source, MsgSource::StatAny),

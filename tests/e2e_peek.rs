@@ -261,7 +261,7 @@ fn peek_lists_previews_and_never_writes_the_payloads_escapes() {
         binary.preview
     );
     assert!(
-        screen.contains(" types: 1 ×1 · 2 ×2 · 3 ×1"),
+        screen.contains(" types of the messages read: 1 ×1 · 2 ×2 · 3 ×1"),
         "the mtype histogram:\n{screen}"
     );
     for i in 0..4 {
@@ -580,8 +580,9 @@ fn a_removal_that_cannot_be_logged_says_so() {
     let mut tui = Tui::spawn_with_env(WIDE, &FAST, &[("XDG_STATE_HOME", &state_home)]);
     select(&mut tui, &queue);
     tui.send_keys("d");
-    tui.wait_for("the removal dialog", |s| {
+    tui.wait_for("the removal dialog, blocked tasks looked up", |s| {
         s.contains(&format!("remove queue {}?", queue.id))
+            && !s.contains("looking for blocked processes")
     });
     tui.send_keys("y");
     let removed = format!("removed queue {} (4 messages, {FIXTURE_BYTES})", queue.id);
@@ -591,5 +592,26 @@ fn a_removal_that_cannot_be_logged_says_so() {
             && s.footer().contains("cannot write the audit log")
     });
     queue.assert_gone();
+    quit(&mut tui);
+}
+
+#[test]
+fn a_y_typed_ahead_of_the_dialog_removes_nothing() {
+    let queue = TestQueue::with_fixture();
+    let mut tui = Tui::spawn(WIDE, &FAST);
+    select(&mut tui, &queue);
+    // `d` and `y` in one write: the y is read before the dialog is drawn.
+    tui.send_keys("dy");
+    tui.wait_for("the dialog, still open", |s| {
+        s.contains(&format!("remove queue {}?", queue.id))
+            && !s.contains("looking for blocked processes")
+    });
+    assert_eq!(queue.stat().qnum, 4, "the typed-ahead y removed nothing");
+    tui.send_keys("n");
+    tui.wait_for("the dialog closed", |s| {
+        s.footer()
+            .contains(&format!("queue {} not removed", queue.id))
+    });
+    assert_eq!(queue.stat().qnum, 4);
     quit(&mut tui);
 }

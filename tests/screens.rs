@@ -4,6 +4,8 @@
 
 mod synthetic;
 
+use std::time::Instant;
+
 use ipctop::app::{App, Msg};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -24,7 +26,10 @@ fn screen(app: &App) -> String {
 }
 
 fn press(app: &mut App, code: KeyCode) {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    app.update(Msg::Key(
+        KeyEvent::new(code, KeyModifiers::NONE),
+        Instant::now(),
+    ));
 }
 
 macro_rules! assert_screen {

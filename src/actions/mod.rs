@@ -14,7 +14,7 @@ use crate::collect::blocked::{self, Blocked, MsgOp};
 use crate::format;
 use crate::model::MsgQueue;
 use peek::{Page, PeekError};
-use remove::Expected;
+use remove::{Expected, RemoveError};
 use save::Overwrite;
 
 /// Work for the actions thread.
@@ -49,8 +49,13 @@ pub enum Job {
         /// Bytes the user was told would be lost.
         bytes: u64,
     },
-    /// Find the tasks blocked on queue `id`.
-    FindBlocked(i32),
+    /// Find the tasks blocked on queue `id` of IPC namespace `namespace`.
+    FindBlocked {
+        /// The queue.
+        id: i32,
+        /// Its namespace (inode): ids repeat across namespaces.
+        namespace: u64,
+    },
 }
 
 /// The outcome of a [`Job`].
@@ -69,7 +74,7 @@ pub enum Done {
     Saved {
         /// The file.
         path: PathBuf,
-        /// `Err(true)`: it exists and was left alone; `Err(false)`: failed.
+        /// Written, or why not (an existing file is left alone).
         result: Result<(), SaveFailure>,
     },
     /// A removal's outcome, in words for the status line.
@@ -116,11 +121,14 @@ pub fn perform(job: Job) -> Done {
             owner,
             messages,
             bytes,
-        } => Done::Removed(remove_and_log(&expected, &owner, messages, bytes)),
-        Job::FindBlocked(id) => Done::Blocked {
+        } => Done::Removed(removal_status(remove_logged(
+            &expected, &owner, messages, bytes,
+        ))),
+        Job::FindBlocked { id, namespace } => Done::Blocked {
             id,
             tasks: match blocked::scan() {
                 Ok(scan) => blocked::blocked_on(&scan.blocked, id)
+                    .filter(|task| blocked::in_namespace(task.pid, namespace))
                     .map(describe_blocked)
                     .collect(),
                 Err(e) => vec![format!("cannot look for blocked processes: {e}")],
@@ -129,20 +137,25 @@ pub fn perform(job: Job) -> Done {
     }
 }
 
-/// Removes, then logs what happened (a log failure is reported too).
-fn remove_and_log(
-    expected: &Expected,
-    owner: &str,
-    messages: u64,
-    bytes: u64,
-) -> Result<String, String> {
+/// A removal attempt and its audit-log line.
+#[derive(Debug)]
+pub struct Logged {
+    /// The queue as it was when removed, or why it was not.
+    pub outcome: Result<MsgQueue, RemoveError>,
+    /// Where the line went, or why it could not be written.
+    pub log: Result<PathBuf, String>,
+}
+
+/// Removes the queue the user saw (see [`remove::remove`]) and logs the
+/// attempt, whatever its outcome. `messages` and `bytes` are what the user
+/// was told would be lost; a removal logs what was really lost.
+pub fn remove_logged(expected: &Expected, owner: &str, messages: u64, bytes: u64) -> Logged {
     let outcome = remove::remove(expected);
-    // What was lost if removed; what the user was told otherwise.
     let (result, messages, bytes) = match &outcome {
         Ok(q) => ("removed".to_owned(), q.messages, q.used_bytes),
         Err(e) => (e.to_string(), messages, bytes),
     };
-    let entry = audit::Entry {
+    let log = audit::append(&audit::Entry {
         kind: "msg",
         key: expected.key,
         id: expected.id,
@@ -150,16 +163,25 @@ fn remove_and_log(
         messages,
         bytes,
         result: &result,
+    });
+    Logged { outcome, log }
+}
+
+/// The status line for a removal from the monitor.
+fn removal_status(logged: Logged) -> Result<String, String> {
+    let text = match &logged.outcome {
+        Ok(q) => removed_text(q),
+        Err(e) => e.to_string(),
     };
-    let logged = audit::append(&entry);
-    match (outcome, logged) {
-        (Ok(q), Ok(_)) => Ok(removed_text(&q)),
-        (Ok(q), Err(log)) => Err(format!("{} (but {log})", removed_text(&q))),
-        (Err(e), _) => Err(e.to_string()),
+    match (logged.outcome.is_ok(), logged.log) {
+        (true, Ok(_)) => Ok(text),
+        (_, Err(log)) => Err(format!("{text} (and {log})")),
+        (false, Ok(_)) => Err(text),
     }
 }
 
-fn removed_text(q: &MsgQueue) -> String {
+/// `removed queue 65538 (3 messages, 30 B)`.
+pub fn removed_text(q: &MsgQueue) -> String {
     format!(
         "removed queue {} ({}, {})",
         q.id,

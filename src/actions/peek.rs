@@ -5,18 +5,13 @@
 //! before and after, so the caller can tell whether it changed meanwhile.
 
 use std::fmt;
-use std::sync::OnceLock;
 
-use crate::collect::kernel;
+use crate::sys::kernel::{self, Version};
 use crate::sys::msg::{self, QueueStat};
 use crate::sys::{Errno, SysError};
 
 /// Messages read per page.
 pub const PAGE: usize = 500;
-
-/// `MSG_COPY` copies instead of consuming from this kernel on; earlier
-/// kernels ignore the flag and really receive the message.
-pub const MSG_COPY_SINCE: (u32, u32, u32) = (3, 8, 0);
 
 /// One message, copied.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,8 +51,19 @@ impl Page {
 /// Why messages could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PeekError {
-    /// The kernel predates `MSG_COPY`: it would consume the messages.
-    KernelTooOld((u32, u32, u32)),
+    /// The kernel predates `MSG_COPY` (or its version is unknown): it
+    /// might consume the messages.
+    KernelTooOld(Option<Version>),
+    /// A message is larger than `msgmax` (it was lowered after the message
+    /// was sent): the kernel cannot copy it.
+    TooLarge {
+        /// The queue.
+        id: i32,
+        /// The message's position.
+        index: usize,
+        /// The current `msgmax`.
+        msgmax: usize,
+    },
     /// The kernel has no `MSG_COPY` (built without checkpoint/restore).
     NoMsgCopy,
     /// No read permission on the queue.
@@ -71,9 +77,17 @@ pub enum PeekError {
 impl fmt::Display for PeekError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::KernelTooOld((a, b, c)) => write!(
+            Self::KernelTooOld(Some((a, b, c))) => write!(
                 f,
                 "not peeking: kernel {a}.{b}.{c} predates MSG_COPY (3.8) and would consume the messages"
+            ),
+            Self::KernelTooOld(None) => write!(
+                f,
+                "not peeking: the kernel's version is unknown, and before 3.8 MSG_COPY consumes the messages"
+            ),
+            Self::TooLarge { id, index, msgmax } => write!(
+                f,
+                "message {index} of queue {id} is larger than msgmax ({msgmax} bytes), so the kernel cannot copy it; raise kernel.msgmax to read it"
             ),
             Self::NoMsgCopy => write!(
                 f,
@@ -105,40 +119,42 @@ impl PeekError {
     }
 }
 
-/// Refuses kernels on which `MSG_COPY` would consume. An unknown version
-/// is trusted: every kernel that reports none is recent.
-pub fn check_kernel(version: Option<(u32, u32, u32)>) -> Result<(), PeekError> {
-    match version {
-        Some(v) if v < MSG_COPY_SINCE => Err(PeekError::KernelTooOld(v)),
-        _ => Ok(()),
+/// Refuses kernels on which `MSG_COPY` might consume.
+pub fn check_kernel(version: Option<Version>) -> Result<(), PeekError> {
+    if kernel::msg_copy_copies(version) {
+        Ok(())
+    } else {
+        Err(PeekError::KernelTooOld(version))
     }
-}
-
-fn running_kernel() -> Option<(u32, u32, u32)> {
-    static VERSION: OnceLock<Option<(u32, u32, u32)>> = OnceLock::new();
-    *VERSION.get_or_init(kernel::running_version)
 }
 
 /// Reads up to `count` messages of queue `id` from position `first`.
 pub fn read_page(id: i32, first: usize, count: usize) -> Result<Page, PeekError> {
-    check_kernel(running_kernel())?;
+    check_kernel(kernel::running_version())?;
     let error = |e| PeekError::from_sys(id, e);
     let before = msg::stat(id).map_err(error)?;
     let msgmax = usize::try_from(msg::info().map_err(error)?.msgmax).unwrap_or(8192);
     let mut messages = Vec::with_capacity(count.min(usize::try_from(before.qnum).unwrap_or(0)));
     let mut at_end = false;
     for index in first..first.saturating_add(count) {
-        match copy_one(id, index, msgmax, before.cbytes).map_err(error)? {
-            Some((mtype, data)) => messages.push(Message { index, mtype, data }),
-            None => {
+        // The kernel copies at most msgmax bytes whatever the buffer, so a
+        // msgmax buffer holds any message that can be copied at all.
+        match msg::copy(id, index, msgmax) {
+            Ok(Some((mtype, data))) => messages.push(Message { index, mtype, data }),
+            Ok(None) => {
                 at_end = true;
                 break;
             }
+            Err(e) if e.errno == Errno::E2BIG => {
+                return Err(PeekError::TooLarge { id, index, msgmax });
+            }
+            Err(e) => return Err(error(e)),
         }
     }
     let after = msg::stat(id).map_err(error)?;
     // A page that stopped at `count` may still have ended the queue.
-    at_end |= u64::try_from(first + messages.len()).is_ok_and(|read| read >= after.qnum);
+    let read = first.saturating_add(messages.len());
+    at_end |= u64::try_from(read).is_ok_and(|read| read >= after.qnum);
     Ok(Page {
         id,
         first,
@@ -147,24 +163,6 @@ pub fn read_page(id: i32, first: usize, count: usize) -> Result<Page, PeekError>
         after,
         at_end,
     })
-}
-
-/// Copies one message with a `msgmax` buffer; a message sent before
-/// `msgmax` was lowered may be larger, and then the buffer grows to what
-/// the queue holds (no message is larger than all of them together).
-fn copy_one(
-    id: i32,
-    index: usize,
-    msgmax: usize,
-    queued_bytes: u64,
-) -> Result<Option<(i64, Vec<u8>)>, SysError> {
-    match msg::copy(id, index, msgmax) {
-        Err(e) if e.errno == Errno::E2BIG => {
-            let all = usize::try_from(queued_bytes).unwrap_or(usize::MAX);
-            msg::copy(id, index, all.max(msgmax))
-        }
-        other => other,
-    }
 }
 
 /// Which message a real `msgrcv(.., msgtyp, flags)` would take.
@@ -288,12 +286,12 @@ mod tests {
     fn refuses_kernels_that_would_consume() {
         assert_eq!(
             check_kernel(Some((3, 7, 10))),
-            Err(PeekError::KernelTooOld((3, 7, 10)))
+            Err(PeekError::KernelTooOld(Some((3, 7, 10))))
         );
         assert!(check_kernel(Some((3, 8, 0))).is_ok());
-        assert!(check_kernel(None).is_ok());
+        assert_eq!(check_kernel(None), Err(PeekError::KernelTooOld(None)));
         assert!(
-            PeekError::KernelTooOld((3, 2, 0))
+            PeekError::KernelTooOld(Some((3, 2, 0)))
                 .to_string()
                 .contains("would consume")
         );

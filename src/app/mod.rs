@@ -6,7 +6,7 @@ mod line_edit;
 pub mod peek;
 pub mod queues;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -96,13 +96,32 @@ pub struct RemoveDialog {
     pub receiver: String,
     /// Tasks blocked on it, once looked up.
     pub blocked: Option<Vec<String>>,
+    /// Its messages and bytes in the latest refresh (`None`: gone).
+    pub live: Option<(u64, u64)>,
+    /// When the dialog was first on screen complete (blocked tasks listed);
+    /// only a key pressed after that can confirm it.
+    pub shown_at: Option<Instant>,
+}
+
+impl RemoveDialog {
+    /// Can `y`, pressed at `pressed`, be taken as the user's answer? Only
+    /// once the dialog, with its list of blocked tasks, has been on screen
+    /// before the key was pressed: a `y` typed ahead removes nothing.
+    /// It must also fit the screen (`rows` high), answer keys included.
+    pub fn answerable(&self, pressed: Instant, rows: u16) -> bool {
+        let fits = self
+            .blocked
+            .as_ref()
+            .is_some_and(|tasks| layout::remove_dialog_height(tasks.len()) <= rows);
+        fits && self.shown_at.is_some_and(|shown| pressed >= shown)
+    }
 }
 
 /// Something that happened.
 #[derive(Debug)]
 pub enum Msg {
-    /// A key was pressed.
-    Key(KeyEvent),
+    /// A key was pressed (read from the terminal) at this moment.
+    Key(KeyEvent, Instant),
     /// The terminal is now this size (columns, rows).
     Resize(u16, u16),
     /// A refresh finished.
@@ -236,7 +255,7 @@ impl App {
     /// Applies one message; returns what must be done outside.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
-            Msg::Key(key) => return self.on_key(key),
+            Msg::Key(key, pressed) => return self.on_key(key, pressed),
             Msg::Resize(w, h) => {
                 self.size = (w, h);
                 self.scroll();
@@ -247,13 +266,17 @@ impl App {
             Msg::Snapshot(snap) => {
                 self.refresh_requested = false;
                 self.queues.rebuild(&snap);
-                if let Mode::Peek(view) = &mut self.mode {
-                    view.live = snap
-                        .msg
+                let depth = |id: i32| {
+                    snap.msg
                         .queues
                         .iter()
-                        .find(|q| q.id == view.queue.id)
-                        .map(|q| (q.messages, q.used_bytes));
+                        .find(|q| q.id == id)
+                        .map(|q| (q.messages, q.used_bytes))
+                };
+                match &mut self.mode {
+                    Mode::Peek(view) => view.live = depth(view.queue.id),
+                    Mode::ConfirmRemove(dialog) => dialog.live = depth(dialog.queue.id),
+                    Mode::Browse | Mode::Filter(_) => {}
                 }
                 self.snapshot = Some(*snap);
                 if self.status.as_ref().is_some_and(|s| s.from_refresh) {
@@ -289,12 +312,7 @@ impl App {
                 }
             }
             (Done::Saved { path, result }, Mode::Peek(view)) => view.saved(path, result),
-            (Done::Saved { path, result }, _) => {
-                self.status = Some(match result {
-                    Ok(()) => Status::info(format!("saved to {}", path.display())),
-                    Err(failure) => Status::error(failure.reason),
-                });
-            }
+
             (Done::Blocked { id, tasks }, Mode::ConfirmRemove(dialog)) if dialog.queue.id == id => {
                 dialog.blocked = Some(tasks);
             }
@@ -303,6 +321,8 @@ impl App {
                     Ok(text) => Status::info(text),
                     Err(text) => Status::error(text),
                 });
+                // Show the table without it, paused or not.
+                self.refresh_requested = true;
                 return vec![Effect::RefreshNow];
             }
             // Late answers for a view that is gone.
@@ -311,7 +331,7 @@ impl App {
         Vec::new()
     }
 
-    fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+    fn on_key(&mut self, key: KeyEvent, pressed: Instant) -> Vec<Effect> {
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             return vec![Effect::Quit];
         }
@@ -328,28 +348,28 @@ impl App {
                 self.on_filter_key(key);
                 Vec::new()
             }
-            Mode::Peek(view) => {
-                let visible = layout::peek_rows(self.size);
-                match view.on_key(key, visible) {
-                    Outcome::Stay(jobs) => jobs.into_iter().map(Effect::Act).collect(),
-                    Outcome::Close => {
-                        self.mode = Mode::Browse;
-                        Vec::new()
-                    }
-                    Outcome::Quit => vec![Effect::Quit],
-                    Outcome::Help => {
-                        self.help = true;
-                        Vec::new()
-                    }
+            Mode::Peek(view) => match view.on_key(key, pressed, layout::peek_layout(self.size)) {
+                Outcome::Stay(jobs) => jobs.into_iter().map(Effect::Act).collect(),
+                Outcome::Close => {
+                    self.mode = Mode::Browse;
+                    Vec::new()
                 }
-            }
+                Outcome::Quit => vec![Effect::Quit],
+                Outcome::Help => {
+                    self.help = true;
+                    Vec::new()
+                }
+            },
             Mode::ConfirmRemove(dialog) => match keymap::action_for(Context::Dialog, &key) {
-                Some(Action::Confirm) => {
+                Some(Action::Confirm) if dialog.answerable(pressed, self.size.1) => {
+                    let (messages, bytes) = dialog
+                        .live
+                        .unwrap_or((dialog.queue.messages, dialog.queue.used_bytes));
                     let job = Job::Remove {
                         expected: Expected::from(&dialog.queue),
                         owner: dialog.owner.clone(),
-                        messages: dialog.queue.messages,
-                        bytes: dialog.queue.used_bytes,
+                        messages,
+                        bytes,
                     };
                     self.status =
                         Some(Status::info(format!("removing queue {}…", dialog.queue.id)));
@@ -375,6 +395,19 @@ impl App {
                 }
                 None => Vec::new(),
             },
+        }
+    }
+
+    /// The screen was drawn at `at`: a question on it now counts as seen.
+    pub fn drawn(&mut self, at: Instant) {
+        match &mut self.mode {
+            // Seen means seen whole: with the blocked tasks listed.
+            Mode::ConfirmRemove(dialog) if dialog.blocked.is_some() => {
+                dialog.shown_at.get_or_insert(at);
+            }
+            Mode::ConfirmRemove(_) => {}
+            Mode::Peek(view) => view.drawn(at),
+            Mode::Browse | Mode::Filter(_) => {}
         }
     }
 
@@ -512,15 +545,21 @@ impl App {
         };
         let sender = format::process(queue.lspid, snap.sender(&queue));
         let receiver = format::process(queue.lrpid, snap.receiver(&queue));
-        let id = queue.id;
+        let job = Job::FindBlocked {
+            id: queue.id,
+            namespace: snap.namespace,
+        };
+        let live = Some((queue.messages, queue.used_bytes));
         self.mode = Mode::ConfirmRemove(Box::new(RemoveDialog {
             queue,
             owner,
             sender,
             receiver,
             blocked: None,
+            live,
+            shown_at: None,
         }));
-        vec![Effect::Act(Job::FindBlocked(id))]
+        vec![Effect::Act(job)]
     }
 
     fn move_selection(&mut self, delta: isize) {

@@ -2,6 +2,7 @@
 //! them, the one shown whole, and the prompts of the view.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use ratatui::crossterm::event::KeyEvent;
 
@@ -12,6 +13,7 @@ use crate::actions::{Job, SaveFailure};
 use crate::format;
 use crate::keymap::{self, Action, Context};
 use crate::model::MsgQueue;
+use crate::ui::layout::PeekLayout;
 
 /// A line the user is typing, or a question, inside the peek view.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,8 +22,16 @@ pub enum Prompt {
     Msgtyp(String),
     /// A file name to save the selected message to.
     SavePath(String),
-    /// The file exists: replace it?
-    Overwrite(PathBuf),
+    /// The file exists: replace it with `data`?
+    Overwrite {
+        /// The file.
+        path: PathBuf,
+        /// The bytes the user chose to save.
+        data: Vec<u8>,
+        /// When the question was first on screen; only a key pressed
+        /// after that can answer it.
+        shown_at: Option<Instant>,
+    },
 }
 
 /// How the selected message is shown whole.
@@ -88,6 +98,8 @@ pub struct PeekView {
     pub live: Option<(u64, u64)>,
     /// The last thing the view did, in words.
     pub note: Option<String>,
+    /// The save under way: its file and bytes.
+    pub pending_save: Option<(PathBuf, Vec<u8>)>,
 }
 
 impl PeekView {
@@ -113,6 +125,7 @@ impl PeekView {
             prompt: None,
             live,
             note: None,
+            pending_save: None,
         };
         (view, job)
     }
@@ -133,23 +146,24 @@ impl PeekView {
 
     /// Takes a page read for this view (pages for other queues, and
     /// pages that no longer fit, are ignored).
-    pub fn take_page(&mut self, first: usize, page: Page) -> Vec<Job> {
+    pub fn take_page(&mut self, first: usize, page: Page) {
+        if page.id != self.queue.id || first > self.messages.len() {
+            return;
+        }
         self.loading = false;
         self.error = None;
-        if page.id != self.queue.id || first > self.messages.len() {
-            return Vec::new();
-        }
-        self.messages.truncate(first);
-        self.messages.extend(page.messages);
         self.read = Some(ReadState {
             messages: page.after.qnum,
             bytes: page.after.cbytes,
             at_end: page.at_end,
-            moved: page.before.qnum != page.after.qnum || page.before.cbytes != page.after.cbytes,
+            moved: page.changed_while_reading(),
         });
-        self.cursor = self.cursor.min(self.messages.len().saturating_sub(1));
+        self.messages.truncate(first);
+        self.messages.extend(page.messages);
+        let last = self.messages.len().saturating_sub(1);
+        self.cursor = self.cursor.min(last);
+        self.offset = self.offset.min(self.cursor);
         self.repick();
-        Vec::new()
     }
 
     /// A read failed.
@@ -158,12 +172,33 @@ impl PeekView {
         self.error = Some(reason);
     }
 
-    /// A save finished.
+    /// A save finished; one this view did not ask for is ignored.
     pub fn saved(&mut self, path: PathBuf, result: Result<(), SaveFailure>) {
+        let Some((pending, data)) = self.pending_save.take() else {
+            return;
+        };
+        if pending != path {
+            self.pending_save = Some((pending, data));
+            return;
+        }
         match result {
             Ok(()) => self.note = Some(format!("saved to {}", path.display())),
-            Err(failure) if failure.exists => self.prompt = Some(Prompt::Overwrite(path)),
+            Err(failure) if failure.exists => {
+                self.prompt = Some(Prompt::Overwrite {
+                    path,
+                    data,
+                    shown_at: None,
+                });
+            }
             Err(failure) => self.error = Some(failure.reason),
+        }
+    }
+
+    /// The screen was drawn at `at`: a question now on screen starts
+    /// counting as seen.
+    pub fn drawn(&mut self, at: Instant) {
+        if let Some(Prompt::Overwrite { shown_at, .. }) = &mut self.prompt {
+            shown_at.get_or_insert(at);
         }
     }
 
@@ -174,13 +209,14 @@ impl PeekView {
         }
     }
 
-    /// Handles a key; `visible` is how many rows the list shows.
-    pub fn on_key(&mut self, key: KeyEvent, visible: usize) -> Outcome {
+    /// Handles a key pressed at `pressed`, with the room `layout` gives.
+    pub fn on_key(&mut self, key: KeyEvent, pressed: Instant, layout: PeekLayout) -> Outcome {
         // A note answers the key before; this key makes it old news.
         self.note = None;
         if self.prompt.is_some() {
-            return Outcome::Stay(self.on_prompt_key(key));
+            return Outcome::Stay(self.on_prompt_key(key, pressed, layout));
         }
+        let visible = layout.rows;
         let Some(action) = keymap::action_for(Context::Peek, &key) else {
             return Outcome::Stay(Vec::new());
         };
@@ -193,12 +229,12 @@ impl PeekView {
                 Vec::new()
             }
             Action::Back => return Outcome::Close,
-            Action::Up => self.step(-1, visible),
-            Action::Down => self.step(1, visible),
-            Action::PageUp => self.step(-page, visible),
-            Action::PageDown => self.step(page, visible),
-            Action::Top => self.step(isize::MIN, visible),
-            Action::Bottom => self.step(isize::MAX, visible),
+            Action::Up => self.step(-1, layout),
+            Action::Down => self.step(1, layout),
+            Action::PageUp => self.step(-page, layout),
+            Action::PageDown => self.step(page, layout),
+            Action::Top => self.step(isize::MIN, layout),
+            Action::Bottom => self.step(isize::MAX, layout),
             Action::Open => {
                 if self.selected().is_some() {
                     self.opened = Some(Opened {
@@ -235,9 +271,14 @@ impl PeekView {
 
     /// Moves the selection (or scrolls the opened message); reaching the
     /// end of what was read asks for the next page.
-    fn step(&mut self, delta: isize, visible: usize) -> Vec<Job> {
-        if let Some(opened) = &mut self.opened {
-            opened.scroll = opened.scroll.saturating_add_signed(delta);
+    fn step(&mut self, delta: isize, layout: PeekLayout) -> Vec<Job> {
+        if let Some(opened) = self.opened {
+            let lines = self.selected().map_or(0, |m| {
+                format::message_lines(&m.data, opened.hex, layout.message_width).len()
+            });
+            let last = lines.saturating_sub(layout.message_rows.max(1));
+            let scroll = opened.scroll.saturating_add_signed(delta).min(last);
+            self.opened = Some(Opened { scroll, ..opened });
             return Vec::new();
         }
         if self.messages.is_empty() {
@@ -247,16 +288,20 @@ impl PeekView {
             .cursor
             .saturating_add_signed(delta)
             .min(self.messages.len() - 1);
+        self.scroll_to_cursor(layout.rows);
+        if self.cursor + 1 == self.messages.len() {
+            self.more()
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn scroll_to_cursor(&mut self, visible: usize) {
         let visible = visible.max(1);
         if self.cursor < self.offset {
             self.offset = self.cursor;
         } else if self.cursor >= self.offset + visible {
             self.offset = self.cursor + 1 - visible;
-        }
-        if self.cursor + 1 == self.messages.len() {
-            self.more()
-        } else {
-            Vec::new()
         }
     }
 
@@ -283,17 +328,25 @@ impl PeekView {
         }]
     }
 
-    fn on_prompt_key(&mut self, key: KeyEvent) -> Vec<Job> {
+    fn on_prompt_key(&mut self, key: KeyEvent, pressed: Instant, layout: PeekLayout) -> Vec<Job> {
         let Some(prompt) = &mut self.prompt else {
             return Vec::new();
         };
-        if let Prompt::Overwrite(path) = prompt {
+        if let Prompt::Overwrite { shown_at, .. } = prompt {
+            let seen = shown_at.is_some_and(|shown| pressed >= shown);
             return match keymap::action_for(Context::Dialog, &key) {
-                Some(Action::Confirm) => {
-                    let path = path.clone();
-                    self.prompt = None;
-                    self.save_job(path, Overwrite::Confirmed)
-                }
+                // A `y` typed before the question was on screen is no answer.
+                Some(Action::Confirm) if seen => match self.prompt.take() {
+                    Some(Prompt::Overwrite { path, data, .. }) => {
+                        self.pending_save = Some((path.clone(), data.clone()));
+                        vec![Job::Save {
+                            path,
+                            data,
+                            overwrite: Overwrite::Confirmed,
+                        }]
+                    }
+                    _ => Vec::new(),
+                },
                 Some(Action::Cancel) => {
                     self.prompt = None;
                     self.note = Some("not saved".to_owned());
@@ -308,7 +361,7 @@ impl PeekView {
         match line_edit::edit(text, &key) {
             LineKey::Cancel => self.prompt = None,
             LineKey::Submit => match self.prompt.take() {
-                Some(Prompt::Msgtyp(text)) => self.apply_msgtyp(&text),
+                Some(Prompt::Msgtyp(text)) => self.apply_msgtyp(&text, layout.rows),
                 Some(Prompt::SavePath(text)) if !text.trim().is_empty() => {
                     return self.save_job(PathBuf::from(text.trim()), Overwrite::Refuse);
                 }
@@ -319,7 +372,7 @@ impl PeekView {
         Vec::new()
     }
 
-    fn apply_msgtyp(&mut self, text: &str) {
+    fn apply_msgtyp(&mut self, text: &str, visible: usize) {
         if text.trim().is_empty() {
             self.selector = None;
             return;
@@ -330,7 +383,7 @@ impl PeekView {
                 self.repick();
                 if let Some((_, Some(at))) = self.selector {
                     self.cursor = at;
-                    self.offset = self.offset.min(at);
+                    self.scroll_to_cursor(visible);
                 }
                 self.error = None;
             }
@@ -339,14 +392,15 @@ impl PeekView {
     }
 
     fn save_job(&mut self, path: PathBuf, overwrite: Overwrite) -> Vec<Job> {
-        match self.selected() {
-            Some(m) => vec![Job::Save {
-                path,
-                data: m.data.clone(),
-                overwrite,
-            }],
-            None => Vec::new(),
-        }
+        let Some(data) = self.selected().map(|m| m.data.clone()) else {
+            return Vec::new();
+        };
+        self.pending_save = Some((path.clone(), data.clone()));
+        vec![Job::Save {
+            path,
+            data,
+            overwrite,
+        }]
     }
 
     /// `showing 500 of 16,384` and the state of the read, for the header.

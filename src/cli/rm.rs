@@ -13,7 +13,7 @@ use std::time::SystemTime;
 
 use clap::{Args, ValueEnum};
 
-use crate::actions::{audit, remove};
+use crate::actions::{self, remove};
 use crate::collect::names::NameCache;
 use crate::collect::processes::ProcessCache;
 use crate::format;
@@ -93,32 +93,18 @@ pub fn run(args: &RmArgs, read_only: bool) -> Result<(), Box<dyn std::error::Err
         confirm(id)?;
     }
 
-    let outcome = remove::remove(&remove::Expected::from(&queue));
-    // What was lost when removed; what the user was shown otherwise.
-    let (result, lost) = match &outcome {
-        Ok(now) => ("removed".to_owned(), now),
-        Err(e) => (e.to_string(), &queue),
-    };
     let owner = snap.user_name(queue.uid);
-    let entry = audit::Entry {
-        kind: "msg",
-        key: queue.key,
-        id,
-        owner: &owner,
-        messages: lost.messages,
-        bytes: lost.used_bytes,
-        result: &result,
-    };
-    if let Err(e) = audit::append(&entry) {
+    let logged = actions::remove_logged(
+        &remove::Expected::from(&queue),
+        &owner,
+        queue.messages,
+        queue.used_bytes,
+    );
+    if let Err(e) = &logged.log {
         eprintln!("ipctop: warning: {e}");
     }
-    let removed = outcome?;
-    writeln!(
-        out,
-        "removed queue {id} ({}, {})",
-        format::plural(removed.messages, "message"),
-        format::size(removed.used_bytes)
-    )?;
+    let removed = logged.outcome?;
+    writeln!(out, "{}", actions::removed_text(&removed))?;
     Ok(())
 }
 

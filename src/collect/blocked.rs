@@ -358,6 +358,14 @@ pub fn scan_in(proc_root: &Path, abis: &[MsgAbi]) -> io::Result<BlockedScan> {
     Ok(found)
 }
 
+/// Is process `pid` in the IPC namespace with inode `namespace`? A task
+/// blocked on "queue 3" of another namespace (a container) waits on
+/// another queue. Unknown (the process is gone or hidden) counts as no.
+pub fn in_namespace(pid: i32, namespace: u64) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(format!("{PROC}/{pid}/ns/ipc")).is_ok_and(|m| m.ino() == namespace)
+}
+
 /// The tasks of `list` waiting on queue `msqid`.
 pub fn blocked_on(list: &[Blocked], msqid: i32) -> impl Iterator<Item = &Blocked> {
     list.iter().filter(move |b| b.msqid == msqid)

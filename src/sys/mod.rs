@@ -4,6 +4,7 @@
 //! syscall family, and every failure leaves here as a [`SysError`] whose
 //! message is a sentence a user can act on.
 
+pub mod kernel;
 pub mod msg;
 pub mod pidfd;
 pub mod time;

@@ -4,7 +4,7 @@ use std::mem::{MaybeUninit, size_of};
 
 use libc::{c_int, c_long};
 
-use super::{Errno, SysError};
+use super::{Errno, SysError, kernel};
 
 /// `MSG_STAT_ANY` (Linux 4.17+): like `MSG_STAT` but needs no read
 /// permission. libc does not define it.
@@ -205,6 +205,14 @@ pub fn receive(
 /// so callers check the version first). `Ok(None)` past the last message.
 /// `max_size` must hold the message: `MSG_NOERROR` cannot truncate a copy.
 pub fn copy(id: i32, index: usize, max_size: usize) -> Result<Option<(c_long, Vec<u8>)>, SysError> {
+    // The last line of defence of "peeking never consumes".
+    if !kernel::msg_copy_copies(kernel::running_version()) {
+        return Err(SysError::new(format!("copy message {index} of queue {id}"), Errno::ENOSYS)
+            .explained(
+                Errno::ENOSYS,
+                "refusing MSG_COPY: on this kernel (older than 3.8, or of unknown version) it would consume the message",
+            ));
+    }
     let position = c_long::try_from(index)
         .map_err(|_| SysError::new(format!("copy message {index} of queue {id}"), Errno::EINVAL))?;
     match receive(id, max_size, position, libc::MSG_COPY | libc::IPC_NOWAIT) {

@@ -5,6 +5,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
+use super::layout::{DIALOG_TASKS, remove_dialog_height};
 use super::style::Theme;
 use crate::app::RemoveDialog;
 use crate::format;
@@ -13,6 +14,17 @@ use crate::format;
 pub fn draw(frame: &mut Frame<'_>, area: Rect, dialog: &RemoveDialog, theme: &Theme) {
     let q = &dialog.queue;
     let label = |text: &'static str| Span::styled(text, theme.dim());
+    let loss = match dialog.live {
+        Some((messages, bytes)) => Span::styled(
+            format!(
+                "{}, {}",
+                format::plural(messages, "message"),
+                format::size(bytes)
+            ),
+            theme.alert(),
+        ),
+        None => Span::styled("nothing: the queue is already gone", theme.dim()),
+    };
     let mut lines = vec![
         Line::from(vec![
             label(" key "),
@@ -22,17 +34,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, dialog: &RemoveDialog, theme: &Th
             label(" · owner "),
             Span::raw(format::sanitize(&dialog.owner).into_owned()),
         ]),
-        Line::from(vec![
-            label(" will lose "),
-            Span::styled(
-                format!(
-                    "{}, {}",
-                    format::plural(q.messages, "message"),
-                    format::size(q.used_bytes)
-                ),
-                theme.alert(),
-            ),
-        ]),
+        Line::from(vec![label(" will lose "), loss]),
         Line::from(vec![
             label(" last sender   "),
             Span::raw(dialog.sender.clone()),
@@ -40,6 +42,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, dialog: &RemoveDialog, theme: &Th
         Line::from(vec![
             label(" last receiver "),
             Span::raw(dialog.receiver.clone()),
+        ]),
+        Line::from(vec![
+            label(" created/changed "),
+            Span::raw(format::timestamp(q.ctime, std::time::SystemTime::now())),
         ]),
     ];
     match &dialog.blocked {
@@ -55,18 +61,40 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, dialog: &RemoveDialog, theme: &Th
                 ),
                 theme.alert(),
             ));
-            lines.extend(tasks.iter().map(|t| Line::raw(format!("   {t}"))));
+            lines.extend(
+                tasks
+                    .iter()
+                    .take(DIALOG_TASKS)
+                    .map(|t| Line::raw(format!("   {t}"))),
+            );
+            if tasks.len() > DIALOG_TASKS {
+                lines.push(Line::raw(format!(
+                    "   and {} more",
+                    tasks.len() - DIALOG_TASKS
+                )));
+            }
         }
     }
     lines.push(Line::raw(""));
-    lines.push(Line::from(vec![
-        Span::styled(" y", theme.heading()),
-        Span::raw(" remove   "),
-        Span::styled("n", theme.heading()),
-        Span::raw(" / "),
-        Span::styled("Esc", theme.heading()),
-        Span::raw(" keep it"),
-    ]));
+    let tasks = dialog.blocked.as_ref().map_or(0, Vec::len);
+    if remove_dialog_height(tasks) <= area.height {
+        lines.push(Line::from(vec![
+            Span::styled(" y", theme.heading()),
+            Span::raw(" remove   "),
+            Span::styled("n", theme.heading()),
+            Span::raw(" / "),
+            Span::styled("Esc", theme.heading()),
+            Span::raw(" keep it"),
+        ]));
+    } else {
+        lines.insert(
+            0,
+            Line::styled(
+                " enlarge the terminal to answer · n keeps it",
+                theme.alert(),
+            ),
+        );
+    }
     let width = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4;
     let height = lines.len() as u16 + 2;
     let popup = area.centered(

@@ -9,7 +9,7 @@ use super::style::Theme;
 use crate::keymap::{Context, help_entries};
 
 /// Draws the key list centred over `area`.
-pub fn draw(frame: &mut Frame<'_>, area: Rect, context: Context, theme: &Theme) {
+pub fn draw(frame: &mut Frame<'_>, area: Rect, context: Context, read_only: bool, theme: &Theme) {
     let entries = help_entries(context);
     let label_width = entries
         .iter()
@@ -31,6 +31,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, context: Context, theme: &Theme) 
         Context::Dialog => " Nothing is removed without y.",
     };
     lines.push(Line::styled(note, theme.dim()));
+    if read_only {
+        lines.push(Line::styled(
+            " Read-only (--read-only): nothing is removed.",
+            theme.alert(),
+        ));
+    }
     let width = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 3;
     let height = lines.len() as u16 + 2;
     let popup = area.centered(Constraint::Length(width), Constraint::Length(height));

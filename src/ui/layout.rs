@@ -55,11 +55,53 @@ pub fn table_rows((width, height): (u16, u16)) -> usize {
     usize::from(body.height.saturating_sub(1))
 }
 
-/// How many messages the peek view lists on a `(columns, rows)` screen:
-/// its body less the view's header (2 rows) and the column header.
-pub fn peek_rows((width, height): (u16, u16)) -> usize {
-    let body = Areas::new(Rect::new(0, 0, width, height)).body;
-    usize::from(body.height.saturating_sub(3))
+impl Areas {
+    /// Everything between the tab bar and the footer: where a full-screen
+    /// view such as the peek view goes.
+    pub fn below_tabs(&self) -> Rect {
+        Rect {
+            height: self.footer.y.saturating_sub(self.body.y),
+            ..self.body
+        }
+    }
+}
+
+/// Blocked tasks listed in the removal dialog; more are counted.
+pub const DIALOG_TASKS: usize = 5;
+
+/// Rows the removal dialog needs to show everything, its answer keys
+/// included, with `tasks` blocked tasks.
+pub fn remove_dialog_height(tasks: usize) -> u16 {
+    let listed = tasks.min(DIALOG_TASKS) + usize::from(tasks > DIALOG_TASKS);
+    // Borders, 5 lines of facts, the blocked line, a blank, the keys.
+    (2 + 5 + 1 + 1 + 1 + listed) as u16
+}
+
+/// Rows of the peek view's own header.
+pub const PEEK_HEADER: u16 = 2;
+
+/// What fits in the peek view on a screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeekLayout {
+    /// Messages listed at once.
+    pub rows: usize,
+    /// Lines of an opened message shown at once.
+    pub message_rows: usize,
+    /// Columns of an opened message's lines.
+    pub message_width: usize,
+}
+
+/// The peek view's room on a `(columns, rows)` screen.
+pub fn peek_layout((width, height): (u16, u16)) -> PeekLayout {
+    let area = Areas::new(Rect::new(0, 0, width, height)).below_tabs();
+    let below_header = area.height.saturating_sub(PEEK_HEADER);
+    PeekLayout {
+        // Less the column header.
+        rows: usize::from(below_header.saturating_sub(1)),
+        // Less the frame.
+        message_rows: usize::from(below_header.saturating_sub(2)),
+        message_width: usize::from(area.width.saturating_sub(2)),
+    }
 }
 
 #[cfg(test)]

@@ -34,13 +34,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     chrome::header(frame, areas.header, app, &theme);
     chrome::tabs(frame, areas.tabs, app, &theme);
     match (&app.mode, app.tab) {
-        (Mode::Peek(view), _) => {
-            let below_tabs = Rect {
-                height: areas.footer.y.saturating_sub(areas.body.y),
-                ..areas.body
-            };
-            peek::draw(frame, below_tabs, view, &theme);
-        }
+        (Mode::Peek(view), _) => peek::draw(frame, areas.below_tabs(), view, &theme),
         (_, Tab::Queues) => queues::draw(frame, areas, app, &theme),
         (_, other) => not_built(frame, areas.body, other),
     }
@@ -49,7 +43,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         dialog::draw(frame, area, dialog, &theme);
     }
     if app.help {
-        help::draw(frame, area, app.context(), &theme);
+        help::draw(frame, area, app.context(), app.read_only, &theme);
     }
 }
 

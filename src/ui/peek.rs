@@ -6,13 +6,15 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState};
 
+use super::layout::PEEK_HEADER;
 use super::style::Theme;
 use crate::app::peek::{PeekView, Prompt};
 use crate::format;
 
 /// Draws the view into `area` (the body and detail areas of the screen).
 pub fn draw(frame: &mut Frame<'_>, area: Rect, view: &PeekView, theme: &Theme) {
-    let [header, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
+    let [header, list] =
+        Layout::vertical([Constraint::Length(PEEK_HEADER), Constraint::Min(0)]).areas(area);
     draw_header(frame, header, view, theme);
     match view.opened {
         Some(opened) => draw_message(frame, list, view, opened.hex, opened.scroll, theme),
@@ -56,9 +58,10 @@ fn draw_header(frame: &mut Frame<'_>, area: Rect, view: &PeekView, theme: &Theme
         (None, None, None, Some((selector, picked))) => {
             Line::from(pick_text(view, *selector, *picked)).style(theme.heading())
         }
-        (None, None, None, None) => {
-            Line::styled(format!(" types: {}", histogram(view)), theme.dim())
-        }
+        (None, None, None, None) => Line::styled(
+            format!(" types of the messages read: {}", histogram(view)),
+            theme.dim(),
+        ),
     };
     frame.render_widget(Paragraph::new(vec![Line::from(first), second]), area);
 }
@@ -173,11 +176,8 @@ fn draw_message(
     let Some(m) = view.selected() else {
         return;
     };
-    let lines = if hex {
-        format::hex_dump(&m.data)
-    } else {
-        format::payload_text(&m.data)
-    };
+    let inner_width = usize::from(area.width.saturating_sub(2)).max(1);
+    let lines = format::message_lines(&m.data, hex, inner_width);
     let title = format!(
         " message #{} · type {} · {} · {} (x switches, Esc back) ",
         m.index,
@@ -185,12 +185,6 @@ fn draw_message(
         format::size(m.data.len() as u64),
         if hex { "hex" } else { "text" }
     );
-    // Long lines wrap at the frame, so nothing is cut off unseen.
-    let inner_width = usize::from(area.width.saturating_sub(2)).max(1);
-    let lines: Vec<String> = lines
-        .iter()
-        .flat_map(|line| wrap(line, inner_width))
-        .collect();
     let inner_height = usize::from(area.height.saturating_sub(2)).max(1);
     let scroll = scroll.min(lines.len().saturating_sub(inner_height));
     let shown: Vec<Line<'_>> = lines
@@ -205,20 +199,11 @@ fn draw_message(
     frame.render_widget(Paragraph::new(shown).block(block), area);
 }
 
-/// Splits `line` into pieces of `width` characters (at least one piece).
-fn wrap(line: &str, width: usize) -> Vec<String> {
-    let chars: Vec<char> = line.chars().collect();
-    if chars.is_empty() {
-        return vec![String::new()];
-    }
-    chars.chunks(width).map(|c| c.iter().collect()).collect()
-}
-
 fn draw_prompt(frame: &mut Frame<'_>, area: Rect, prompt: &Prompt, theme: &Theme) {
     let text = match prompt {
         Prompt::Msgtyp(text) => format!(" msgtyp (0, 5, -5, !5): {}▏", format::sanitize(text)),
         Prompt::SavePath(text) => format!(" save to file: {}▏", format::sanitize(text)),
-        Prompt::Overwrite(path) => format!(
+        Prompt::Overwrite { path, .. } => format!(
             " {} exists. Replace it? y / n",
             format::sanitize(&path.display().to_string())
         ),
