@@ -190,6 +190,36 @@ pub fn wrap(line: &str, width: usize) -> Vec<String> {
     pieces
 }
 
+/// `text` cut to `width` columns by replacing its middle with `…`, so both
+/// its beginning and its end stay readable.
+pub fn ellipsize_middle(text: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    let budget = width.saturating_sub(1);
+    let take = |chars: &mut dyn Iterator<Item = char>, room: usize| {
+        let mut used = 0;
+        let mut kept = Vec::new();
+        for c in chars {
+            let w = c.width().unwrap_or(0);
+            if used + w > room {
+                break;
+            }
+            used += w;
+            kept.push(c);
+        }
+        kept
+    };
+    let head = take(&mut text.chars(), budget - budget / 2);
+    let mut tail = take(&mut text.chars().rev(), budget / 2);
+    tail.reverse();
+    let mut out: String = head.into_iter().collect();
+    out.push('…');
+    out.extend(tail);
+    out
+}
+
 /// A message shown whole, `width` columns wide: its hex dump, or its text
 /// wrapped to the width.
 pub fn message_lines(data: &[u8], hex: bool, width: usize) -> Vec<String> {
@@ -233,6 +263,11 @@ mod tests {
         assert_eq!(plural(1, "queue"), "1 queue");
         assert_eq!(plural(1000, "queue"), "1,000 queues");
         assert_eq!(wrap("abcdef", 4), ["abcd", "ef"]);
+        assert_eq!(
+            ellipsize_middle("queue 5 was replaced; not removed", 16),
+            "queue 5 …removed"
+        );
+        assert_eq!(ellipsize_middle("short", 16), "short");
         assert_eq!(wrap("", 4), [""]);
         assert_eq!(
             wrap("漢字漢字", 5),

@@ -8,7 +8,13 @@
 //! by the detail pane's title, that its queue is the one selected before
 //! pressing anything that acts on the selection. Nothing sleeps: every
 //! step waits for the screen to show its outcome.
+//!
+//! The recycled-id test is the exception: it forces a queue id, which is
+//! namespace-wide, so it runs in a child process of its own with a private
+//! IPC namespace (see `common::rerun_test_in_child`), where fixed keys are
+//! safe too.
 
+mod common;
 mod e2e;
 
 use std::path::{Path, PathBuf};
@@ -589,7 +595,10 @@ fn a_removal_that_cannot_be_logged_says_so() {
     tui.wait_for("the removal and the log failure reported", |s| {
         !s.has_queue(queue.id)
             && s.footer().contains(&removed)
-            && s.footer().contains("cannot write the audit log")
+            // A long status loses its middle (the log's path), keeping
+            // what happened and why the log failed.
+            && s.footer().contains("(and cannot write")
+            && s.footer().contains("actions.log: Not a directory")
     });
     queue.assert_gone();
     quit(&mut tui);
@@ -614,4 +623,136 @@ fn a_y_typed_ahead_of_the_dialog_removes_nothing() {
     });
     assert_eq!(queue.stat().qnum, 4);
     quit(&mut tui);
+}
+
+#[test]
+fn the_dialog_refuses_a_queue_recreated_under_the_same_id() {
+    const NAME: &str = "the_dialog_refuses_a_queue_recreated_under_the_same_id";
+    const DONE: &str = "recycled-id dialog scenario passed";
+    if common::child_role().as_deref() == Some(NAME) {
+        recycled_id_dialog_scenario();
+        println!("{DONE}");
+        return;
+    }
+    if !common::is_root() {
+        common::skip(NAME, "unshare(CLONE_NEWIPC) and msg_next_id need root");
+        return;
+    }
+    // Forcing an id is namespace-wide: do it in a child process with an
+    // IPC namespace of its own, so no test running beside this one can
+    // take the id (or have its queue replaced).
+    let out = common::rerun_test_in_child(NAME, NAME);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(DONE),
+        "the child did not run the scenario:\n--- stdout\n{}\n--- stderr\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The IPC namespace of the calling thread, by inode. `unshare` moves
+/// only the calling thread, so this (not `/proc/self`) is the one to ask.
+fn thread_ipc_namespace() -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/thread-self/ns/ipc")
+        .expect("stat /proc/thread-self/ns/ipc")
+        .ino()
+}
+
+/// The child's part of
+/// [`the_dialog_refuses_a_queue_recreated_under_the_same_id`]: everything
+/// on this one thread, which alone is in the new namespace; the TUI, the
+/// forced id and both queues are there too.
+fn recycled_id_dialog_scenario() {
+    // Fixed keys are safe: the namespace is this process's alone.
+    const OLD_KEY: i32 = 0x1d1d;
+    const NEW_KEY: i32 = 0x2e2e;
+    let outside = thread_ipc_namespace();
+    nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWIPC)
+        .expect("unshare(CLONE_NEWIPC) (needs CAP_SYS_ADMIN)");
+    let namespace = thread_ipc_namespace();
+    assert_ne!(namespace, outside, "a new IPC namespace");
+
+    let old = common::QueueGuard::with_key(OLD_KEY, 0o600).expect("create the old queue");
+    let id = old.id();
+    for (mtype, payload) in [(1, &b"old one"[..]), (2, b"old two"), (1, b"old three")] {
+        msg::send(id, mtype, payload, libc::IPC_NOWAIT).expect("send to the old queue");
+    }
+
+    let state = TempDir::new("recycled");
+    // Wide, so that the whole refusal fits on the status line.
+    let mut tui = Tui::spawn_with_env(
+        Size::new(160, 30),
+        &FAST,
+        &[("XDG_STATE_HOME", state.as_str())],
+    );
+    // The TUI was started from this thread, so it is in the namespace too.
+    tui.wait_for("the header with the private namespace", |s| {
+        s.rows()[0].contains(&format!("ipctop · ns ipc:[{namespace}]"))
+    });
+    tui.send_keys(&format!("/{id}\r"));
+    let title = format!("┌ queue 0x00001d1d · id {id} ");
+    tui.wait_for(&format!("queue {id} filtered and selected"), |s| {
+        s.contains(&format!("filter: /{id} ")) && s.has_queue(id) && s.contains(&title)
+    });
+    tui.send_keys("d");
+    tui.wait_for("the removal dialog, blocked tasks looked up", |s| {
+        s.contains(&format!("remove queue {id}?"))
+            && s.contains(&format!("key 0x00001d1d · id {id} · owner "))
+            && s.contains("will lose 3 messages, 23 B")
+            && !s.contains("looking for blocked processes")
+    });
+
+    // While the dialog is open: the queue goes, another takes its id.
+    old.remove().expect("remove the old queue");
+    std::fs::write("/proc/sys/kernel/msg_next_id", id.to_string()).expect("write msg_next_id");
+    let new = common::QueueGuard::with_key(NEW_KEY, 0o600).expect("create the new queue");
+    assert_eq!(new.id(), id, "msg_next_id gave the new queue the old id");
+    msg::send(id, 7, b"new", libc::IPC_NOWAIT).expect("send to the new queue");
+
+    tui.send_keys("y");
+    let screen = tui.wait_for("the refusal on the status line, the dialog closed", |s| {
+        status_without_dialog(
+            s,
+            id,
+            &format!("queue {id} was replaced since you selected it"),
+        ) && s.footer().contains("not removed")
+    });
+    assert!(
+        screen.footer().contains("key 0x00001d1d is now 0x00002e2e"),
+        "the refusal says what changed:\n{screen}"
+    );
+
+    // The new queue is untouched.
+    let survivor = msg::stat(id).unwrap_or_else(|e| panic!("IPC_STAT on the new queue {id}: {e}"));
+    assert_eq!(
+        (survivor.key, survivor.qnum, survivor.cbytes),
+        (NEW_KEY, 1, 3),
+        "the new queue survives, as it was"
+    );
+    // And the table shows it, under the old id.
+    tui.wait_for("the new queue's key in the table", |s| {
+        s.cell(id, "KEY").as_deref() == Some("0x00002e2e")
+    });
+    quit(&mut tui);
+
+    let log = state.path().join("ipctop/actions.log");
+    let text =
+        std::fs::read_to_string(&log).unwrap_or_else(|e| panic!("read {}: {e}", log.display()));
+    let lines: Vec<&str> = text.lines().collect();
+    let want = format!(" kind=msg key=0x00001d1d id={id} owner=");
+    assert!(
+        lines.len() == 1
+            && lines[0].contains(&want)
+            && lines[0]
+                .split_once(" result=")
+                .is_some_and(
+                    |(_, result)| result.contains("replaced") && result.contains("not removed")
+                ),
+        "one line for the refusal in {}:\n{text}",
+        log.display()
+    );
+    assert_eq!(msg::stat(id).map(|s| s.key), Ok(NEW_KEY), "still there");
+    // The namespace, with the new queue, ends with this process.
+    drop(new);
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::actions::remove::Expected;
+use crate::actions::remove::{self, Expected};
 use crate::actions::{Done, Job};
 use crate::format;
 use crate::keymap::{self, Action, Context};
@@ -266,16 +266,19 @@ impl App {
             Msg::Snapshot(snap) => {
                 self.refresh_requested = false;
                 self.queues.rebuild(&snap);
-                let depth = |id: i32| {
+                // The depth of the very queue the user chose: a queue that
+                // took over its id counts as gone.
+                let depth = |chosen: &MsgQueue| {
+                    let expected = Expected::from(chosen);
                     snap.msg
                         .queues
                         .iter()
-                        .find(|q| q.id == id)
+                        .find(|q| q.id == chosen.id && remove::check(&expected, q).is_ok())
                         .map(|q| (q.messages, q.used_bytes))
                 };
                 match &mut self.mode {
-                    Mode::Peek(view) => view.live = depth(view.queue.id),
-                    Mode::ConfirmRemove(dialog) => dialog.live = depth(dialog.queue.id),
+                    Mode::Peek(view) => view.live = depth(&view.queue),
+                    Mode::ConfirmRemove(dialog) => dialog.live = depth(&dialog.queue),
                     Mode::Browse | Mode::Filter(_) => {}
                 }
                 self.snapshot = Some(*snap);

@@ -132,12 +132,14 @@ pub fn footer(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             } else {
                 Style::new()
             };
-            let right = [Span::styled(
-                format!("{} ", format::sanitize(&status.text)),
-                style,
-            )];
-            // The status matters more than the hints.
-            spread(&left, &right, area.width).unwrap_or_else(|| Line::from(right.to_vec()))
+            let text = format!("{} ", format::sanitize(&status.text));
+            let right = [Span::styled(text.clone(), style)];
+            // The status matters more than the hints; too long even alone,
+            // it loses its middle, so its subject and outcome stay.
+            spread(&left, &right, area.width).unwrap_or_else(|| {
+                let short = format::ellipsize_middle(&text, usize::from(area.width));
+                Line::from(Span::styled(short, style))
+            })
         }
         None => Line::from(left.to_vec()),
     };

@@ -23,7 +23,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, dialog: &RemoveDialog, theme: &Th
             ),
             theme.alert(),
         ),
-        None => Span::styled("nothing: the queue is already gone", theme.dim()),
+        None => Span::styled("nothing: the queue is gone or was replaced", theme.dim()),
     };
     let mut lines = vec![
         Line::from(vec![
