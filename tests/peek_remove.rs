@@ -283,9 +283,7 @@ fn unprivileged_user_can_neither_peek_nor_remove() {
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
     assert_eq!(
         text(&out.stderr),
-        format!(
-            "ipctop: permission denied: no read permission on queue {id}; run as its owner or root\n"
-        )
+        format!("ipctop: permission denied: queue {id} is mode 0600 owned by root; run as root\n")
     );
     assert!(out.stdout.is_empty(), "{}", describe(&out));
 

@@ -6,6 +6,9 @@
 
 use std::fmt;
 
+use super::remove;
+use crate::collect::names::NameCache;
+use crate::format;
 use crate::sys::kernel::{self, Version};
 use crate::sys::msg::{self, QueueStat};
 use crate::sys::{Errno, SysError};
@@ -67,7 +70,12 @@ pub enum PeekError {
     /// The kernel has no `MSG_COPY` (built without checkpoint/restore).
     NoMsgCopy,
     /// No read permission on the queue.
-    Denied(i32),
+    Denied {
+        /// The queue.
+        id: i32,
+        /// Its mode and owner's name, when they could be read.
+        owner: Option<(u32, String)>,
+    },
     /// The queue is gone.
     Gone(i32),
     /// Anything else.
@@ -93,7 +101,22 @@ impl fmt::Display for PeekError {
                 f,
                 "cannot peek: this kernel lacks MSG_COPY (built without CONFIG_CHECKPOINT_RESTORE)"
             ),
-            Self::Denied(id) => write!(
+            Self::Denied {
+                id,
+                owner: Some((mode, owner)),
+            } => {
+                let owner = format::sanitize(owner);
+                let who = if owner == "root" {
+                    "root".to_owned()
+                } else {
+                    format!("{owner} or root")
+                };
+                write!(
+                    f,
+                    "permission denied: queue {id} is mode {mode:04o} owned by {owner}; run as {who}"
+                )
+            }
+            Self::Denied { id, owner: None } => write!(
                 f,
                 "permission denied: no read permission on queue {id}; run as its owner or root"
             ),
@@ -111,12 +134,25 @@ impl std::error::Error for PeekError {}
 impl PeekError {
     fn from_sys(id: i32, e: SysError) -> Self {
         match e.errno {
-            Errno::EACCES => Self::Denied(id),
+            Errno::EACCES => Self::Denied {
+                id,
+                owner: owner_of(id),
+            },
             Errno::EINVAL | Errno::EIDRM => Self::Gone(id),
             Errno::ENOSYS => Self::NoMsgCopy,
             _ => Self::Sys(e),
         }
     }
+}
+
+/// The mode and owner of queue `id`, read without read permission (for
+/// the message that says we have none).
+fn owner_of(id: i32) -> Option<(u32, String)> {
+    let queue = remove::current(id).ok()??;
+    let owner = NameCache::users()
+        .get(queue.uid)
+        .map_or_else(|| queue.uid.to_string(), str::to_owned);
+    Some((queue.perms, owner))
 }
 
 /// Refuses kernels on which `MSG_COPY` might consume.
@@ -280,6 +316,20 @@ mod tests {
             Selector::parse("7").map(|s| s.to_string()),
             Ok("msgtyp 7".into())
         );
+    }
+
+    #[test]
+    fn permission_errors_say_whose_queue_it_is() {
+        let denied = |owner: &str| PeekError::Denied {
+            id: 65538,
+            owner: Some((0o600, owner.to_owned())),
+        };
+        assert_eq!(
+            denied("alice").to_string(),
+            "permission denied: queue 65538 is mode 0600 owned by alice; run as alice or root"
+        );
+        assert!(denied("root").to_string().ends_with("run as root"));
+        assert!(denied("ev\x1bil").to_string().contains("owned by ev·il"));
     }
 
     #[test]
