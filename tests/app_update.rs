@@ -688,3 +688,20 @@ mod peek_and_remove {
         assert!(status.error && status.text.contains("replaced"));
     }
 }
+
+#[test]
+fn help_scrolls_when_it_does_not_fit() {
+    let mut app = app_with((80, 12), snapshot(busy_queues()));
+    key(&mut app, KeyCode::Char('?'));
+    key(&mut app, KeyCode::End);
+    let lines = ipctop::ui::help::line_count(app.context(), false);
+    assert_eq!(app.help_scroll, lines - 10, "the last line at the bottom");
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.help_scroll, lines - 10, "no further");
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.help_scroll, lines - 11);
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('?'));
+    assert_eq!(app.help_scroll, 0, "opens at the top");
+    assert_eq!(selected(&app), Some(65538), "the table did not move");
+}

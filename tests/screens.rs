@@ -210,3 +210,11 @@ fn peek_screens_never_show_payload_control_characters() {
         }
     }
 }
+
+#[test]
+fn help_scrolled_to_the_end_80x12() {
+    let mut app = app_with((80, 12), snapshot(busy_queues()));
+    press(&mut app, KeyCode::Char('?'));
+    press(&mut app, KeyCode::End);
+    assert_screen!("help_scrolled_80x12", app);
+}

@@ -228,6 +228,8 @@ pub struct App {
     pub fatal: Option<String>,
     /// The key list is shown over everything.
     pub help: bool,
+    /// First line of the key list shown, when it does not fit.
+    pub help_scroll: usize,
     /// `--read-only`: nothing that changes the kernel is done.
     pub read_only: bool,
 }
@@ -248,6 +250,7 @@ impl App {
             refresh_requested: false,
             fatal: None,
             help: false,
+            help_scroll: 0,
             read_only: false,
         }
     }
@@ -339,12 +342,21 @@ impl App {
             return vec![Effect::Quit];
         }
         if self.help {
-            return match keymap::action_for(self.context(), &key) {
-                Some(Action::Quit) => vec![Effect::Quit],
-                Some(Action::Help) => self.close_help(),
-                _ if key.code == KeyCode::Esc => self.close_help(),
-                _ => Vec::new(),
+            let room = usize::from(self.size.1.saturating_sub(2)).max(1);
+            let lines = crate::ui::help::line_count(self.context(), self.read_only);
+            let last = lines.saturating_sub(room);
+            let delta = match keymap::action_for(self.context(), &key) {
+                Some(Action::Quit) => return vec![Effect::Quit],
+                Some(Action::Help) => return self.close_help(),
+                _ if key.code == KeyCode::Esc => return self.close_help(),
+                Some(Action::Up) => -1,
+                Some(Action::Down) => 1,
+                Some(Action::PageUp | Action::Top) => isize::MIN,
+                Some(Action::PageDown | Action::Bottom) => isize::MAX,
+                _ => 0,
             };
+            self.help_scroll = self.help_scroll.saturating_add_signed(delta).min(last);
+            return Vec::new();
         }
         match &mut self.mode {
             Mode::Filter(_) => {
@@ -425,6 +437,7 @@ impl App {
 
     fn close_help(&mut self) -> Vec<Effect> {
         self.help = false;
+        self.help_scroll = 0;
         Vec::new()
     }
 

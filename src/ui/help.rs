@@ -8,15 +8,15 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use super::style::Theme;
 use crate::keymap::{Context, help_entries};
 
-/// Draws the key list centred over `area`.
-pub fn draw(frame: &mut Frame<'_>, area: Rect, context: Context, read_only: bool, theme: &Theme) {
+/// The help's lines for `context`: one per key entry, then notes.
+fn lines(context: Context, read_only: bool, theme: &Theme) -> Vec<Line<'static>> {
     let entries = help_entries(context);
     let label_width = entries
         .iter()
         .map(|e| e.keys.chars().count())
         .max()
         .unwrap_or(0);
-    let mut lines: Vec<Line<'_>> = entries
+    let mut lines: Vec<Line<'static>> = entries
         .into_iter()
         .map(|e| {
             Line::from(vec![
@@ -37,12 +37,39 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, context: Context, read_only: bool
             theme.alert(),
         ));
     }
+    lines
+}
+
+/// How many lines the help has for `context`.
+pub fn line_count(context: Context, read_only: bool) -> usize {
+    lines(context, read_only, &Theme::new(false)).len()
+}
+
+/// Draws the key list centred over `area`, from line `scroll` on when it
+/// does not fit.
+pub fn draw(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    context: Context,
+    read_only: bool,
+    scroll: usize,
+    theme: &Theme,
+) {
+    let lines = lines(context, read_only, theme);
     let width = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 3;
-    let height = lines.len() as u16 + 2;
+    let room = usize::from(area.height.saturating_sub(2)).max(1);
+    let scroll = scroll.min(lines.len().saturating_sub(room));
+    let title = if lines.len() > room {
+        " keys (↑↓ scroll, Esc closes) "
+    } else {
+        " keys (Esc closes) "
+    };
+    let height = lines.len().min(room) as u16 + 2;
     let popup = area.centered(Constraint::Length(width), Constraint::Length(height));
     frame.render_widget(Clear, popup);
+    let shown: Vec<Line<'_>> = lines.into_iter().skip(scroll).collect();
     frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(" keys (Esc closes) ")),
+        Paragraph::new(shown).block(Block::bordered().title(title)),
         popup,
     );
 }

@@ -4,7 +4,7 @@ pub mod layout;
 
 mod chrome;
 mod dialog;
-mod help;
+pub mod help;
 mod peek;
 mod queues;
 mod style;
@@ -43,7 +43,14 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         dialog::draw(frame, area, dialog, &theme);
     }
     if app.help {
-        help::draw(frame, area, app.context(), app.read_only, &theme);
+        help::draw(
+            frame,
+            area,
+            app.context(),
+            app.read_only,
+            app.help_scroll,
+            &theme,
+        );
     }
 }
 
