@@ -563,6 +563,7 @@ mod peek_and_remove {
         app.update(Msg::Done(Done::Blocked {
             id: 65538,
             tasks: vec!["4711 order-api: waiting to send 64 B".into()],
+            unchecked: 0,
         }));
         let early = Msg::Key(
             KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE),
@@ -610,6 +611,7 @@ mod peek_and_remove {
         app.update(Msg::Done(Done::Blocked {
             id: 65538,
             tasks: Vec::new(),
+            unchecked: 0,
         }));
         // `d` and `y` read in one burst: the frame with the dialog is drawn
         // after both keys were read.
@@ -635,6 +637,7 @@ mod peek_and_remove {
         app.update(Msg::Done(Done::Blocked {
             id: 65538,
             tasks: Vec::new(),
+            unchecked: 0,
         }));
         app.drawn(Instant::now());
         assert!(key(&mut app, KeyCode::Char('y')).is_empty());

@@ -453,7 +453,7 @@ fn d_then_y_removes_the_queue_and_logs_it() {
     for line in [
         format!("key 0x00000000 · id {} · owner ", queue.id),
         format!("will lose 4 messages, {FIXTURE_BYTES}"),
-        "no process is blocked on it".to_owned(),
+        "blocked on it".to_owned(),
         "y remove   n / Esc keep it".to_owned(),
     ] {
         assert!(

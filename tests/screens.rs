@@ -185,6 +185,7 @@ fn remove_dialog_80x24() {
     app.update(Msg::Done(ipctop::actions::Done::Blocked {
         id: 65538,
         tasks: vec!["4711/4713 order-api: waiting to send 64 B".into()],
+        unchecked: 0,
     }));
     assert_screen!("remove_dialog_80x24", app);
 }

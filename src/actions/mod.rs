@@ -85,6 +85,9 @@ pub enum Done {
         id: i32,
         /// One line per task.
         tasks: Vec<String>,
+        /// Tasks whose state could not be read (another user's, as a
+        /// normal user; some even to root): they may be blocked too.
+        unchecked: u32,
     },
 }
 
@@ -124,14 +127,19 @@ pub fn perform(job: Job) -> Done {
         } => Done::Removed(removal_status(remove_logged(
             &expected, &owner, messages, bytes,
         ))),
-        Job::FindBlocked { id, namespace } => Done::Blocked {
-            id,
-            tasks: match blocked::scan() {
-                Ok(scan) => blocked::blocked_on(&scan.blocked, id)
+        Job::FindBlocked { id, namespace } => match blocked::scan() {
+            Ok(scan) => Done::Blocked {
+                id,
+                tasks: blocked::blocked_on(&scan.blocked, id)
                     .filter(|task| blocked::in_namespace(task.pid, namespace))
                     .map(describe_blocked)
                     .collect(),
-                Err(e) => vec![format!("cannot look for blocked processes: {e}")],
+                unchecked: scan.unreadable,
+            },
+            Err(e) => Done::Blocked {
+                id,
+                tasks: vec![format!("cannot look for blocked processes: {e}")],
+                unchecked: 0,
             },
         },
     }

@@ -96,6 +96,8 @@ pub struct RemoveDialog {
     pub receiver: String,
     /// Tasks blocked on it, once looked up.
     pub blocked: Option<Vec<String>>,
+    /// Tasks the blocked scan could not read.
+    pub unchecked: u32,
     /// Its messages and bytes in the latest refresh (`None`: gone).
     pub live: Option<(u64, u64)>,
     /// When the dialog was first on screen complete (blocked tasks listed);
@@ -319,8 +321,16 @@ impl App {
             }
             (Done::Saved { path, result }, Mode::Peek(view)) => view.saved(path, result),
 
-            (Done::Blocked { id, tasks }, Mode::ConfirmRemove(dialog)) if dialog.queue.id == id => {
+            (
+                Done::Blocked {
+                    id,
+                    tasks,
+                    unchecked,
+                },
+                Mode::ConfirmRemove(dialog),
+            ) if dialog.queue.id == id => {
                 dialog.blocked = Some(tasks);
+                dialog.unchecked = unchecked;
             }
             (Done::Removed(result), _) => {
                 self.status = Some(match result {
@@ -572,6 +582,7 @@ impl App {
             sender,
             receiver,
             blocked: None,
+            unchecked: 0,
             live,
             shown_at: None,
         }));

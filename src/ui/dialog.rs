@@ -50,6 +50,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, dialog: &RemoveDialog, theme: &Th
     ];
     match &dialog.blocked {
         None => lines.push(Line::styled(" looking for blocked processes…", theme.dim())),
+        Some(tasks) if tasks.is_empty() && dialog.unchecked > 0 => {
+            lines.push(Line::styled(
+                format!(
+                    " no process found blocked on it ({} could not be checked)",
+                    format::plural(u64::from(dialog.unchecked), "task")
+                ),
+                theme.dim(),
+            ));
+        }
         Some(tasks) if tasks.is_empty() => {
             lines.push(Line::styled(" no process is blocked on it", theme.dim()));
         }
