@@ -627,36 +627,10 @@ fn a_y_typed_ahead_of_the_dialog_removes_nothing() {
 
 #[test]
 fn the_dialog_refuses_a_queue_recreated_under_the_same_id() {
-    const NAME: &str = "the_dialog_refuses_a_queue_recreated_under_the_same_id";
-    const DONE: &str = "recycled-id dialog scenario passed";
-    if common::child_role().as_deref() == Some(NAME) {
-        recycled_id_dialog_scenario();
-        println!("{DONE}");
-        return;
-    }
-    if !common::is_root() {
-        common::skip(NAME, "unshare(CLONE_NEWIPC) and msg_next_id need root");
-        return;
-    }
-    // Forcing an id is namespace-wide: do it in a child process with an
-    // IPC namespace of its own, so no test running beside this one can
-    // take the id (or have its queue replaced).
-    let out = common::rerun_test_in_child(NAME, NAME);
-    assert!(
-        String::from_utf8_lossy(&out.stdout).contains(DONE),
-        "the child did not run the scenario:\n--- stdout\n{}\n--- stderr\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    common::in_private_namespace(
+        "the_dialog_refuses_a_queue_recreated_under_the_same_id",
+        recycled_id_dialog_scenario,
     );
-}
-
-/// The IPC namespace of the calling thread, by inode. `unshare` moves
-/// only the calling thread, so this (not `/proc/self`) is the one to ask.
-fn thread_ipc_namespace() -> u64 {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata("/proc/thread-self/ns/ipc")
-        .expect("stat /proc/thread-self/ns/ipc")
-        .ino()
 }
 
 /// The child's part of
@@ -667,11 +641,7 @@ fn recycled_id_dialog_scenario() {
     // Fixed keys are safe: the namespace is this process's alone.
     const OLD_KEY: i32 = 0x1d1d;
     const NEW_KEY: i32 = 0x2e2e;
-    let outside = thread_ipc_namespace();
-    nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWIPC)
-        .expect("unshare(CLONE_NEWIPC) (needs CAP_SYS_ADMIN)");
-    let namespace = thread_ipc_namespace();
-    assert_ne!(namespace, outside, "a new IPC namespace");
+    let namespace = common::thread_ipc_namespace();
 
     let old = common::QueueGuard::with_key(OLD_KEY, 0o600).expect("create the old queue");
     let id = old.id();

@@ -12,7 +12,7 @@ mod common;
 mod e2e;
 
 use std::fs;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Output, Stdio};
 
 use common::{QueueGuard, TempDir};
@@ -333,38 +333,15 @@ fn unprivileged_user_can_neither_peek_nor_remove() {
 /// namespace and everything in it vanish when the child exits.
 #[test]
 fn recycled_id_is_refused_in_a_private_namespace() {
-    const NAME: &str = "recycled_id_is_refused_in_a_private_namespace";
-    const DONE: &str = "recycled-id scenario passed";
-    if common::child_role().as_deref() == Some(NAME) {
-        recycled_id_scenario();
-        println!("{DONE}");
-        return;
-    }
-    if !common::is_root() {
-        common::skip(NAME, "unshare(CLONE_NEWIPC) and msg_next_id need root");
-        return;
-    }
-    let out = common::rerun_test_in_child(NAME, NAME);
-    assert!(
-        text(&out.stdout).contains(DONE),
-        "the child did not run the scenario: {}",
-        describe(&out)
+    common::in_private_namespace(
+        "recycled_id_is_refused_in_a_private_namespace",
+        recycled_id_scenario,
     );
-}
-
-fn thread_ipc_namespace() -> u64 {
-    fs::metadata("/proc/thread-self/ns/ipc")
-        .expect("stat /proc/thread-self/ns/ipc")
-        .ino()
 }
 
 fn recycled_id_scenario() {
     const OLD_KEY: i32 = 0x1d1d;
     const NEW_KEY: i32 = 0x2e2e;
-    let outside = thread_ipc_namespace();
-    nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWIPC)
-        .expect("unshare(CLONE_NEWIPC) (needs CAP_SYS_ADMIN)");
-    assert_ne!(thread_ipc_namespace(), outside, "a new IPC namespace");
     // Fixed keys are safe here: the namespace is ours alone.
 
     let old = QueueGuard::with_key(OLD_KEY, 0o600).expect("create the old queue");

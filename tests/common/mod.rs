@@ -326,3 +326,41 @@ pub fn skip(test: &str, why: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr().lock(), "SKIPPED {test}: {why}");
 }
+
+/// Runs `scenario` in a private IPC namespace: the test `name` re-runs
+/// itself as a child process whose test thread unshares its IPC namespace
+/// and runs `scenario` there (on that thread: `unshare` moves only the
+/// calling thread). Needs root; without it the test says why it skips.
+/// Namespace-wide changes (such as forcing `msg_next_id`) then touch no
+/// other test, and the namespace vanishes with the child.
+pub fn in_private_namespace(name: &str, scenario: fn()) {
+    const DONE: &str = "private-namespace scenario passed";
+    if child_role().as_deref() == Some(name) {
+        let outside = thread_ipc_namespace();
+        nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWIPC)
+            .expect("unshare(CLONE_NEWIPC) (needs CAP_SYS_ADMIN)");
+        assert_ne!(thread_ipc_namespace(), outside, "a new IPC namespace");
+        scenario();
+        println!("{DONE}");
+        return;
+    }
+    if !is_root() {
+        skip(name, "unshare(CLONE_NEWIPC) and msg_next_id need root");
+        return;
+    }
+    let out = rerun_test_in_child(name, name);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(DONE),
+        "the child did not run the scenario:\n--- stdout\n{}\n--- stderr\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The IPC namespace of the calling thread, by inode. `unshare` moves
+/// only the calling thread, so this (not `/proc/self`) is the one to ask.
+pub fn thread_ipc_namespace() -> u64 {
+    std::fs::metadata("/proc/thread-self/ns/ipc")
+        .expect("stat /proc/thread-self/ns/ipc")
+        .ino()
+}
