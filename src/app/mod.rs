@@ -286,7 +286,6 @@ impl App {
                 }
             }
             (Done::Saved { path, result }, Mode::Peek(view)) => view.saved(path, result),
-
             (
                 Done::Blocked {
                     id,
