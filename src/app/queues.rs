@@ -2,9 +2,10 @@
 //! which one is selected — kept by identity across refreshes.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt::{self, Write};
 
-use crate::format;
-use crate::model::{MsgQueue, ObjectId, Snapshot, key_bits};
+use crate::model::{MsgQueue, ObjectId, Operator, Snapshot, key_bits};
 
 /// A column of the queue table; also the sort keys, in `s` order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -137,20 +138,54 @@ impl Default for Sort {
     }
 }
 
-/// Does `queue` match the lower-case `needle`? Key (hex), id, owner and
-/// the last sender's and receiver's commands are searched.
-pub fn matches(snap: &Snapshot, queue: &MsgQueue, needle: &str) -> bool {
-    if needle.is_empty() {
-        return true;
+/// Tests queues against a lower-case filter text: key (hex), id, owner
+/// and the last sender's and receiver's commands. Names repeat across
+/// queues, so each one is lower-cased and tested once per rebuild.
+struct Matcher<'a> {
+    needle: &'a str,
+    names: HashMap<&'a str, bool>,
+    digits: String,
+}
+
+impl<'a> Matcher<'a> {
+    fn new(needle: &'a str) -> Self {
+        Self {
+            needle,
+            names: HashMap::new(),
+            digits: String::new(),
+        }
     }
-    let contains = |hay: &str| hay.to_lowercase().contains(needle);
-    contains(&format::key(queue.key))
-        || queue.id.to_string().contains(needle)
-        || contains(&snap.user_name(queue.uid))
-        || [snap.sender(queue), snap.receiver(queue)]
-            .iter()
-            .filter_map(|who| who.command())
-            .any(contains)
+
+    fn name(&mut self, name: &'a str) -> bool {
+        let needle = self.needle;
+        *self
+            .names
+            .entry(name)
+            .or_insert_with(|| name.to_lowercase().contains(needle))
+    }
+
+    fn number(&mut self, value: impl fmt::Display) -> bool {
+        self.digits.clear();
+        let _ = write!(self.digits, "{value}");
+        self.digits.contains(self.needle)
+    }
+
+    fn matches(&mut self, snap: &'a Snapshot, queue: &MsgQueue) -> bool {
+        if self.needle.is_empty() {
+            return true;
+        }
+        let key = format_args!("{:#010x}", key_bits(queue.key));
+        self.number(key)
+            || self.number(queue.id)
+            || match snap.users.get(&queue.uid) {
+                Some(owner) => self.name(owner),
+                None => self.number(queue.uid),
+            }
+            || [snap.sender(queue), snap.receiver(queue)]
+                .into_iter()
+                .filter_map(Operator::command)
+                .any(|command| self.name(command))
+    }
 }
 
 /// The listed queues and the selection.
@@ -175,8 +210,9 @@ impl QueueList {
     /// if it is gone, the selection moves to the row now in its place.
     pub fn rebuild(&mut self, snap: &Snapshot) {
         let queues = &snap.msg.queues;
+        let mut matcher = Matcher::new(&self.filter);
         self.rows = (0..queues.len())
-            .filter(|&i| matches(snap, &queues[i], &self.filter))
+            .filter(|&i| matcher.matches(snap, &queues[i]))
             .collect();
         let sort = self.sort;
         let mut keyed: Vec<(SortKey<'_>, usize)> = self
