@@ -67,21 +67,27 @@ fn fixtures_carry_the_real_header() {
     }
 }
 
+/// The first queue `ipcmk -Q` made for the capture; `typical.txt` starts
+/// with the same line.
+fn first_ipcmk_queue() -> MsgQueue {
+    row(
+        -198_601_222,
+        0,
+        0o644,
+        (0, 0),
+        (0, 0),
+        (0, 0, 0, 0),
+        (0, 0, 1_795_852_314),
+    )
+}
+
 #[test]
 fn typical_file_decodes_every_column() {
     let queues = parse(TYPICAL).expect("typical.txt parses");
     assert_eq!(
         queues,
         vec![
-            row(
-                -198_601_222,
-                0,
-                0o644,
-                (0, 0),
-                (0, 0),
-                (0, 0, 0, 0),
-                (0, 0, 1_795_852_314)
-            ),
+            first_ipcmk_queue(),
             row(
                 1_613_069_585,
                 32769,
@@ -181,15 +187,7 @@ fn real_capture_of_two_ipcmk_queues() {
     assert_eq!(
         queues,
         vec![
-            row(
-                -198_601_222,
-                0,
-                0o644,
-                (0, 0),
-                (0, 0),
-                (0, 0, 0, 0),
-                (0, 0, 1_795_852_314)
-            ),
+            first_ipcmk_queue(),
             row(
                 1_613_069_585,
                 1,
