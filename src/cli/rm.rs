@@ -9,13 +9,11 @@
 //! and are not logged.
 
 use std::io::{self, BufRead, IsTerminal, Write};
-use std::time::SystemTime;
 
 use clap::{Args, ValueEnum};
 
 use crate::actions::{self, remove};
-use crate::collect::names::NameCache;
-use crate::collect::processes::ProcessCache;
+use crate::collect::{CollectError, Collector};
 use crate::format;
 use crate::model::{MsgLimits, MsgQueue, MsgSource, MsgTable, Snapshot};
 
@@ -72,7 +70,7 @@ pub fn run(args: &RmArgs, read_only: bool) -> Result<(), Box<dyn std::error::Err
 
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let snap = describe(&queue);
+    let snap = describe(&queue)?;
     write_summary(&queue, &snap, &mut out)?;
     out.flush()?;
 
@@ -133,20 +131,13 @@ fn confirm(id: i32) -> Result<(), String> {
 /// snapshot of the one queue, so the summary can use the same rules as
 /// the monitor (a live process that started after the last send did not
 /// send it).
-fn describe(queue: &MsgQueue) -> Snapshot {
-    let msg = MsgTable::new(
+fn describe(queue: &MsgQueue) -> Result<Snapshot, CollectError> {
+    let table = MsgTable::new(
         vec![queue.clone()],
         MsgLimits::default(),
         MsgSource::StatAny,
     );
-    Snapshot {
-        taken_at: SystemTime::now(),
-        namespace: crate::collect::current_namespace().unwrap_or(0),
-        msg,
-        processes: ProcessCache::default().lookup([queue.lspid, queue.lrpid]),
-        users: NameCache::users().names_of([queue.uid, queue.cuid]),
-        groups: NameCache::groups().names_of([queue.gid, queue.cgid]),
-    }
+    Ok(Collector::new()?.describe(table))
 }
 
 /// What will be lost, one fact per line, every name sanitized.

@@ -13,7 +13,7 @@ pub mod sysv_msg;
 use std::os::unix::fs::MetadataExt;
 use std::time::SystemTime;
 
-use crate::model::{MsgSource, Snapshot};
+use crate::model::{MsgSource, MsgTable, Snapshot};
 pub use error::CollectError;
 use names::NameCache;
 use processes::ProcessCache;
@@ -71,6 +71,13 @@ impl Collector {
     /// Reads every object and resolves the names it mentions.
     pub fn collect(&mut self) -> Result<Snapshot, CollectError> {
         let msg = sysv_msg::read_table(self.source)?;
+        Ok(self.describe(msg))
+    }
+
+    /// A snapshot of `msg` with the user, group and process names its
+    /// queues mention (also for a table read some other way, such as the
+    /// one queue `ipctop rm` shows).
+    pub fn describe(&mut self, msg: MsgTable) -> Snapshot {
         let queues = &msg.queues;
         let users = self
             .users
@@ -86,13 +93,13 @@ impl Collector {
         } else {
             Default::default()
         };
-        Ok(Snapshot {
+        Snapshot {
             taken_at: SystemTime::now(),
             namespace: self.namespace,
             msg,
             processes,
             users,
             groups,
-        })
+        }
     }
 }
