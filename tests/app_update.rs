@@ -3,7 +3,7 @@
 
 mod synthetic;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ipctop::app::queues::Column;
 use ipctop::app::{App, Effect, Mode, Msg, Tab};
@@ -13,7 +13,7 @@ use synthetic::{app_with, busy_queues, queue, snapshot};
 fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
     app.update(Msg::Key(
         KeyEvent::new(code, KeyModifiers::NONE),
-        Instant::now(),
+        synthetic::tick(),
     ))
 }
 
@@ -269,7 +269,7 @@ fn help_opens_and_closes_and_ctrl_c_always_quits() {
     key(&mut app, KeyCode::Char('/'));
     let quit = app.update(Msg::Key(
         KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
-        Instant::now(),
+        synthetic::tick(),
     ));
     assert_eq!(quit, vec![Effect::Quit]);
 }
@@ -309,11 +309,11 @@ fn control_keys_do_not_type_into_the_filter() {
     typed(&mut app, "ro");
     app.update(Msg::Key(
         KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL),
-        Instant::now(),
+        synthetic::tick(),
     ));
     app.update(Msg::Key(
         KeyEvent::new(KeyCode::Char('x'), KeyModifiers::ALT),
-        Instant::now(),
+        synthetic::tick(),
     ));
     assert_eq!(app.mode, Mode::Filter("ro".to_owned()));
 }
@@ -519,7 +519,7 @@ mod peek_and_remove {
             key(&mut app, KeyCode::Char('y')).is_empty(),
             "a y typed before the question was drawn is no answer"
         );
-        app.drawn(Instant::now());
+        app.drawn(synthetic::tick());
         // Moving away cannot happen in a prompt, and the bytes saved are
         // the ones chosen when `w` was pressed.
         let effects = key(&mut app, KeyCode::Char('y'));
@@ -554,12 +554,12 @@ mod peek_and_remove {
             panic!("no dialog");
         };
         assert_eq!(dialog.sender, "4711 order-api");
-        app.drawn(Instant::now());
+        app.drawn(synthetic::tick());
         assert!(
             key(&mut app, KeyCode::Char('y')).is_empty(),
             "no answer before the blocked tasks are listed"
         );
-        let before_the_list = Instant::now();
+        let before_the_list = synthetic::tick();
         app.update(Msg::Done(Done::Blocked {
             id: 65538,
             tasks: vec!["4711 order-api: waiting to send 64 B".into()],
@@ -569,7 +569,7 @@ mod peek_and_remove {
             KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE),
             before_the_list,
         );
-        app.drawn(Instant::now());
+        app.drawn(synthetic::tick());
         assert!(
             app.update(early).is_empty(),
             "pressed before the complete dialog was drawn"
@@ -606,7 +606,7 @@ mod peek_and_remove {
     #[test]
     fn a_yes_typed_before_the_dialog_was_drawn_removes_nothing() {
         let mut app = app_with((120, 30), snapshot(busy_queues()));
-        let before = Instant::now();
+        let before = synthetic::tick();
         key(&mut app, KeyCode::Char('d'));
         app.update(Msg::Done(Done::Blocked {
             id: 65538,
@@ -620,7 +620,7 @@ mod peek_and_remove {
             before,
         );
         assert!(app.update(typed_ahead).is_empty());
-        app.drawn(Instant::now());
+        app.drawn(synthetic::tick());
         let late = Msg::Key(
             KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE),
             before,
@@ -639,10 +639,10 @@ mod peek_and_remove {
             tasks: Vec::new(),
             unchecked: 0,
         }));
-        app.drawn(Instant::now());
+        app.drawn(synthetic::tick());
         assert!(key(&mut app, KeyCode::Char('y')).is_empty());
         app.update(Msg::Resize(80, 24));
-        app.drawn(Instant::now());
+        app.drawn(synthetic::tick());
         assert_eq!(key(&mut app, KeyCode::Char('y')).len(), 1);
     }
 

@@ -4,8 +4,6 @@
 
 mod synthetic;
 
-use std::time::Instant;
-
 use ipctop::app::{App, Msg};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -28,7 +26,7 @@ fn screen(app: &App) -> String {
 fn press(app: &mut App, code: KeyCode) {
     app.update(Msg::Key(
         KeyEvent::new(code, KeyModifiers::NONE),
-        Instant::now(),
+        synthetic::tick(),
     ));
 }
 

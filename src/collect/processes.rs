@@ -211,11 +211,17 @@ mod tests {
         let found = cache.lookup([pid, pid, 0, -5]);
         assert_eq!(found.len(), 1);
         assert_eq!(found[&pid].command.as_deref(), Some("cat"));
-        let now = crate::format::unix_seconds(std::time::SystemTime::now());
+        // Started after this test process and before a later child: the
+        // order of starts, which no clock setting can change.
+        let parent = read_process(std::process::id() as i32).expect("read ourselves");
+        let later = running_cat();
+        let after = read_process(pid_of(&later)).expect("read the later child");
+        let started = found[&pid].started_at;
         assert!(
-            (now - 60..=now + 1).contains(&found[&pid].started_at),
-            "started {} (now {now})",
-            found[&pid].started_at
+            parent.started_at > 0 && (parent.started_at..=after.started_at).contains(&started),
+            "started {started}, between {} and {}",
+            parent.started_at,
+            after.started_at
         );
         assert_eq!(cache.cached(), 1);
 

@@ -1,5 +1,7 @@
 //! The confirmation dialog before a removal.
 
+use std::time::SystemTime;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -10,8 +12,15 @@ use super::style::Theme;
 use crate::app::RemoveDialog;
 use crate::format;
 
-/// Draws the dialog centred over `area`.
-pub fn draw(frame: &mut Frame<'_>, area: Rect, dialog: &RemoveDialog, theme: &Theme) {
+/// Draws the dialog centred over `area`; ages are counted back from `now`,
+/// the time of the snapshot on screen.
+pub fn draw(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    dialog: &RemoveDialog,
+    now: SystemTime,
+    theme: &Theme,
+) {
     let q = &dialog.queue;
     let label = |text: &'static str| Span::styled(text, theme.dim());
     let loss = match dialog.live {
@@ -45,7 +54,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, dialog: &RemoveDialog, theme: &Th
         ]),
         Line::from(vec![
             label(" created/changed "),
-            Span::raw(format::timestamp(q.ctime, std::time::SystemTime::now())),
+            Span::raw(format::timestamp(q.ctime, now)),
         ]),
     ];
     match &dialog.blocked {

@@ -39,8 +39,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         (_, other) => not_built(frame, areas.body, other),
     }
     chrome::footer(frame, areas.footer, app, &theme);
-    if let Mode::ConfirmRemove(dialog) = &app.mode {
-        dialog::draw(frame, area, dialog, &theme);
+    // A dialog is opened from a snapshot, so there always is one.
+    if let (Mode::ConfirmRemove(dialog), Some(snap)) = (&app.mode, &app.snapshot) {
+        dialog::draw(frame, area, dialog, snap.taken_at, &theme);
     }
     if app.help {
         help::draw(

@@ -3,14 +3,32 @@
 
 #![allow(dead_code)]
 
+use std::cell::Cell;
 use std::collections::HashMap;
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use ipctop::app::{App, Msg};
 use ipctop::model::{MsgLimits, MsgQueue, MsgSource, MsgTable, Process, Snapshot};
 
 /// 2025-11-28 08:00:00 UTC: "now" in every synthetic snapshot.
 pub const NOW: i64 = 1_764_316_800;
+/// A test clock for key presses and draws: each call is one millisecond
+/// after the previous one on this thread, so "pressed before it was drawn"
+/// follows the order of the calls, never the resolution of the machine's
+/// clock (two readings of a coarse clock can be equal).
+pub fn tick() -> Instant {
+    thread_local! {
+        static LAST: Cell<Option<Instant>> = const { Cell::new(None) };
+    }
+    LAST.with(|last| {
+        let next = last
+            .get()
+            .map_or_else(Instant::now, |t| t + Duration::from_millis(1));
+        last.set(Some(next));
+        next
+    })
+}
+
 /// The namespace inode synthetic snapshots claim.
 pub const NAMESPACE: u64 = 4_026_531_839;
 
