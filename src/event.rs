@@ -13,7 +13,7 @@ use ratatui::crossterm::event::{self, Event};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
-use crate::actions::{self, Job};
+use crate::actions::{self, Job, Lane};
 use crate::app::Msg;
 use crate::collect::Collector;
 
@@ -133,14 +133,33 @@ pub fn spawn_collector(
     Ok(CollectorHandle { control, in_flight })
 }
 
-/// Runs actions (peek, save, remove, …) one at a time on their own
-/// thread, so the screen stays live while the kernel works; each outcome
-/// comes back as [`Msg::Done`].
-pub fn spawn_actions(tx: Sender<Msg>) -> std::io::Result<Sender<Job>> {
-    let (jobs, queue) = mpsc::channel::<Job>();
-    thread::Builder::new()
-        .name("actions".into())
-        .spawn(move || {
+/// Hands jobs to the actions threads.
+#[derive(Debug)]
+pub struct ActionsHandle {
+    messages: Sender<Job>,
+    removal: Sender<Job>,
+}
+
+impl ActionsHandle {
+    /// Queues `job` in its lane; `false` if that lane's thread is gone.
+    pub fn send(&self, job: Job) -> bool {
+        let lane = match job.lane() {
+            Lane::Messages => &self.messages,
+            Lane::Removal => &self.removal,
+        };
+        lane.send(job).is_ok()
+    }
+}
+
+/// Runs actions (peek, save, remove, …) off the UI thread, so the screen
+/// stays live while the kernel works: one thread per [`Lane`], each doing
+/// its jobs in order, so a slow peek never delays a removal dialog. Each
+/// outcome comes back as [`Msg::Done`].
+pub fn spawn_actions(tx: &Sender<Msg>) -> std::io::Result<ActionsHandle> {
+    let lane = |name: &str| -> std::io::Result<Sender<Job>> {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let tx = tx.clone();
+        thread::Builder::new().name(name.into()).spawn(move || {
             let _stop_ui_on_panic = StopOnPanic(tx.clone());
             for job in queue {
                 if tx.send(Msg::Done(actions::perform(job))).is_err() {
@@ -148,7 +167,12 @@ pub fn spawn_actions(tx: Sender<Msg>) -> std::io::Result<Sender<Job>> {
                 }
             }
         })?;
-    Ok(jobs)
+        Ok(jobs)
+    };
+    Ok(ActionsHandle {
+        messages: lane("messages")?,
+        removal: lane("removal")?,
+    })
 }
 
 /// Ends the main loop if a feeding thread panics: the panic hook has

@@ -73,7 +73,7 @@ pub fn run(interval: Duration, read_only: bool) -> Result<(), TuiError> {
     app.read_only = read_only;
 
     let collector = event::spawn_collector(collector, app.interval, tx.clone())?;
-    let actions = event::spawn_actions(tx.clone())?;
+    let actions = event::spawn_actions(&tx)?;
     event::spawn_input(tx)?;
 
     loop {
@@ -104,7 +104,7 @@ pub fn run(interval: Duration, read_only: bool) -> Result<(), TuiError> {
                 Effect::SetPaused(p) => Control::SetPaused(p),
                 Effect::RefreshNow => Control::RefreshNow,
                 Effect::Act(job) => {
-                    if actions.send(job).is_err() {
+                    if !actions.send(job) {
                         return Err(TuiError::Fatal("the actions thread stopped".to_owned()));
                     }
                     continue;

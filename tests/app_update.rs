@@ -338,38 +338,42 @@ fn a_fatal_error_quits_and_is_kept_for_the_exit_message() {
 
 mod peek_and_remove {
     use super::*;
-    use ipctop::actions::peek::{Message, Page};
+    use ipctop::actions::peek::{Changes, Message, Page};
     use ipctop::actions::remove::Expected;
     use ipctop::actions::{Done, Job};
     use ipctop::app::peek::Prompt;
     use ipctop::sys::msg::QueueStat;
 
-    fn stat(qnum: u64, cbytes: u64) -> QueueStat {
+    /// Queue `id` of the synthetic snapshot holding `qnum` one-byte
+    /// messages.
+    fn stat(id: i32, qnum: u64) -> QueueStat {
         QueueStat {
-            mode: 0o600,
-            cbytes,
+            cbytes: qnum,
             qnum,
-            qbytes: 16_384,
-            ..QueueStat::default()
+            ..synthetic::stat_of(id)
         }
     }
 
     /// A page of `mtypes` (one byte each) read from position `first`.
     fn page(id: i32, first: usize, mtypes: &[i64], total: u64) -> Page {
+        let message = |index: usize, mtype: i64| Message {
+            index,
+            mtype,
+            data: vec![b'a'],
+        };
         Page {
             id,
             first,
             messages: mtypes
                 .iter()
                 .enumerate()
-                .map(|(i, &mtype)| Message {
-                    index: first + i,
-                    mtype,
-                    data: vec![b'a'],
-                })
+                .map(|(i, &mtype)| message(first + i, mtype))
                 .collect(),
-            before: stat(total, total),
-            after: stat(total, total),
+            // The pages these tests read are all of one mtype.
+            overlap: first.checked_sub(1).map(|i| message(i, mtypes[0])),
+            before: stat(id, total),
+            after: stat(id, total),
+            changes: Changes::default(),
             at_end: first as u64 + mtypes.len() as u64 >= total,
         }
     }
@@ -385,7 +389,7 @@ mod peek_and_remove {
         app.update(Msg::Done(Done::Peeked {
             id,
             first,
-            result: Ok(page),
+            result: Ok(Box::new(page)),
         }))
     }
 
@@ -558,6 +562,13 @@ mod peek_and_remove {
         assert!(
             key(&mut app, KeyCode::Char('y')).is_empty(),
             "no answer before the blocked tasks are listed"
+        );
+        assert!(
+            app.status
+                .as_ref()
+                .is_some_and(|s| s.text.starts_with("y ignored: the blocked tasks")),
+            "the early y is not dropped silently: {:?}",
+            app.status
         );
         let before_the_list = synthetic::tick();
         app.update(Msg::Done(Done::Blocked {

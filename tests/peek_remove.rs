@@ -139,7 +139,7 @@ fn peek_is_byte_exact_and_consumes_nothing() {
 
     let page = peek::read_page(id, 0, peek::PAGE).expect("peek");
     assert!(page.at_end);
-    assert!(!page.changed_while_reading());
+    assert!(page.changes.is_none(), "{:?}", page.changes);
     assert_eq!((page.before, page.after), (before, before));
     let expected: Vec<Message> = sent
         .iter()

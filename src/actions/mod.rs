@@ -58,6 +58,27 @@ pub enum Job {
     },
 }
 
+/// The jobs that run one after another; jobs of different lanes never
+/// wait for each other, so a slow peek (a long queue, a huge `msgmax`)
+/// cannot hold up a removal dialog's search for blocked tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lane {
+    /// Reading messages and saving them.
+    Messages,
+    /// Looking for blocked tasks and removing.
+    Removal,
+}
+
+impl Job {
+    /// The lane the job runs in.
+    pub fn lane(&self) -> Lane {
+        match self {
+            Self::Peek { .. } | Self::Save { .. } => Lane::Messages,
+            Self::Remove { .. } | Self::FindBlocked { .. } => Lane::Removal,
+        }
+    }
+}
+
 /// The outcome of a [`Job`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Done {
@@ -68,7 +89,7 @@ pub enum Done {
         /// The position asked for.
         first: usize,
         /// The page.
-        result: Result<Page, PeekError>,
+        result: Result<Box<Page>, PeekError>,
     },
     /// A file written (or why not).
     Saved {
@@ -106,7 +127,7 @@ pub fn perform(job: Job) -> Done {
         Job::Peek { id, first, count } => Done::Peeked {
             id,
             first,
-            result: peek::read_page(id, first, count),
+            result: peek::read_page(id, first, count).map(Box::new),
         },
         Job::Save {
             path,

@@ -279,9 +279,7 @@ impl App {
         match (done, &mut self.mode) {
             (Done::Peeked { id, first, result }, Mode::Peek(view)) if view.queue.id == id => {
                 match result {
-                    Ok(page) => {
-                        view.take_page(first, page);
-                    }
+                    Ok(page) => view.take_page(first, *page),
                     Err(e) => view.read_failed(e.to_string()),
                 }
             }
@@ -365,6 +363,14 @@ impl App {
                         Some(Status::info(format!("removing queue {}…", dialog.queue.id)));
                     self.mode = Mode::Browse;
                     vec![Effect::Act(job)]
+                }
+                // Not answerable yet: say so, rather than drop the key.
+                Some(Action::Confirm) if dialog.blocked.is_none() => {
+                    self.status = Some(Status::info(
+                        "y ignored: the blocked tasks are still being listed; answer once they are"
+                            .to_owned(),
+                    ));
+                    Vec::new()
                 }
                 Some(Action::Cancel) => {
                     self.status = Some(Status::info(format!(

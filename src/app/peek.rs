@@ -7,12 +7,15 @@ use std::time::Instant;
 use ratatui::crossterm::event::KeyEvent;
 
 use super::line_edit::{self, LineKey};
-use crate::actions::peek::{Message, PAGE, Page, Selector};
+use crate::actions::peek::{Changes, Message, PAGE, Page, Selector};
+use crate::actions::remove::{self, Expected};
 use crate::actions::save::Overwrite;
 use crate::actions::{Job, SaveFailure};
+use crate::collect::sysv_msg::queue_from_stat;
 use crate::format;
 use crate::keymap::{self, Action, Context};
 use crate::model::MsgQueue;
+use crate::sys::msg::QueueStat;
 use crate::ui::layout::PeekLayout;
 
 /// A line the user is typing, or a question, inside the peek view.
@@ -46,14 +49,12 @@ pub struct Opened {
 /// What the last read said about the queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadState {
-    /// Messages on the queue when read.
-    pub messages: u64,
-    /// Bytes on the queue when read.
-    pub bytes: u64,
+    /// The queue when the last page was read.
+    pub after: QueueStat,
     /// Every message has been read.
     pub at_end: bool,
-    /// Messages came or went during the read.
-    pub moved: bool,
+    /// What changed while the messages shown were read.
+    pub changes: Changes,
 }
 
 /// What the view asks of the app after a key.
@@ -138,25 +139,58 @@ impl PeekView {
     /// Has the queue changed since it was read?
     pub fn changed_since_read(&self) -> bool {
         match (self.read, self.live) {
-            (Some(read), Some(live)) => read.moved || (read.messages, read.bytes) != live,
+            (Some(read), Some(live)) => {
+                !read.changes.is_none() || (read.after.qnum, read.after.cbytes) != live
+            }
             (Some(_), None) => true,
             (None, _) => false,
         }
     }
 
     /// Takes a page read for this view (pages for other queues, and
-    /// pages that no longer fit, are ignored).
+    /// pages that no longer fit, are ignored). A page from another queue
+    /// that took over the id is refused whole: the view never shows the
+    /// messages of two queues as one.
     pub fn take_page(&mut self, first: usize, page: Page) {
         if page.id != self.queue.id || first > self.messages.len() {
             return;
         }
         self.loading = false;
+        let changes = match (first, self.read) {
+            (1.., Some(read)) => page.changes_since(
+                &read.after,
+                first.checked_sub(1).and_then(|i| self.messages.get(i)),
+            ),
+            _ => {
+                let now = queue_from_stat(self.queue.id, &page.before);
+                let chosen = Expected::from(&self.queue);
+                let replaced = remove::check(&chosen, &now).is_err();
+                page.changes
+                    | Changes {
+                        replaced,
+                        ..Changes::default()
+                    }
+            }
+        };
+        if changes.replaced {
+            self.error = Some(format!(
+                "queue {} was replaced by another queue (or changed with IPC_SET) since you opened it: \
+                 nothing more is shown from it; Esc, then open it again",
+                self.queue.id
+            ));
+            self.read = self.read.map(|read| ReadState { changes, ..read });
+            return;
+        }
         self.error = None;
+        let earlier = if first == 0 {
+            Changes::default()
+        } else {
+            self.read.map_or_else(Changes::default, |r| r.changes)
+        };
         self.read = Some(ReadState {
-            messages: page.after.qnum,
-            bytes: page.after.cbytes,
+            after: page.after,
             at_end: page.at_end,
-            moved: page.changed_while_reading(),
+            changes: earlier | changes,
         });
         self.messages.truncate(first);
         self.messages.extend(page.messages);
@@ -409,13 +443,13 @@ impl PeekView {
             return "reading…".to_owned();
         };
         let shown = self.messages.len() as u64;
-        let mut text = if read.at_end || shown >= read.messages {
+        let mut text = if read.at_end || shown >= read.after.qnum {
             format!("all {}", format::plural(shown, "message"))
         } else {
             format!(
                 "showing {} of {} (n reads more)",
                 format::count(shown),
-                format::count(read.messages)
+                format::count(read.after.qnum)
             )
         };
         if self.loading {

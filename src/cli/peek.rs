@@ -13,7 +13,7 @@ use std::io::{self, BufWriter, Write};
 use clap::Args;
 use serde::Serialize;
 
-use crate::actions::peek::{self, Message, Page, PeekError, Selector};
+use crate::actions::peek::{self, Changes, Message, Page, PeekError, Selector};
 use crate::format;
 
 /// Characters of payload shown in the preview column.
@@ -57,9 +57,9 @@ pub struct Reading {
     pub total: u64,
     /// The last message of the queue was read.
     pub complete: bool,
-    /// Messages came or went while the pages were read: indexes may skip
-    /// or repeat.
-    pub changed: bool,
+    /// What changed while the pages were read (never `replaced`: a
+    /// reading of two queues is an error, not a reading).
+    pub changes: Changes,
 }
 
 /// Reads queue `id` one [`peek::PAGE`] at a time from its head, until its
@@ -82,15 +82,22 @@ fn read_with(
 ) -> Result<Reading, PeekError> {
     let limit = limit.unwrap_or(usize::MAX);
     let mut messages: Vec<Message> = Vec::new();
-    let mut states = Vec::new();
+    let mut changes = Changes::default();
+    let mut last_state = None;
     loop {
         let want = peek::PAGE.min(limit - messages.len());
         // Even with nothing to read, one call checks the queue and gives
         // its size (and reports a queue we may not read).
         let page = read_page(id, messages.len(), want)?;
-        for stat in [page.before, page.after] {
-            states.push((stat.qnum, stat.cbytes));
+        // Within a page, and between pages.
+        changes |= match &last_state {
+            Some(earlier) => page.changes_since(earlier, messages.last()),
+            None => page.changes,
+        };
+        if changes.replaced {
+            return Err(PeekError::Replaced(id));
         }
+        last_state = Some(page.after);
         let got = page.messages.len();
         messages.extend(page.messages);
         if page.at_end || got == 0 || messages.len() >= limit || enough(&messages) {
@@ -99,8 +106,7 @@ fn read_with(
                 messages,
                 total: page.after.qnum,
                 complete: page.at_end,
-                // Within a page, and between pages.
-                changed: states.windows(2).any(|w| w[0] != w[1]),
+                changes,
             });
         }
     }
@@ -108,11 +114,9 @@ fn read_with(
 
 /// The warning for a queue that changed while it was read.
 fn changed_warning(reading: &Reading) -> Option<String> {
-    reading.changed.then(|| {
+    reading.changes.describe(reading.id).map(|what| {
         format!(
-            "warning: queue {} changed while it was read (it now holds {}); \
-             messages may be missing or shown twice",
-            reading.id,
+            "warning: {what} (it now holds {})",
             format::plural(reading.total, "message")
         )
     })
@@ -321,7 +325,7 @@ mod tests {
             messages,
             total,
             complete,
-            changed: false,
+            changes: Changes::default(),
         }
     }
 
@@ -387,14 +391,16 @@ mod tests {
             let (before, after) = qnum(call);
             call += 1;
             let end = len.min(first + count);
+            let at = |i: usize| message(i, i as i64 % 3 + 1, b"x");
+            let (before, after) = (stat(before), stat(after));
             Ok(Page {
                 id,
                 first,
-                messages: (first..end)
-                    .map(|i| message(i, i as i64 % 3 + 1, b"x"))
-                    .collect(),
-                before: stat(before),
-                after: stat(after),
+                messages: (first..end).map(at).collect(),
+                overlap: first.checked_sub(1).map(at),
+                before,
+                after,
+                changes: Changes::between(&before, &after),
                 at_end: end == len,
             })
         }
@@ -406,7 +412,7 @@ mod tests {
         let all = read_with(1, None, |_| false, fake_pages(1200, steady)).expect("read");
         assert_eq!(all.messages.len(), 1200);
         assert!(all.messages.iter().enumerate().all(|(i, m)| m.index == i));
-        assert!(all.complete && !all.changed);
+        assert!(all.complete && all.changes.is_none());
 
         let some = read_with(1, Some(700), |_| false, fake_pages(1200, steady)).expect("read");
         assert_eq!((some.messages.len(), some.total), (700, 1200));
@@ -440,16 +446,50 @@ mod tests {
             }
         };
         let r = read_with(1, None, |_| false, fake_pages(1200, growing)).expect("read");
-        assert!(r.changed);
+        assert!(r.changes.sent && !r.changes.received);
         assert_eq!(
             changed_warning(&r).as_deref(),
             Some(
-                "warning: queue 1 changed while it was read (it now holds 1,201 messages); \
-                 messages may be missing or shown twice"
+                "warning: messages were sent to queue 1 while it was read: \
+                 the newest may be missing (it now holds 1,201 messages)"
             )
         );
         let steady = read_with(1, None, |_| false, fake_pages(3, |_| (3, 3))).expect("read");
         assert_eq!(changed_warning(&steady), None);
+    }
+
+    #[test]
+    fn a_message_moved_between_pages_is_a_receive_and_a_new_queue_an_error() {
+        // Same counts, same times: only the message before page 2 tells
+        // that the queue moved on (a producer and a consumer in lockstep).
+        let mut pages = fake_pages(1200, |_| (1200, 1200));
+        let lockstep = move |id, first, count| {
+            let mut page = pages(id, first, count)?;
+            if first > 0 {
+                page.overlap = Some(message(first - 1, 9, b"moved"));
+            }
+            Ok(page)
+        };
+        let r = read_with(1, None, |_| false, lockstep).expect("read");
+        assert!(r.changes.received, "{:?}", r.changes);
+        assert!(
+            changed_warning(&r)
+                .is_some_and(|w| w.contains("received from queue 1") && w.contains("may skip")),
+        );
+
+        let mut pages = fake_pages(1200, |_| (1200, 1200));
+        let replaced = move |id, first, count| {
+            let mut page = pages(id, first, count)?;
+            if first > 0 {
+                page.before.ctime += 1;
+                page.after.ctime += 1;
+            }
+            Ok(page)
+        };
+        assert_eq!(
+            read_with(1, None, |_| false, replaced),
+            Err(PeekError::Replaced(1))
+        );
     }
 
     #[test]

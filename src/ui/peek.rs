@@ -35,22 +35,26 @@ fn draw_header(frame: &mut Frame<'_>, area: Rect, view: &PeekView, theme: &Theme
         Span::raw(format!(
             " · owner {} · {} · {}",
             format::sanitize(&view.owner),
-            format::plural(view.read.map_or(q.messages, |r| r.messages), "message"),
-            format::size(view.read.map_or(q.used_bytes, |r| r.bytes)),
+            format::plural(view.read.map_or(q.messages, |r| r.after.qnum), "message"),
+            format::size(view.read.map_or(q.used_bytes, |r| r.after.cbytes)),
         )),
         Span::styled(format!(" · {}", view.progress()), theme.dim()),
     ];
     // The second line says the most urgent thing: an error, that the
     // queue changed since it was read, what the last key did, the msgrcv
     // preview, else the type histogram.
-    let changed = view.changed_since_read().then(|| match view.live {
-        Some((messages, bytes)) => format!(
-            " changed since read: now {}, {} (r reads again)",
-            format::plural(messages, "message"),
-            format::size(bytes)
-        ),
-        None => " the queue is gone".to_owned(),
-    });
+    let while_reading = view.read.and_then(|r| r.changes.describe(q.id));
+    let changed = view
+        .changed_since_read()
+        .then(|| match (view.live, while_reading) {
+            (None, _) => " the queue is gone".to_owned(),
+            (Some(_), Some(words)) => format!(" {words} (r reads again)"),
+            (Some((messages, bytes)), None) => format!(
+                " changed since read: now {}, {} (r reads again)",
+                format::plural(messages, "message"),
+                format::size(bytes)
+            ),
+        });
     let second = match (&view.error, changed, &view.note, &view.selector) {
         (Some(error), ..) => Line::styled(format!(" {}", format::sanitize(error)), theme.alert()),
         (None, Some(changed), ..) => Line::styled(changed, theme.alert()),

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use ipctop::app::{App, Msg};
 use ipctop::model::{MsgLimits, MsgQueue, MsgSource, MsgTable, Process, Snapshot};
+use ipctop::sys::msg::QueueStat;
 
 /// 2025-11-28 08:00:00 UTC: "now" in every synthetic snapshot.
 pub const NOW: i64 = 1_764_316_800;
@@ -149,21 +150,11 @@ pub fn app_with(size: (u16, u16), snapshot: Snapshot) -> App {
 pub fn deliver_messages(app: &mut App, id: i32, messages: &[(i64, &[u8])]) {
     use ipctop::actions::Done;
     use ipctop::actions::peek::{Message, Page};
-    use ipctop::sys::msg::QueueStat;
     let bytes: u64 = messages.iter().map(|(_, d)| d.len() as u64).sum();
     let stat = QueueStat {
-        uid: 1000,
-        gid: 1000,
-        cuid: 1000,
-        cgid: 1000,
-        mode: 0o660,
-        stime: NOW,
-        ctime: NOW - 7200,
         cbytes: bytes,
         qnum: messages.len() as u64,
-        qbytes: 16_384,
-        lspid: 4711,
-        ..QueueStat::default()
+        ..stat_of(id)
     };
     let page = Page {
         id,
@@ -177,15 +168,42 @@ pub fn deliver_messages(app: &mut App, id: i32, messages: &[(i64, &[u8])]) {
                 data: data.to_vec(),
             })
             .collect(),
+        overlap: None,
         before: stat,
         after: stat,
+        changes: Default::default(),
         at_end: true,
     };
     app.update(Msg::Done(Done::Peeked {
         id,
         first: 0,
-        result: Ok(page),
+        result: Ok(Box::new(page)),
     }));
+}
+
+/// What `IPC_STAT` would say of queue `id` of [`busy_queues`] (the
+/// default for an id not among them): pages read from it carry its
+/// identity.
+pub fn stat_of(id: i32) -> QueueStat {
+    let Some(q) = busy_queues().into_iter().find(|q| q.id == id) else {
+        return QueueStat::default();
+    };
+    QueueStat {
+        key: q.key,
+        uid: q.uid,
+        gid: q.gid,
+        cuid: q.cuid,
+        cgid: q.cgid,
+        mode: q.perms,
+        stime: q.stime,
+        rtime: q.rtime,
+        ctime: q.ctime,
+        cbytes: q.used_bytes,
+        qnum: q.messages,
+        qbytes: q.max_bytes.unwrap_or(16_384),
+        lspid: q.lspid,
+        lrpid: q.lrpid,
+    }
 }
 
 /// Messages with every awkward kind of payload.
