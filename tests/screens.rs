@@ -217,3 +217,26 @@ fn help_scrolled_to_the_end_80x12() {
     press(&mut app, KeyCode::End);
     assert_screen!("help_scrolled_80x12", app);
 }
+
+#[test]
+fn peek_list_shows_the_largest_mtypes_whole() {
+    for size in [(80, 24), (40, 12)] {
+        let mut app = app_with(size, snapshot(busy_queues()));
+        press(&mut app, KeyCode::Enter);
+        synthetic::deliver_messages(
+            &mut app,
+            65538,
+            &[(i64::MAX, b"largest"), (1, b"small"), (4_000_000_000, b"wide")],
+        );
+        let screen = screen(&app);
+        for whole in ["9223372036854775807", "4000000000"] {
+            assert!(screen.contains(whole), "{size:?}: {whole} cut:\n{screen}");
+        }
+    }
+    // Too narrow for 19 digits: cut where the eye sees it.
+    let mut app = app_with((24, 12), snapshot(busy_queues()));
+    press(&mut app, KeyCode::Enter);
+    synthetic::deliver_messages(&mut app, 65538, &[(i64::MAX, b"largest")]);
+    let screen = screen(&app);
+    assert!(screen.contains(" 9223372036854… "), "{screen}");
+}

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState};
 
 use super::layout::PEEK_HEADER;
 use super::style::Theme;
+use crate::actions::peek::Message;
 use crate::app::peek::{PeekView, Prompt};
 use crate::format;
 
@@ -128,45 +129,84 @@ fn draw_list(frame: &mut Frame<'_>, area: Rect, view: &PeekView, theme: &Theme) 
     }
     let picked = view.selector.and_then(|(_, p)| p);
     let visible = usize::from(area.height.saturating_sub(1));
-    let preview_width = usize::from(area.width.saturating_sub(34)).max(8);
-    let rows = view
+    // Numbers are never cut: each column is as wide as its widest value
+    // on screen (an mtype can take 20 characters).
+    let shown: Vec<(usize, &Message, [String; 3])> = view
         .messages
         .iter()
         .enumerate()
         .skip(view.offset)
         .take(visible)
         .map(|(i, m)| {
-            let mark = if picked == Some(i) { "▶" } else { " " };
-            Row::new(vec![
-                Cell::from(mark),
-                Cell::from(Line::from(format::count(m.index as u64)).right_aligned()),
-                Cell::from(Line::from(m.mtype.to_string()).right_aligned()),
-                Cell::from(Line::from(format::size(m.data.len() as u64)).right_aligned()),
-                Cell::from(format::payload_preview(&m.data, preview_width)),
-            ])
-        });
+            let numbers = [
+                format::count(m.index as u64),
+                m.mtype.to_string(),
+                format::size(m.data.len() as u64),
+            ];
+            (i, m, numbers)
+        })
+        .collect();
+    const TITLES: [&str; 3] = ["#", "MTYPE", "SIZE"];
+    let number_widths = number_columns(
+        std::array::from_fn(|c| {
+            let widest = shown.iter().map(|(_, _, n)| n[c].len()).max().unwrap_or(0);
+            widest.max(TITLES[c].len())
+        }),
+        usize::from(area.width),
+    );
+    // The mark, the three numbers and the gaps between the five columns.
+    let used = 1 + number_widths.iter().sum::<usize>() + 4;
+    let preview_width = usize::from(area.width).saturating_sub(used).max(8);
+    let rows = shown.into_iter().map(|(i, m, numbers)| {
+        let mark = if picked == Some(i) { "▶" } else { " " };
+        let mut cells = vec![Cell::from(mark)];
+        cells.extend(numbers.into_iter().zip(number_widths).map(|(n, width)| {
+            // Cut visibly, never silently: `92233720…`.
+            let n = if n.len() > width {
+                format!("{}…", &n[..width.saturating_sub(1)])
+            } else {
+                n
+            };
+            Cell::from(Line::from(n).right_aligned())
+        }));
+        cells.push(Cell::from(format::payload_preview(&m.data, preview_width)));
+        Row::new(cells)
+    });
     let right = |title: &'static str| Cell::from(Line::from(title).right_aligned());
-    let header = Row::new([
-        Cell::from(""),
-        right("#"),
-        right("MTYPE"),
-        right("SIZE"),
-        Cell::from("PREVIEW"),
-    ])
-    .style(theme.heading());
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Length(7),
-        Constraint::Length(10),
-        Constraint::Length(10),
-        Constraint::Min(8),
-    ];
+    let mut header = vec![Cell::from("")];
+    header.extend(TITLES.map(right));
+    header.push(Cell::from("PREVIEW"));
+    let header = Row::new(header).style(theme.heading());
+    let mut widths = vec![Constraint::Length(1)];
+    widths.extend(
+        number_widths.map(|w| Constraint::Length(u16::try_from(w).unwrap_or(u16::MAX))),
+    );
+    widths.push(Constraint::Min(0));
     let table = Table::new(rows, widths)
         .header(header)
         .row_highlight_style(theme.selected());
     let mut state =
         TableState::default().with_selected(Some(view.cursor.saturating_sub(view.offset)));
     frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// Widths of the `#`, MTYPE and SIZE columns for values at most `needed`
+/// wide on a list `width` columns wide: steady widths for everyday values
+/// (so columns do not jump while scrolling) where they leave room for a
+/// preview, else just what the values need; on a screen too narrow even
+/// for that, MTYPE (the longest) gives way, and its values are cut with a
+/// visible `…`.
+fn number_columns(needed: [usize; 3], width: usize) -> [usize; 3] {
+    const USUAL: [usize; 3] = [7, 10, 10];
+    // The mark, the gaps between the five columns, and a useful preview.
+    const AROUND: usize = 1 + 4 + 8;
+    let steady: [usize; 3] = std::array::from_fn(|c| needed[c].max(USUAL[c]));
+    if steady.iter().sum::<usize>() + AROUND <= width {
+        return steady;
+    }
+    let room = width.saturating_sub(1 + 4);
+    let [index, mtype, size] = needed;
+    [index, mtype.min(room.saturating_sub(index + size)).max(1), size]
 }
 
 fn draw_message(
