@@ -24,6 +24,15 @@ pub fn sanitize(text: &str) -> Cow<'_, str> {
     )
 }
 
+/// [`sanitize`] line by line: the line breaks of a multi-line text (help,
+/// a usage error) stay, nothing else that a terminal would obey does.
+pub fn sanitize_lines(text: &str) -> String {
+    text.split('\n')
+        .map(sanitize)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Is `c` a character [`sanitize`] replaces?
 pub fn is_unsafe(c: char) -> bool {
     c.is_control()

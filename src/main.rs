@@ -7,12 +7,12 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = ipctop::cli::Cli::parse();
+    let cli = match ipctop::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return ipctop::cli::report_usage(&e),
+    };
     match ipctop::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("ipctop: {e}");
-            ExitCode::FAILURE
-        }
+        Err(e) => ipctop::cli::report_error(e.as_ref()),
     }
 }

@@ -786,6 +786,38 @@ fn cli_rm_usage_errors_exit_2() {
     assert_eq!(audit_log(&state), None);
 }
 
+#[test]
+fn hostile_arguments_never_reach_stderr_raw() {
+    let state = TempDir::new("hostile-args");
+    for args in [
+        &["peek", "\x1b]0;PWNED\x07"][..],
+        &["rm", "msg", "\x1b[2J\r7"],
+        &["\x1b]2;title\x07\x08"],
+        &["list", "--\x1b[31mred"],
+    ] {
+        let out = run(&mut ipctop(args, &state));
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", describe(&out));
+        let stderr = text(&out.stderr);
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert!(
+            !stderr.chars().any(|c| c.is_control() && c != '\n'),
+            "{args:?}: a control character reached stderr: {stderr:?}"
+        );
+        // On a terminal too, where clap would colour its message and echo
+        // the argument as typed.
+        let mut tty = e2e::Tui::spawn(e2e::Size::new(100, 20), args);
+        assert_eq!(tty.wait_exit().exit_code(), 2, "{args:?}");
+        let raw = tty.raw_output();
+        for obeyed in [&b"\x1b]"[..], b"\x07", b"\x1b[2J", b"\x1b[31m", b"\x08"] {
+            assert!(
+                e2e::rfind(&raw, obeyed).is_none(),
+                "{args:?}: {obeyed:?} reached the terminal: {:?}",
+                String::from_utf8_lossy(&raw)
+            );
+        }
+    }
+}
+
 /// `count` messages of type 1 whose payloads say their number, so a list
 /// that skipped one could be told from a complete one.
 fn numbered(count: usize) -> Vec<(i64, Vec<u8>)> {
@@ -910,7 +942,11 @@ fn raised_msgmax_scenario() {
     let before = stat(id);
     let page = peek::read_page(id, 0, peek::PAGE).expect("peek");
     assert!(page.at_end && page.changes.is_none(), "{page:?}");
-    let got: Vec<(i64, Vec<u8>)> = page.messages.into_iter().map(|m| (m.mtype, m.data)).collect();
+    let got: Vec<(i64, Vec<u8>)> = page
+        .messages
+        .into_iter()
+        .map(|m| (m.mtype, m.data))
+        .collect();
     assert_eq!(got, sent);
     assert_eq!(stat(id), before, "nothing consumed");
     assert_eq!(peek::copy_buffer(before.cbytes, common::msgmax()), 200);

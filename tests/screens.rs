@@ -226,7 +226,11 @@ fn peek_list_shows_the_largest_mtypes_whole() {
         synthetic::deliver_messages(
             &mut app,
             65538,
-            &[(i64::MAX, b"largest"), (1, b"small"), (4_000_000_000, b"wide")],
+            &[
+                (i64::MAX, b"largest"),
+                (1, b"small"),
+                (4_000_000_000, b"wide"),
+            ],
         );
         let screen = screen(&app);
         for whole in ["9223372036854775807", "4000000000"] {

@@ -6,6 +6,8 @@ pub mod list;
 pub mod peek;
 pub mod rm;
 
+use std::io::Write as _;
+use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
@@ -84,6 +86,32 @@ pub fn parse_interval(text: &str) -> Result<Duration, String> {
         ));
     }
     Ok(d)
+}
+
+/// Reports a command line clap refused (or `--help`, `--version`):
+/// sanitized, since clap echoes the offending argument as typed, and an
+/// argument can hold escape sequences. Returns the exit status: 2 for a
+/// usage error, 0 for help and version.
+pub fn report_usage(error: &clap::Error) -> ExitCode {
+    let text = format::sanitize_lines(&error.render().to_string());
+    let written = if error.use_stderr() {
+        write!(std::io::stderr(), "{text}")
+    } else {
+        write!(std::io::stdout(), "{text}")
+    };
+    // Nowhere left to say it (a closed stdout or stderr): the status says it.
+    drop(written);
+    ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
+}
+
+/// Reports an error that ended a run, sanitized, on stderr.
+pub fn report_error(error: &dyn std::error::Error) -> ExitCode {
+    let _ = writeln!(
+        std::io::stderr(),
+        "ipctop: {}",
+        format::sanitize(&error.to_string())
+    );
+    ExitCode::FAILURE
 }
 
 /// Runs what the command line asks for.

@@ -178,9 +178,7 @@ fn draw_list(frame: &mut Frame<'_>, area: Rect, view: &PeekView, theme: &Theme) 
     header.push(Cell::from("PREVIEW"));
     let header = Row::new(header).style(theme.heading());
     let mut widths = vec![Constraint::Length(1)];
-    widths.extend(
-        number_widths.map(|w| Constraint::Length(u16::try_from(w).unwrap_or(u16::MAX))),
-    );
+    widths.extend(number_widths.map(|w| Constraint::Length(u16::try_from(w).unwrap_or(u16::MAX))));
     widths.push(Constraint::Min(0));
     let table = Table::new(rows, widths)
         .header(header)
@@ -206,7 +204,11 @@ fn number_columns(needed: [usize; 3], width: usize) -> [usize; 3] {
     }
     let room = width.saturating_sub(1 + 4);
     let [index, mtype, size] = needed;
-    [index, mtype.min(room.saturating_sub(index + size)).max(1), size]
+    [
+        index,
+        mtype.min(room.saturating_sub(index + size)).max(1),
+        size,
+    ]
 }
 
 fn draw_message(
