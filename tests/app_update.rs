@@ -444,6 +444,53 @@ mod peek_and_remove {
     }
 
     #[test]
+    fn a_page_from_another_queue_under_the_same_id_is_never_shown() {
+        let mut app = app_with((120, 30), snapshot(busy_queues()));
+        key(&mut app, KeyCode::Enter);
+        deliver(&mut app, 65538, 0, page(65538, 0, &[1; 500], 1200));
+        // Page 2 comes from a queue created under the same id since.
+        let mut next = page(65538, 500, &[7; 500], 1200);
+        next.before.ctime += 60;
+        next.after.ctime += 60;
+        key(&mut app, KeyCode::End);
+        deliver(&mut app, 65538, 500, next);
+        let v = view(&app);
+        assert_eq!(v.messages.len(), 500, "nothing of the new queue shown");
+        assert!(v.messages.iter().all(|m| m.mtype == 1));
+        let error = v.error.as_deref().unwrap_or_default();
+        assert!(error.contains("queue 65538 was replaced"), "{error}");
+
+        // Opened on a queue that was replaced before the first read.
+        let mut app = app_with((120, 30), snapshot(busy_queues()));
+        key(&mut app, KeyCode::Enter);
+        let mut first = page(65538, 0, &[7; 3], 3);
+        first.before.key = 0x1234;
+        deliver(&mut app, 65538, 0, first);
+        assert!(view(&app).messages.is_empty());
+        assert!(view(&app).error.is_some());
+    }
+
+    #[test]
+    fn traffic_between_pages_is_said_in_the_header_state() {
+        let mut app = app_with((120, 30), snapshot(busy_queues()));
+        key(&mut app, KeyCode::Enter);
+        deliver(&mut app, 65538, 0, page(65538, 0, &[1; 500], 1200));
+        key(&mut app, KeyCode::End);
+        // The message before page 2 is not the one page 1 ended with.
+        let mut moved = page(65538, 500, &[1; 500], 1200);
+        moved.overlap = Some(Message {
+            index: 499,
+            mtype: 2,
+            data: vec![b'b'],
+        });
+        deliver(&mut app, 65538, 500, moved);
+        let read = view(&app).read.expect("read");
+        assert!(read.changes.received && !read.changes.replaced);
+        assert_eq!(view(&app).messages.len(), 1000, "shown, with the warning");
+        assert!(view(&app).changed_since_read());
+    }
+
+    #[test]
     fn the_view_says_when_the_queue_changed_since_it_was_read() {
         let mut app = app_with((120, 30), snapshot(busy_queues()));
         key(&mut app, KeyCode::Enter);
