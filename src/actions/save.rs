@@ -65,8 +65,7 @@ impl SaveError {
 
 impl fmt::Display for SaveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = self.path.display().to_string();
-        let path = format::sanitize(&path);
+        let path = format::path(&self.path);
         match &self.problem {
             Problem::Exists(_) => write!(f, "{path} exists"),
             Problem::NotRegular(what) => write!(f, "{path} is {what}: not written"),

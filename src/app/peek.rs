@@ -185,7 +185,7 @@ impl PeekView {
             return;
         }
         match result {
-            Ok(()) => self.note = Some(format!("saved to {}", path.display())),
+            Ok(()) => self.note = Some(format!("saved to {}", format::path(&path))),
             Err(SaveFailure {
                 existing: Some(file),
                 ..
