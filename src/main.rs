@@ -11,7 +11,8 @@ fn main() -> ExitCode {
     match ipctop::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("ipctop: {e}");
+            // Errors may quote names from the system or the command line.
+            eprintln!("ipctop: {}", ipctop::format::sanitize(&e.to_string()));
             ExitCode::FAILURE
         }
     }
