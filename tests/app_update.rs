@@ -548,7 +548,7 @@ mod peek_and_remove {
             path.display()
         );
         app.update(Msg::Done(Done::Saved {
-            path,
+            path: path.clone(),
             result: Err(ipctop::actions::SaveFailure {
                 existing: None,
                 reason: reason.clone(),
@@ -556,6 +556,22 @@ mod peek_and_remove {
         }));
         assert_eq!(view(&app).prompt, None);
         assert_eq!(view(&app).error.as_deref(), Some(reason.as_str()));
+        // A save that works then says so, and the failure is old news.
+        key(&mut app, KeyCode::Char('w'));
+        let effects = key(&mut app, KeyCode::Enter);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Act(Job::Save { .. })]
+        ));
+        app.update(Msg::Done(Done::Saved {
+            path: path.clone(),
+            result: Ok(()),
+        }));
+        assert_eq!(view(&app).error, None);
+        assert_eq!(
+            view(&app).note,
+            Some(format!("saved to {}", path.display()))
+        );
     }
 
     #[test]

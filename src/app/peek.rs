@@ -185,7 +185,11 @@ impl PeekView {
             return;
         }
         match result {
-            Ok(()) => self.note = Some(format!("saved to {}", format::path(&path))),
+            Ok(()) => {
+                // An earlier failure is old news, and would hide the note.
+                self.error = None;
+                self.note = Some(format!("saved to {}", format::path(&path)));
+            }
             Err(SaveFailure {
                 existing: Some(file),
                 ..
