@@ -265,11 +265,10 @@ fn msgtyp_preview_agrees_with_a_real_msgrcv() {
 
 #[test]
 fn unprivileged_user_can_neither_peek_nor_remove() {
-    if !common::is_root() {
-        common::skip(
-            "unprivileged_user_can_neither_peek_nor_remove",
-            "switching to uid 65534 needs root",
-        );
+    if !common::root_or_skip(
+        "unprivileged_user_can_neither_peek_nor_remove",
+        "switching to uid 65534",
+    ) {
         return;
     }
     let q = QueueGuard::new(0o600).expect("create queue");
@@ -777,11 +776,10 @@ fn cli_rm_never_logs_through_a_symbolic_link() {
 
 #[test]
 fn cli_rm_logs_only_into_its_own_private_files() {
-    if !common::is_root() {
-        common::skip(
-            "cli_rm_logs_only_into_its_own_private_files",
-            "files of uid 65534 need root",
-        );
+    if !common::root_or_skip(
+        "cli_rm_logs_only_into_its_own_private_files",
+        "making files of uid 65534",
+    ) {
         return;
     }
     // Root with HOME pointing at another user's home (`su` without `-`):

@@ -15,23 +15,21 @@ use crate::sys::Errno;
 /// What a file is that is not a regular file, for a refusal:
 /// `a symbolic link`, `a FIFO (named pipe)`…
 pub fn kind(file_type: FileType) -> &'static str {
-    if file_type.is_symlink() {
-        "a symbolic link"
-    } else if file_type.is_dir() {
-        "a directory"
-    } else if file_type.is_fifo() {
-        "a FIFO (named pipe)"
-    } else if file_type.is_socket() {
-        "a socket"
-    } else if file_type.is_char_device() {
-        "a character device"
-    } else if file_type.is_block_device() {
-        "a block device"
-    } else if file_type.is_file() {
-        "a regular file"
-    } else {
-        "not a regular file"
-    }
+    /// Is a file of this type one of these?
+    type Test = fn(&FileType) -> bool;
+    const KINDS: [(Test, &str); 7] = [
+        (FileType::is_symlink, "a symbolic link"),
+        (FileType::is_dir, "a directory"),
+        (FileType::is_fifo, "a FIFO (named pipe)"),
+        (FileType::is_socket, "a socket"),
+        (FileType::is_char_device, "a character device"),
+        (FileType::is_block_device, "a block device"),
+        (FileType::is_file, "a regular file"),
+    ];
+    KINDS
+        .iter()
+        .find(|(is, _)| is(&file_type))
+        .map_or("not a regular file", |&(_, name)| name)
 }
 
 /// The file's identity: the device and inode it is on.

@@ -355,6 +355,16 @@ pub fn skip(test: &str, why: &str) {
     let _ = writeln!(std::io::stderr().lock(), "SKIPPED {test}: {why}");
 }
 
+/// Whether the test runs as root; if not, says visibly (see [`skip`])
+/// that `test` skips its body, and why: `why` needs root.
+pub fn root_or_skip(test: &str, why: &str) -> bool {
+    let root = is_root();
+    if !root {
+        skip(test, &format!("{why} needs root"));
+    }
+    root
+}
+
 /// Runs `scenario` in a private IPC namespace: the test `name` re-runs
 /// itself as a child process whose test thread unshares its IPC namespace
 /// and runs `scenario` there (on that thread: `unshare` moves only the
