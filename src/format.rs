@@ -33,6 +33,12 @@ pub fn sanitize_lines(text: &str) -> String {
         .join("\n")
 }
 
+/// A path as the terminal may show it: [`sanitize`]d (file names can hold
+/// escape sequences, and paths from the environment anything at all).
+pub fn path(path: &std::path::Path) -> String {
+    sanitize(&path.display().to_string()).into_owned()
+}
+
 /// Is `c` a character [`sanitize`] replaces?
 pub fn is_unsafe(c: char) -> bool {
     c.is_control()

@@ -340,6 +340,7 @@ mod peek_and_remove {
     use super::*;
     use ipctop::actions::peek::{Changes, Message, Page};
     use ipctop::actions::remove::Expected;
+    use ipctop::actions::save::{FileId, Overwrite};
     use ipctop::actions::{Done, Job};
     use ipctop::app::peek::Prompt;
     use ipctop::sys::msg::QueueStat;
@@ -549,18 +550,21 @@ mod peek_and_remove {
         else {
             panic!("no save: {effects:?}");
         };
-        assert_eq!(*overwrite, ipctop::actions::save::Overwrite::Refuse);
+        assert_eq!(*overwrite, Overwrite::Refuse);
         let path = path.clone();
+        // The file in the way, as the failed save found it.
+        let file = FileId { dev: 8, ino: 4711 };
         app.update(Msg::Done(Done::Saved {
             path: path.clone(),
             result: Err(ipctop::actions::SaveFailure {
-                exists: true,
+                existing: Some(file),
                 reason: "exists".into(),
             }),
         }));
         assert!(matches!(
             &view(&app).prompt,
-            Some(Prompt::Overwrite { path: p, data, shown_at: None }) if *p == path && data == b"a"
+            Some(Prompt::Overwrite { path: p, data, file: f, shown_at: None })
+                if *p == path && data == b"a" && *f == file
         ));
         assert!(
             key(&mut app, KeyCode::Char('q')).is_empty(),
@@ -572,15 +576,16 @@ mod peek_and_remove {
         );
         app.drawn(synthetic::tick());
         // Moving away cannot happen in a prompt, and the bytes saved are
-        // the ones chosen when `w` was pressed.
+        // the ones chosen when `w` was pressed; the yes replaces only the
+        // file the question was about.
         let effects = key(&mut app, KeyCode::Char('y'));
         assert!(matches!(
             effects.as_slice(),
             [Effect::Act(Job::Save {
-                overwrite: ipctop::actions::save::Overwrite::Confirmed,
+                overwrite: Overwrite::Confirmed(f),
                 data,
                 ..
-            })] if data == b"a"
+            })] if data == b"a" && *f == file
         ));
         // An answer for a save this view did not ask for changes nothing.
         app.update(Msg::Done(Done::Saved {
@@ -588,6 +593,36 @@ mod peek_and_remove {
             result: Ok(()),
         }));
         assert_eq!(view(&app).note, None);
+        // The file was swapped after the question: said, and not asked again.
+        let reason = format!(
+            "{} changed since you were asked: not written",
+            path.display()
+        );
+        app.update(Msg::Done(Done::Saved {
+            path: path.clone(),
+            result: Err(ipctop::actions::SaveFailure {
+                existing: None,
+                reason: reason.clone(),
+            }),
+        }));
+        assert_eq!(view(&app).prompt, None);
+        assert_eq!(view(&app).error.as_deref(), Some(reason.as_str()));
+        // A save that works then says so, and the failure is old news.
+        key(&mut app, KeyCode::Char('w'));
+        let effects = key(&mut app, KeyCode::Enter);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Act(Job::Save { .. })]
+        ));
+        app.update(Msg::Done(Done::Saved {
+            path: path.clone(),
+            result: Ok(()),
+        }));
+        assert_eq!(view(&app).error, None);
+        assert_eq!(
+            view(&app).note,
+            Some(format!("saved to {}", path.display()))
+        );
     }
 
     #[test]

@@ -598,9 +598,64 @@ fn a_removal_that_cannot_be_logged_says_so() {
             // A long status loses its middle (the log's path), keeping
             // what happened and why the log failed.
             && s.footer().contains("(and cannot write")
-            && s.footer().contains("actions.log: Not a directory")
+            && s.footer().contains("something that is not a directory is in the way")
     });
     queue.assert_gone();
+    quit(&mut tui);
+}
+
+/// `w`, the proposed name erased (Backspace) and `path` typed instead.
+fn save_as(tui: &mut Tui, queue: &TestQueue, path: &Path) {
+    let proposed = format!("msg-{}-0.bin", queue.id);
+    tui.send_keys("w");
+    tui.wait_for("the save prompt", |s| {
+        s.contains(&format!("save to file: {proposed}"))
+    });
+    let erase = "\x7f".repeat(proposed.len());
+    tui.send_keys(&format!("{erase}{}\r", path.display()));
+}
+
+#[test]
+fn save_never_follows_a_link_nor_replaces_a_file_swapped_after_the_question() {
+    let queue = TestQueue::with_fixture();
+    let dir = common::TempDir::world_writable("e2e-save");
+    let target = dir.path().join("precious");
+    std::fs::write(&target, b"precious").expect("write the target");
+    let name = dir.path().join("saved.bin");
+    std::os::unix::fs::symlink(&target, &name).expect("plant a link");
+    let mut tui = Tui::spawn(WIDE, &FAST);
+    select(&mut tui, &queue);
+    open_peek(&mut tui, &queue);
+
+    save_as(&mut tui, &queue, &name);
+    let said = format!("{} is a symbolic link: not written", name.display());
+    tui.wait_for("the refusal", |s| s.contains(&said));
+    assert_eq!(std::fs::read(&target).expect("read"), b"precious");
+
+    // A regular file: asked about, then swapped for another before the yes.
+    std::fs::remove_file(&name).expect("remove our link");
+    std::fs::write(&name, b"asked about").expect("write a file");
+    save_as(&mut tui, &queue, &name);
+    let question = format!("{} exists. Replace it? y / n", name.display());
+    tui.wait_for("the question", |s| s.contains(&question));
+    let other = dir.path().join("other");
+    std::fs::write(&other, b"not asked about").expect("write another file");
+    std::fs::rename(&other, &name).expect("swap it in");
+    tui.send_keys("y");
+    let said = format!(
+        "{} changed since you were asked: not written",
+        name.display()
+    );
+    tui.wait_for("the refusal", |s| s.contains(&said));
+    assert_eq!(std::fs::read(&name).expect("read"), b"not asked about");
+
+    // Asked about, unchanged: replaced.
+    save_as(&mut tui, &queue, &name);
+    tui.wait_for("the question", |s| s.contains(&question));
+    tui.send_keys("y");
+    let saved = format!("saved to {}", name.display());
+    tui.wait_for("the save", |s| s.contains(&saved));
+    assert_eq!(std::fs::read(&name).expect("read"), HELLO);
     quit(&mut tui);
 }
 

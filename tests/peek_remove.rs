@@ -12,7 +12,8 @@ mod common;
 mod e2e;
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use common::{QueueGuard, TempDir};
@@ -264,11 +265,10 @@ fn msgtyp_preview_agrees_with_a_real_msgrcv() {
 
 #[test]
 fn unprivileged_user_can_neither_peek_nor_remove() {
-    if !common::is_root() {
-        common::skip(
-            "unprivileged_user_can_neither_peek_nor_remove",
-            "switching to uid 65534 needs root",
-        );
+    if !common::root_or_skip(
+        "unprivileged_user_can_neither_peek_nor_remove",
+        "switching to uid 65534",
+    ) {
         return;
     }
     let q = QueueGuard::new(0o600).expect("create queue");
@@ -671,27 +671,163 @@ fn cli_rm_yes_removes_and_logs() {
     );
 }
 
-#[test]
-fn cli_rm_warns_about_an_unwritable_audit_log_and_still_removes() {
+/// `ipctop rm msg ID --yes` on a new, empty queue, with the audit log
+/// under `state` unless `env` points it elsewhere. Asserts the removal
+/// stands whatever happens to the log, and returns what ipctop said on
+/// stderr.
+fn rm_logging(state: &TempDir, env: impl FnOnce(&mut Command)) -> String {
     let q = QueueGuard::new(0o600).expect("create queue");
     let id = q.id();
-    let state = TempDir::new("rm-bad-log");
-    // XDG_STATE_HOME under a regular file: the log's directory cannot exist.
-    let file = state.path().join("file");
-    fs::write(&file, b"").expect("create a file");
-    let mut cmd = ipctop(&["rm", "msg", &id.to_string(), "--yes"], &state);
-    let out = run(cmd.env("XDG_STATE_HOME", &file));
+    let mut cmd = ipctop(&["rm", "msg", &id.to_string(), "--yes"], state);
+    env(&mut cmd);
+    let out = run(&mut cmd);
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     q.removed_elsewhere();
-    let stderr = text(&out.stderr);
-    assert!(
-        stderr.starts_with(&format!(
-            "ipctop: warning: cannot write the audit log {}/ipctop/actions.log: ",
-            file.display()
-        )),
-        "{stderr}"
-    );
     assert!(msg::stat(id).is_err(), "removed all the same");
+    assert!(
+        text(&out.stdout).ends_with(&format!("removed queue {id} (0 messages, 0 B)\n")),
+        "{}",
+        describe(&out)
+    );
+    assert_terminal_safe(&out.stderr);
+    text(&out.stderr)
+}
+
+/// The warning `ipctop rm` gives when the log is refused.
+fn not_logged(what: &str, path: &Path, why: &str) -> String {
+    format!(
+        "ipctop: warning: the audit log{what} {} {why}: not logged\n",
+        path.display()
+    )
+}
+
+#[test]
+fn cli_rm_warns_about_an_unwritable_audit_log_and_still_removes() {
+    let state = TempDir::new("rm-bad-log");
+    // XDG_STATE_HOME under a regular file: the log's directory cannot
+    // exist. Its name is a terminal escape, which must not reach stderr.
+    let file = state.path().join("file");
+    fs::write(&file, b"").expect("create a file");
+    let evil = file.join("\x1b]0;PWNED\x07");
+    let stderr = rm_logging(&state, |cmd| {
+        cmd.env("XDG_STATE_HOME", &evil);
+    });
+    assert_eq!(
+        stderr,
+        format!(
+            "ipctop: warning: cannot write the audit log {}/\u{b7}]0;PWNED\u{b7}/ipctop/actions.log: \
+             a part of the path is not a directory\n",
+            file.display()
+        )
+    );
+}
+
+#[test]
+fn cli_rm_creates_a_private_audit_log() {
+    let state = TempDir::new("rm-private-log");
+    let home = state.path().join("new/state");
+    let stderr = rm_logging(&state, |cmd| {
+        cmd.env("XDG_STATE_HOME", &home);
+    });
+    assert_eq!(stderr, "");
+    let mode = |p: &Path| fs::symlink_metadata(p).expect("lstat").mode() & 0o7777;
+    for dir in ["new", "new/state", "new/state/ipctop"] {
+        assert_eq!(mode(&state.path().join(dir)), 0o700, "{dir}");
+    }
+    let log = home.join("ipctop/actions.log");
+    assert_eq!(mode(&log), 0o600);
+    assert_eq!(fs::read_to_string(&log).expect("read").lines().count(), 1);
+}
+
+#[test]
+fn cli_rm_never_logs_through_a_symbolic_link() {
+    let state = TempDir::new("rm-log-link");
+    let elsewhere = TempDir::new("rm-log-target");
+    let target = elsewhere.path().join("precious");
+    fs::write(&target, TITLE).expect("write the target");
+    let dir = state.path().join("ipctop");
+    fs::create_dir(&dir).expect("mkdir");
+    let log = dir.join("actions.log");
+    std::os::unix::fs::symlink(&target, &log).expect("plant the link");
+    assert_eq!(
+        rm_logging(&state, |_| {}),
+        not_logged("", &log, "is a symbolic link")
+    );
+    assert_eq!(
+        fs::read(&target).expect("read"),
+        TITLE,
+        "the target is untouched"
+    );
+
+    // The directory a link to another one.
+    fs::remove_file(&log).expect("remove our link");
+    fs::remove_dir(&dir).expect("remove our directory");
+    std::os::unix::fs::symlink(elsewhere.path(), &dir).expect("plant the link");
+    assert_eq!(
+        rm_logging(&state, |_| {}),
+        not_logged("'s directory", &dir, "is a symbolic link")
+    );
+    let names: Vec<_> = fs::read_dir(elsewhere.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(names, ["precious"], "nothing was created through the link");
+}
+
+#[test]
+fn cli_rm_logs_only_into_its_own_private_files() {
+    if !common::root_or_skip(
+        "cli_rm_logs_only_into_its_own_private_files",
+        "making files of uid 65534",
+    ) {
+        return;
+    }
+    // Root with HOME pointing at another user's home (`su` without `-`):
+    // the log's directory there is that user's.
+    let state = TempDir::new("rm-log-owner");
+    let home = state.path();
+    let dir = home.join(".local/state/ipctop");
+    fs::create_dir_all(&dir).expect("mkdir");
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).expect("chmod");
+    std::os::unix::fs::chown(&dir, Some(common::NOBODY), Some(common::NOBODY)).expect("chown");
+    let stderr = rm_logging(&state, |cmd| {
+        cmd.env_remove("XDG_STATE_HOME").env("HOME", home);
+    });
+    let owned = format!("is owned by uid {}, not by you", common::NOBODY);
+    assert_eq!(stderr, not_logged("'s directory", &dir, &owned));
+    assert_eq!(
+        fs::read_dir(&dir).expect("list").count(),
+        0,
+        "nothing created"
+    );
+
+    // Our directory, but a log others may write to, or another user's log.
+    std::os::unix::fs::chown(&dir, Some(0), Some(0)).expect("chown");
+    let log = dir.join("actions.log");
+    fs::write(&log, b"earlier line\n").expect("write the log");
+    for (mode, owner, why) in [
+        (0o666, 0, "is writable by others"),
+        (0o620, 0, "is writable by others"),
+        (0o600, common::NOBODY, owned.as_str()),
+    ] {
+        fs::set_permissions(&log, fs::Permissions::from_mode(mode)).expect("chmod");
+        std::os::unix::fs::chown(&log, Some(owner), None).expect("chown");
+        let stderr = rm_logging(&state, |cmd| {
+            cmd.env_remove("XDG_STATE_HOME").env("HOME", home);
+        });
+        assert_eq!(stderr, not_logged("", &log, why), "mode {mode:o}");
+        assert_eq!(fs::read(&log).expect("read"), b"earlier line\n");
+    }
+
+    // A directory others may write to.
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).expect("chmod");
+    let stderr = rm_logging(&state, |cmd| {
+        cmd.env_remove("XDG_STATE_HOME").env("HOME", home);
+    });
+    assert_eq!(
+        stderr,
+        not_logged("'s directory", &dir, "is writable by others")
+    );
 }
 
 #[test]

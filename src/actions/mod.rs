@@ -4,6 +4,7 @@
 //! and their outcome comes back as a [`Done`].
 
 pub mod audit;
+pub mod file;
 pub mod peek;
 pub mod remove;
 pub mod save;
@@ -115,8 +116,10 @@ pub enum Done {
 /// Why a save failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SaveFailure {
-    /// The file exists (ask before replacing it).
-    pub exists: bool,
+    /// A regular file is in the way, with this identity: ask before
+    /// replacing it, and replace only this one
+    /// ([`Overwrite::Confirmed`]).
+    pub existing: Option<save::FileId>,
     /// What went wrong, in words.
     pub reason: String,
 }
@@ -135,8 +138,8 @@ pub fn perform(job: Job) -> Done {
             overwrite,
         } => {
             let result = save::save(&path, &data, overwrite).map_err(|e| SaveFailure {
-                exists: e.kind() == std::io::ErrorKind::AlreadyExists,
-                reason: format!("cannot write {}: {e}", path.display()),
+                existing: e.existing(),
+                reason: e.to_string(),
             });
             Done::Saved { path, result }
         }

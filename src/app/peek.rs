@@ -9,7 +9,7 @@ use ratatui::crossterm::event::KeyEvent;
 use super::line_edit::{self, LineKey};
 use crate::actions::peek::{Changes, Message, PAGE, Page, Selector};
 use crate::actions::remove::{self, Expected};
-use crate::actions::save::Overwrite;
+use crate::actions::save::{FileId, Overwrite};
 use crate::actions::{Job, SaveFailure};
 use crate::collect::sysv_msg::queue_from_stat;
 use crate::format;
@@ -31,6 +31,9 @@ pub enum Prompt {
         path: PathBuf,
         /// The bytes the user chose to save.
         data: Vec<u8>,
+        /// The regular file the question is about: a yes replaces this
+        /// one, not whatever has the name by then.
+        file: FileId,
         /// When the question was first on screen; only a key pressed
         /// after that can answer it.
         shown_at: Option<Instant>,
@@ -216,11 +219,19 @@ impl PeekView {
             return;
         }
         match result {
-            Ok(()) => self.note = Some(format!("saved to {}", path.display())),
-            Err(failure) if failure.exists => {
+            Ok(()) => {
+                // An earlier failure is old news, and would hide the note.
+                self.error = None;
+                self.note = Some(format!("saved to {}", format::path(&path)));
+            }
+            Err(SaveFailure {
+                existing: Some(file),
+                ..
+            }) => {
                 self.prompt = Some(Prompt::Overwrite {
                     path,
                     data,
+                    file,
                     shown_at: None,
                 });
             }
@@ -371,12 +382,14 @@ impl PeekView {
             return match keymap::action_for(Context::Dialog, &key) {
                 // A `y` typed before the question was on screen is no answer.
                 Some(Action::Confirm) if seen => match self.prompt.take() {
-                    Some(Prompt::Overwrite { path, data, .. }) => {
+                    Some(Prompt::Overwrite {
+                        path, data, file, ..
+                    }) => {
                         self.pending_save = Some((path.clone(), data.clone()));
                         vec![Job::Save {
                             path,
                             data,
-                            overwrite: Overwrite::Confirmed,
+                            overwrite: Overwrite::Confirmed(file),
                         }]
                     }
                     _ => Vec::new(),

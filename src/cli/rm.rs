@@ -99,7 +99,9 @@ pub fn run(args: &RmArgs, read_only: bool) -> Result<(), Box<dyn std::error::Err
         queue.used_bytes,
     );
     if let Err(e) = &logged.log {
-        eprintln!("ipctop: warning: {e}");
+        // Already sanitized where it names a path; sanitized again here
+        // so nothing else in it can reach the terminal either.
+        eprintln!("ipctop: warning: {}", format::sanitize(e));
     }
     let removed = logged.outcome?;
     writeln!(out, "{}", actions::removed_text(&removed))?;

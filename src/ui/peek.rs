@@ -249,10 +249,9 @@ fn draw_prompt(frame: &mut Frame<'_>, area: Rect, prompt: &Prompt, theme: &Theme
     let text = match prompt {
         Prompt::Msgtyp(text) => format!(" msgtyp (0, 5, -5, !5): {}▏", format::sanitize(text)),
         Prompt::SavePath(text) => format!(" save to file: {}▏", format::sanitize(text)),
-        Prompt::Overwrite { path, .. } => format!(
-            " {} exists. Replace it? y / n",
-            format::sanitize(&path.display().to_string())
-        ),
+        Prompt::Overwrite { path, .. } => {
+            format!(" {} exists. Replace it? y / n", format::path(path))
+        }
     };
     let line_area = Rect {
         y: area.y + area.height.saturating_sub(1),

@@ -250,6 +250,18 @@ impl TempDir {
     }
 }
 
+impl TempDir {
+    /// [`TempDir::new`] with mode 1777, like `/tmp`: every user may create
+    /// files in it, and remove only their own.
+    pub fn world_writable(label: &str) -> Self {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = Self::new(label);
+        std::fs::set_permissions(&dir.path, std::fs::Permissions::from_mode(0o1777))
+            .unwrap_or_else(|e| panic!("chmod 1777 {}: {e}", dir.path.display()));
+        dir
+    }
+}
+
 impl Drop for TempDir {
     fn drop(&mut self) {
         // Ignored on purpose, as in `QueueGuard`.
@@ -319,12 +331,38 @@ pub fn as_nobody(cmd: &mut std::process::Command) -> &mut std::process::Command 
     }
 }
 
+/// Runs `program args…` as [`NOBODY`] (see [`as_nobody`]; the caller
+/// must be root) and panics, with its output, unless it succeeds: how a
+/// test plants files as another user.
+pub fn run_as_nobody<S: AsRef<std::ffi::OsStr>>(program: &str, args: &[S]) {
+    let out = as_nobody(std::process::Command::new(program).args(args))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("run {program} as nobody: {e}"));
+    assert!(
+        out.status.success(),
+        "{program} as nobody failed: {}\n--- stderr\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Says, visibly, that `test` skips its body and why. Written straight to
 /// the process's stderr: libtest captures `eprintln!` of passing tests,
 /// and a skip must not be silent.
 pub fn skip(test: &str, why: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr().lock(), "SKIPPED {test}: {why}");
+}
+
+/// Whether the test runs as root; if not, says visibly (see [`skip`])
+/// that `test` skips its body, and why: `why` needs root.
+pub fn root_or_skip(test: &str, why: &str) -> bool {
+    let root = is_root();
+    if !root {
+        skip(test, &format!("{why} needs root"));
+    }
+    root
 }
 
 /// Runs `scenario` in a private IPC namespace: the test `name` re-runs
