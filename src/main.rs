@@ -2,6 +2,7 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -11,7 +12,9 @@ fn main() -> ExitCode {
     match ipctop::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("ipctop: {e}");
+            // Not `eprintln!`, which panics when stderr is a terminal
+            // that went away.
+            let _ = writeln!(std::io::stderr(), "ipctop: {e}");
             ExitCode::FAILURE
         }
     }
