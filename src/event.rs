@@ -10,7 +10,9 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::{self, Event};
-use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::consts::{
+    SIGABRT, SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2,
+};
 use signal_hook::iterator::Signals;
 
 use crate::actions::{self, Job, Lane};
@@ -43,6 +45,8 @@ pub fn spawn_input(tx: Sender<Msg>) -> std::io::Result<()> {
                         Some(key) => Msg::Key(key, Instant::now()),
                         None => continue,
                     },
+                    // The terminal went away: a normal way to end.
+                    Err(e) if e.raw_os_error() == Some(libc::EIO) => Msg::Terminate,
                     Err(e) => Msg::Fatal(format!("cannot read the terminal: {e}")),
                 };
                 let last = matches!(msg, Msg::Fatal(_));
@@ -54,15 +58,33 @@ pub fn spawn_input(tx: Sender<Msg>) -> std::io::Result<()> {
         .map(drop)
 }
 
-/// Turns SIGTERM, SIGHUP and SIGINT into [`Msg::Terminate`], so the
-/// terminal is restored on the normal path.
+/// The signals that end ipctop the normal way, as `q` does: terminal
+/// restored, every cleanup run, exit status 0. (SIGABRT ends it too, as
+/// an error; SIGPIPE stays ignored, as the Rust runtime sets it.)
+pub const STOP_SIGNALS: [i32; 6] = [SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2];
+
+/// What a caught signal asks of the main loop.
+pub fn signal_msg(signal: i32) -> Msg {
+    match signal {
+        SIGTSTP => Msg::Suspend,
+        SIGCONT => Msg::Continued,
+        SIGABRT => Msg::Fatal("aborted (SIGABRT)".to_owned()),
+        _ => Msg::Terminate,
+    }
+}
+
+/// Turns the [`STOP_SIGNALS`], SIGABRT, SIGTSTP and SIGCONT into
+/// messages (see [`signal_msg`]), so the main loop restores the terminal
+/// on its normal path, and suspends and resumes it.
 pub fn spawn_signals(tx: Sender<Msg>) -> std::io::Result<()> {
-    let mut signals = Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+    let mut caught = STOP_SIGNALS.to_vec();
+    caught.extend([SIGABRT, SIGTSTP, SIGCONT]);
+    let mut signals = Signals::new(caught)?;
     thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
-            for _ in signals.forever() {
-                if tx.send(Msg::Terminate).is_err() {
+            for signal in signals.forever() {
+                if tx.send(signal_msg(signal)).is_err() {
                     return;
                 }
             }
@@ -245,6 +267,16 @@ impl Schedule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signals_become_messages() {
+        for signal in STOP_SIGNALS {
+            assert!(matches!(signal_msg(signal), Msg::Terminate), "{signal}");
+        }
+        assert!(matches!(signal_msg(SIGTSTP), Msg::Suspend));
+        assert!(matches!(signal_msg(SIGCONT), Msg::Continued));
+        assert!(matches!(signal_msg(SIGABRT), Msg::Fatal(r) if r.contains("SIGABRT")));
+    }
 
     #[test]
     fn schedule_refreshes_on_time_and_on_demand() {

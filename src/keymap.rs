@@ -9,6 +9,8 @@ use crate::app::Tab;
 pub enum Action {
     /// Leave ipctop.
     Quit,
+    /// Stop like any job (Ctrl-Z); `fg` brings the screen back.
+    Suspend,
     /// Show or hide the key list.
     Help,
     /// Next tab.
@@ -120,6 +122,7 @@ const fn bind(keys: &'static [Key], action: Action, help: &'static str) -> Bindi
 /// Keys that work everywhere.
 pub const GLOBAL: &[Binding] = &[
     bind(&[ch('q'), ctrl('c')], Action::Quit, "quit"),
+    bind(&[ctrl('z')], Action::Suspend, "suspend (fg resumes)"),
     bind(
         &[ch('?'), key(KeyCode::F(1))],
         Action::Help,
@@ -254,6 +257,20 @@ pub fn action_for(context: Context, event: &KeyEvent) -> Option<Action> {
         .map(|b| b.action)
 }
 
+/// The action of a key that works in every view, even while a prompt
+/// takes text: the global keys held with Ctrl (Ctrl-C, Ctrl-Z), which no
+/// prompt reads as text.
+pub fn overriding(event: &KeyEvent) -> Option<Action> {
+    GLOBAL
+        .iter()
+        .find(|b| {
+            b.keys
+                .iter()
+                .any(|k| k.modifiers.contains(KeyModifiers::CONTROL) && matches(k, event))
+        })
+        .map(|b| b.action)
+}
+
 /// How a key is written in the help: `q`, `Ctrl-C`, `F1`, `PgDn`.
 pub fn key_label(k: &Key) -> String {
     match k.code {
@@ -371,6 +388,25 @@ mod tests {
         assert_eq!(dialog(KeyCode::Char('n')), Some(Action::Cancel));
         assert_eq!(dialog(KeyCode::Esc), Some(Action::Cancel));
         assert_eq!(dialog(KeyCode::Char('y')), Some(Action::Confirm));
+    }
+
+    #[test]
+    fn ctrl_c_and_ctrl_z_override_every_view_and_nothing_else_does() {
+        let ctrl = |c| press(KeyCode::Char(c), KeyModifiers::CONTROL);
+        assert_eq!(overriding(&ctrl('c')), Some(Action::Quit));
+        assert_eq!(overriding(&ctrl('z')), Some(Action::Suspend));
+        // Line editing keeps its Ctrl keys; plain `q` is text in a prompt.
+        assert_eq!(overriding(&ctrl('w')), None);
+        assert_eq!(
+            overriding(&press(KeyCode::Char('q'), KeyModifiers::NONE)),
+            None
+        );
+        let help = help_entries(Context::Dialog);
+        assert!(
+            help.iter()
+                .any(|e| e.keys == "Ctrl-Z" && e.help.starts_with("suspend")),
+            "the help lists Ctrl-Z everywhere"
+        );
     }
 
     #[test]

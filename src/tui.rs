@@ -1,8 +1,19 @@
 //! The interactive monitor: terminal setup, the main loop, and teardown.
 
-use std::io::IsTerminal;
+use std::io::{self, IsTerminal, Stdout};
+use std::mem::ManuallyDrop;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+use nix::sys::termios::{LocalFlags, tcgetattr};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::cursor::{Hide, Show};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::layout::Rect;
 
 use crate::app::{App, Effect, Msg};
 use crate::collect::Collector;
@@ -44,19 +55,97 @@ impl From<std::io::Error> for TuiError {
     }
 }
 
-/// Restores the terminal however the loop ends (ratatui's panic hook
-/// covers panics).
+/// The terminal ipctop draws on: stdout.
+type Screen = Terminal<CrosstermBackend<Stdout>>;
+
+/// Full-screen mode: raw input, the alternate screen, no cursor.
+fn enter() -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen, Hide)
+}
+
+/// Puts the terminal back as the shell had it. Every step is tried and
+/// every failure ignored: this runs on the way out (and in the panic
+/// hook), where a vanished terminal fails each write with EIO, and nobody
+/// is left to tell. Nothing here may panic.
+fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(io::stdout(), LeaveAlternateScreen, Show);
+}
+
+/// Full-screen mode again after a stop (ours or anyone's: a shell may have
+/// reset the terminal meanwhile), then a full redraw on the next frame.
+fn resume(screen: &mut Screen) -> io::Result<()> {
+    // crossterm sets raw mode only if it thinks it is off. Turning it off
+    // first only when the terminal is in line mode anyway never puts a
+    // raw terminal in line mode, not even for a moment.
+    if line_mode() {
+        let _ = disable_raw_mode();
+    }
+    enter()?;
+    // Clears the screen and ratatui's idea of it, so the next frame draws
+    // every cell, at the terminal's size now. (`Terminal::clear` would ask
+    // the terminal where its cursor is, and the answer would race the
+    // input thread for the keyboard.)
+    let size = screen.size()?;
+    screen.resize(Rect::new(0, 0, size.width, size.height))
+}
+
+/// Is the terminal in line mode (cooked), as a shell leaves it?
+fn line_mode() -> bool {
+    tcgetattr(io::stdout()).is_ok_and(|t| t.local_flags.contains(LocalFlags::ICANON))
+}
+
+/// Ctrl-Z or SIGTSTP: the terminal restored, the process stopped like
+/// any job; on SIGCONT the screen comes back. SIGSTOP, not SIGTSTP: the
+/// kernel drops a SIGTSTP to a process group without a shell to resume
+/// it (an orphaned one), and the terminal would be restored for nothing.
+fn suspend(screen: &mut Screen) -> io::Result<()> {
+    restore();
+    signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
+    resume(screen)
+}
+
+/// Is `e` the error of a terminal that went away (window closed, ssh
+/// dropped)? Writes to a hung-up terminal fail with EIO.
+fn vanished(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(libc::EIO)
+}
+
+/// Restores the terminal however the loop ends, and on a panic before the
+/// message is printed (ratatui's own hook reports a failed restore with
+/// `eprintln!`, which panics again on a vanished terminal and aborts).
 struct RestoreOnDrop;
+
+impl RestoreOnDrop {
+    fn install() -> Self {
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            hook(info);
+        }));
+        Self
+    }
+}
 
 impl Drop for RestoreOnDrop {
     fn drop(&mut self) {
-        ratatui::restore();
+        restore();
     }
 }
 
 /// Runs the monitor until the user quits or a signal arrives. With
 /// `read_only`, nothing that changes the kernel is done.
 pub fn run(interval: Duration, read_only: bool) -> Result<(), TuiError> {
+    match show(interval, read_only) {
+        // A vanished terminal is a normal way to end (as the SIGHUP that
+        // comes with it is): nothing to restore, nobody to tell.
+        Err(TuiError::Io(e)) if vanished(&e) => Ok(()),
+        other => other,
+    }
+}
+
+fn show(interval: Duration, read_only: bool) -> Result<(), TuiError> {
     if !std::io::stdout().is_terminal() {
         return Err(TuiError::NotATerminal);
     }
@@ -65,8 +154,12 @@ pub fn run(interval: Duration, read_only: bool) -> Result<(), TuiError> {
     // Signals are caught before the terminal changes, and the guard exists
     // before it does: no exit path leaves a raw terminal behind.
     event::spawn_signals(tx.clone())?;
-    let _restore = RestoreOnDrop;
-    let mut terminal = ratatui::try_init()?;
+    let _restore = RestoreOnDrop::install();
+    enter()?;
+    // Never dropped: its Drop shows the cursor and reports a failure with
+    // `eprintln!`, which panics when stderr is a vanished terminal;
+    // `restore` shows the cursor instead.
+    let mut terminal = ManuallyDrop::new(Terminal::new(CrosstermBackend::new(io::stdout()))?);
     let size = terminal.size()?;
     let mut app = App::new(interval, (size.width, size.height));
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -99,6 +192,14 @@ pub fn run(interval: Duration, read_only: bool) -> Result<(), TuiError> {
                         Some(reason) => Err(TuiError::Fatal(reason)),
                         None => Ok(()),
                     };
+                }
+                Effect::Suspend => {
+                    suspend(&mut terminal)?;
+                    continue;
+                }
+                Effect::Redraw => {
+                    resume(&mut terminal)?;
+                    continue;
                 }
                 Effect::SetInterval(d) => Control::SetInterval(d),
                 Effect::SetPaused(p) => Control::SetPaused(p),

@@ -275,6 +275,36 @@ fn help_opens_and_closes_and_ctrl_c_always_quits() {
 }
 
 #[test]
+fn ctrl_z_and_sigtstp_suspend_from_every_view_and_sigcont_redraws() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    let ctrl_z = |app: &mut App| {
+        app.update(Msg::Key(
+            KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL),
+            synthetic::tick(),
+        ))
+    };
+    assert_eq!(ctrl_z(&mut app), vec![Effect::Suspend]);
+    // In a prompt Ctrl-Z is not text.
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "ro");
+    assert_eq!(ctrl_z(&mut app), vec![Effect::Suspend]);
+    assert_eq!(app.mode, Mode::Filter("ro".to_owned()));
+    key(&mut app, KeyCode::Esc);
+    // Over the help and in the peek view.
+    key(&mut app, KeyCode::Char('?'));
+    assert_eq!(ctrl_z(&mut app), vec![Effect::Suspend]);
+    assert!(app.help, "suspending keeps the view");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(ctrl_z(&mut app), vec![Effect::Suspend]);
+    assert!(matches!(app.mode, Mode::Peek(_)));
+
+    assert_eq!(app.update(Msg::Suspend), vec![Effect::Suspend]);
+    assert_eq!(app.update(Msg::Continued), vec![Effect::Redraw]);
+    assert!(matches!(app.mode, Mode::Peek(_)), "resuming keeps the view");
+}
+
+#[test]
 fn refresh_errors_show_until_the_next_good_snapshot() {
     let mut app = app_with((120, 30), snapshot(busy_queues()));
     app.update(Msg::CollectFailed("cannot list message queues".into()));

@@ -7,12 +7,14 @@
 //! queues at the same time, so a test finds its queue by id (and narrows
 //! the table with the `/` filter), never by position or by totals.
 
+mod common;
 mod e2e;
 
 use std::process::{Command, Stdio};
 
-use e2e::{BIN, Size, Tui, assert_terminal_restored};
+use e2e::{BIN, Size, Tui, assert_terminal_restored, rfind};
 use ipctop::sys::msg;
+use nix::sys::signal::Signal;
 
 /// The refresh interval the TUI tests run with (the fastest allowed).
 const FAST: [&str; 2] = ["--interval", "100ms"];
@@ -194,22 +196,263 @@ fn ctrl_c_quits_and_restores_the_terminal() {
     assert_terminal_restored(&tui);
 }
 
-#[test]
-fn sigterm_restores_the_terminal() {
+/// Starts the TUI, sends it `signal` once it runs, and checks that it
+/// exits with `code`, the terminal restored.
+fn ends_on(signal: Signal, code: u32) {
     let mut tui = Tui::spawn(Size::new(120, 30), &FAST);
     // The signal handler is installed before the first frame is drawn.
     wait_ready(&tui);
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(tui.pid()),
-        nix::sys::signal::Signal::SIGTERM,
-    )
-    .expect("send SIGTERM");
+    tui.signal(signal);
     let status = tui.wait_exit();
-    assert!(
-        status.success(),
-        "SIGTERM should exit cleanly, got {status}"
+    assert_eq!(
+        (status.signal(), status.exit_code()),
+        (None, code),
+        "{signal} should restore the terminal and exit with {code}, got {status}"
     );
     assert_terminal_restored(&tui);
+}
+
+#[test]
+fn stop_signals_restore_the_terminal() {
+    // Each ends ipctop as `q` does. SIGHUP here comes without a hang-up.
+    for signal in [
+        Signal::SIGTERM,
+        Signal::SIGHUP,
+        Signal::SIGINT,
+        Signal::SIGQUIT,
+        Signal::SIGUSR1,
+        Signal::SIGUSR2,
+    ] {
+        ends_on(signal, 0);
+    }
+}
+
+#[test]
+fn sigabrt_restores_the_terminal_and_fails() {
+    ends_on(Signal::SIGABRT, 1);
+}
+
+#[test]
+fn sigpipe_is_ignored() {
+    let mut tui = Tui::spawn(Size::new(120, 30), &FAST);
+    wait_ready(&tui);
+    // An ignored signal is discarded as it is sent: once kill returns, the
+    // program has survived it or is dying of it.
+    tui.signal(Signal::SIGPIPE);
+    tui.send_keys("p");
+    tui.wait_for("PAUSED in the header", |s| s.rows()[0].contains("PAUSED"));
+    tui.send_keys("q");
+    assert!(tui.wait_exit().success());
+    assert_terminal_restored(&tui);
+}
+
+/// Clears the whole screen (what a full redraw starts with).
+const CLEAR_SCREEN: &[u8] = b"\x1b[2J";
+
+/// Starts the TUI, stops it with `stop`, checks that it stopped with the
+/// terminal restored, continues it and checks that it redraws in full.
+fn suspends_and_resumes(stop: impl FnOnce(&mut Tui)) {
+    let mut tui = Tui::spawn(Size::new(120, 30), &FAST);
+    wait_ready(&tui);
+    stop(&mut tui);
+    tui.wait_stopped();
+    // It wrote the restoring sequences before it stopped.
+    tui.wait_for("the terminal restored", |s| {
+        !s.alternate && !s.cursor_hidden
+    });
+    assert_terminal_restored(&tui);
+    let mark = tui.raw_output().len();
+    tui.signal(Signal::SIGCONT);
+    // The emulator keeps the old alternate screen, so the header must come
+    // after a clear to count as redrawn.
+    tui.wait_for_output("the table redrawn after SIGCONT", |s, raw| {
+        s.alternate
+            && s.cursor_hidden
+            && rfind(&raw[mark..], CLEAR_SCREEN).is_some()
+            && s.rows()[0].contains("ipctop · ns ipc:[")
+            && s.header_row().is_some()
+    });
+    let lflag = tui.termios().c_lflag;
+    assert_eq!(lflag & libc::ICANON, 0, "raw mode again after SIGCONT");
+    tui.send_keys("q");
+    assert!(tui.wait_exit().success());
+    assert_terminal_restored(&tui);
+}
+
+#[test]
+fn ctrl_z_suspends_and_sigcont_redraws() {
+    suspends_and_resumes(|tui| tui.send_keys("\x1a"));
+}
+
+#[test]
+fn sigtstp_suspends_and_sigcont_redraws() {
+    suspends_and_resumes(|tui| tui.signal(Signal::SIGTSTP));
+}
+
+#[test]
+fn sigcont_alone_redraws() {
+    let mut tui = Tui::spawn(Size::new(120, 30), &FAST);
+    wait_ready(&tui);
+    tui.send_keys("p");
+    tui.wait_for("PAUSED in the header", |s| s.rows()[0].contains("PAUSED"));
+    let mark = tui.raw_output().len();
+    tui.signal(Signal::SIGCONT);
+    tui.wait_for_output("a full redraw", |s, raw| {
+        rfind(&raw[mark..], CLEAR_SCREEN).is_some() && s.rows()[0].contains("PAUSED")
+    });
+    tui.send_keys("q");
+    assert!(tui.wait_exit().success());
+    assert_terminal_restored(&tui);
+}
+
+/// Checks that a program whose terminal was closed ended as on SIGHUP:
+/// exit status 0, not killed by a signal (a panic in the panic hook
+/// aborts: SIGABRT; a panic in `main` exits with 101; an error nobody can
+/// read would be 1).
+fn assert_ended_cleanly(status: &portable_pty::ExitStatus) {
+    assert!(
+        status.signal().is_none() && status.exit_code() == 0,
+        "closing the terminal should end ipctop cleanly, got {status}"
+    );
+}
+
+#[test]
+fn closing_the_terminal_ends_cleanly() {
+    let mut tui = Tui::spawn(Size::new(120, 30), &FAST);
+    wait_ready(&tui);
+    tui.hang_up();
+    assert_ended_cleanly(&tui.wait_exit());
+}
+
+#[test]
+fn closing_the_terminal_prints_no_panic() {
+    // stderr in a file, to read what ipctop says once its terminal is gone.
+    let dir = common::TempDir::new("e2e-hangup");
+    let log = dir.path().join("stderr");
+    let log = log.to_str().expect("a UTF-8 temporary path");
+    let mut tui = Tui::spawn_program(
+        Size::new(120, 30),
+        "sh",
+        &[
+            "-c",
+            r#"exec "$0" "$@" 2>"$IPCTOP_TEST_LOG""#,
+            BIN,
+            FAST[0],
+            FAST[1],
+        ],
+        &[("IPCTOP_TEST_LOG", log)],
+    );
+    wait_ready(&tui);
+    tui.hang_up();
+    assert_ended_cleanly(&tui.wait_exit());
+    let stderr = std::fs::read_to_string(log).expect("read the program's stderr");
+    assert!(!stderr.contains("panicked"), "stderr: {stderr}");
+}
+
+/// The System V queues of uid [`common::NOBODY`] whose last sender is one
+/// of `senders`, by id.
+fn nobodys_queues_sent_to_by(senders: &[i32]) -> Vec<i32> {
+    let table = std::fs::File::open("/proc/sysvipc/msg").expect("open /proc/sysvipc/msg");
+    ipctop::collect::sysv_msg::parse_proc_msg(std::io::BufReader::new(table))
+        .expect("parse /proc/sysvipc/msg")
+        .into_iter()
+        .filter(|q| q.cuid == common::NOBODY && senders.contains(&q.lspid))
+        .map(|q| q.id)
+        .collect()
+}
+
+/// The children of process `pid`.
+fn children_of(pid: i32) -> Vec<i32> {
+    let ppid = |stat: &str| -> Option<i32> {
+        stat[stat.rfind(')')? + 1..]
+            .split_whitespace()
+            .nth(1)?
+            .parse()
+            .ok()
+    };
+    std::fs::read_dir("/proc")
+        .expect("list /proc")
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|child| {
+            std::fs::read_to_string(format!("/proc/{child}/stat"))
+                .ok()
+                .and_then(|stat| ppid(&stat))
+                == Some(pid)
+        })
+        .collect()
+}
+
+/// Queues a test found but did not make; removed when dropped, in case
+/// the program that made them leaked them.
+struct Leaked(Vec<i32>);
+
+impl Drop for Leaked {
+    fn drop(&mut self) {
+        for &id in &self.0 {
+            let _ = msg::remove(id);
+        }
+    }
+}
+
+#[test]
+fn demo_as_another_user_cleans_up_when_the_terminal_closes() {
+    const TEST: &str = "demo_as_another_user_cleans_up_when_the_terminal_closes";
+    if !common::is_root() {
+        common::skip(TEST, "switching to uid 65534 needs root");
+        return;
+    }
+    // Not root: no private IPC namespace, so the demo's queues are shared
+    // and only its own cleanup removes them.
+    let nobody = common::NOBODY.to_string();
+    let (reuid, regid) = (format!("--reuid={nobody}"), format!("--regid={nobody}"));
+    let mut tui = Tui::spawn_program(
+        Size::new(120, 30),
+        "setpriv",
+        &[
+            &reuid,
+            &regid,
+            "--clear-groups",
+            BIN,
+            "demo",
+            FAST[0],
+            FAST[1],
+        ],
+        &[],
+    );
+    wait_ready(&tui);
+    let demo = tui.pid();
+    let workers = children_of(demo);
+    assert_eq!(workers.len(), 2, "a producer and a consumer: {workers:?}");
+    // The demo sent to its stale queue, the producer to the busy one.
+    tui.send_keys("/demo-producer\r");
+    tui.wait_for("the producer's first send", |s| {
+        s.contains("filter: /demo-producer ") && s.contains(" demo-producer")
+    });
+    let mut senders = workers.clone();
+    senders.push(demo);
+    let queues = Leaked(nobodys_queues_sent_to_by(&senders));
+    assert_eq!(queues.0.len(), 2, "the demo's two queues: {:?}", queues.0);
+    let watched: Vec<_> = workers
+        .iter()
+        .map(|&w| ipctop::sys::pidfd::open(w).expect("watch a worker"))
+        .collect();
+
+    tui.hang_up();
+    assert_ended_cleanly(&tui.wait_exit());
+    let left: Vec<_> = nobodys_queues_sent_to_by(&senders)
+        .into_iter()
+        .filter(|id| queues.0.contains(id))
+        .collect();
+    assert!(left.is_empty(), "the demo left its queues {left:?} behind");
+    for (pid, pidfd) in workers.iter().zip(&watched) {
+        use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+        let mut ready = [PollFd::new(
+            std::os::fd::AsFd::as_fd(pidfd),
+            PollFlags::POLLIN,
+        )];
+        let exited = poll(&mut ready, PollTimeout::ZERO).expect("poll a pidfd");
+        assert_eq!(exited, 1, "worker {pid} outlived the demo");
+    }
 }
 
 #[test]

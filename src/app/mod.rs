@@ -9,7 +9,7 @@ mod remove_dialog;
 
 use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use crate::actions::remove::{self, Expected};
 use crate::actions::{Done, Job};
@@ -96,8 +96,14 @@ pub enum Msg {
     Snapshot(Box<Snapshot>),
     /// A refresh failed; the reason in words.
     CollectFailed(String),
-    /// A signal asked us to stop (SIGTERM, SIGHUP, SIGINT).
+    /// A signal asked us to stop (SIGTERM, SIGHUP, SIGINT, SIGQUIT,
+    /// SIGUSR1, SIGUSR2), or the terminal went away.
     Terminate,
+    /// SIGTSTP: suspend, as Ctrl-Z does.
+    Suspend,
+    /// SIGCONT: the process was stopped, by us or anyone; the terminal
+    /// may have been reset and drawn over meanwhile.
+    Continued,
     /// Something the monitor cannot go on without failed; the reason.
     Fatal(String),
     /// An action finished.
@@ -117,6 +123,12 @@ pub enum Effect {
     RefreshNow,
     /// Restore the terminal and exit.
     Quit,
+    /// Restore the terminal, stop the process (job control), and take the
+    /// terminal back when continued.
+    Suspend,
+    /// Take the terminal back (raw mode, alternate screen) and draw it
+    /// whole.
+    Redraw,
 }
 
 /// Refresh intervals `+` and `-` step through.
@@ -265,6 +277,8 @@ impl App {
                 });
             }
             Msg::Terminate => return vec![Effect::Quit],
+            Msg::Suspend => return vec![Effect::Suspend],
+            Msg::Continued => return vec![Effect::Redraw],
             Msg::Fatal(reason) => {
                 self.fatal = Some(reason);
                 return vec![Effect::Quit];
@@ -311,8 +325,11 @@ impl App {
     }
 
     fn on_key(&mut self, key: KeyEvent, pressed: Instant) -> Vec<Effect> {
-        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-            return vec![Effect::Quit];
+        // Ctrl-C and Ctrl-Z work everywhere, even in a prompt.
+        match keymap::overriding(&key) {
+            Some(Action::Quit) => return vec![Effect::Quit],
+            Some(Action::Suspend) => return vec![Effect::Suspend],
+            _ => {}
         }
         if self.help {
             let room = usize::from(self.size.1.saturating_sub(2)).max(1);
@@ -463,6 +480,7 @@ impl App {
         let page = layout::table_rows(self.size).max(1) as isize;
         match action {
             Action::Quit => return vec![Effect::Quit],
+            Action::Suspend => return vec![Effect::Suspend],
             Action::Help => self.help = true,
             Action::NextTab => self.tab = self.tab.step(1),
             Action::PrevTab => self.tab = self.tab.step(-1),

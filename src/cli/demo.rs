@@ -7,6 +7,7 @@
 //! the hidden `demo-worker` subcommand; the kernel kills them when the
 //! demo exits (`PR_SET_PDEATHSIG`).
 
+use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::thread::sleep;
@@ -124,7 +125,12 @@ pub fn run(interval: Duration) -> Result<(), Box<dyn std::error::Error>> {
     drop(workers);
     drop((orders, stale));
     if !private {
-        eprintln!("ipctop demo: stopped the demo processes and removed its queues");
+        // Not `eprintln!`: after a hang-up stderr is gone, and the
+        // cleanup is done either way.
+        let _ = writeln!(
+            std::io::stderr(),
+            "ipctop demo: stopped the demo processes and removed its queues"
+        );
     }
     Ok(shown?)
 }

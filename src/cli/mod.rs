@@ -106,12 +106,15 @@ pub fn report_usage(error: &clap::Error) -> ExitCode {
 
 /// Reports an error that ended a run, sanitized, on stderr.
 pub fn report_error(error: &dyn std::error::Error) -> ExitCode {
-    let _ = writeln!(
-        std::io::stderr(),
-        "ipctop: {}",
-        format::sanitize(&error.to_string())
-    );
+    say(&error.to_string());
     ExitCode::FAILURE
+}
+
+/// Writes `ipctop: message` to stderr, sanitized. Not `eprintln!`, which
+/// panics when stderr is a terminal that went away: then there is nobody
+/// to tell, and nothing to do about it.
+pub fn say(message: &str) {
+    let _ = writeln!(std::io::stderr(), "ipctop: {}", format::sanitize(message));
 }
 
 /// Runs what the command line asks for.

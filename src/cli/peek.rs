@@ -166,7 +166,7 @@ pub fn run(args: &PeekArgs) -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     for note in notes {
-        eprintln!("ipctop: {note}");
+        super::say(&note);
     }
     match written {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e.into()),

@@ -101,7 +101,7 @@ pub fn run(args: &RmArgs, read_only: bool) -> Result<(), Box<dyn std::error::Err
     if let Err(e) = &logged.log {
         // Already sanitized where it names a path; sanitized again here
         // so nothing else in it can reach the terminal either.
-        eprintln!("ipctop: warning: {}", format::sanitize(e));
+        super::say(&format!("warning: {e}"));
     }
     let removed = logged.outcome?;
     writeln!(out, "{}", actions::removed_text(&removed))?;

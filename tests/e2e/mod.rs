@@ -28,8 +28,9 @@
 
 #![allow(dead_code)]
 
+use std::fs::File;
 use std::io::{Read, Write};
-use std::os::fd::RawFd;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -78,16 +79,37 @@ fn lock(shared: &Shared) -> MutexGuard<'_, Output> {
     shared.0.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// The program's side of the pty while the terminal is open.
+struct Pty {
+    master: Box<dyn MasterPty + Send>,
+    /// Where keys are typed: a descriptor of the master of our own (the
+    /// writer `portable-pty` hands out types "\n" + EOF when dropped,
+    /// which a closed window never does).
+    keys: File,
+    /// Closing it stops the reader thread.
+    stop_reader: OwnedFd,
+}
+
 /// The program running in a pseudo-terminal. Dropping it ends the program
 /// (SIGHUP, then SIGKILL) if it still runs.
 pub struct Tui {
     child: Box<dyn Child + Send + Sync>,
-    master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
+    /// `None` once [`Tui::hang_up`] closed the terminal.
+    pty: Option<Pty>,
     shared: Shared,
     reader: Option<JoinHandle<()>>,
     status: Option<ExitStatus>,
     size: Size,
+}
+
+/// A close-on-exec duplicate of `fd`, so that no program started by
+/// another test holds the terminal open.
+fn dup_master(master: &dyn MasterPty) -> File {
+    let fd: RawFd = master.as_raw_fd().expect("the pty master has an fd");
+    // SAFETY: `master` owns `fd` and outlives this borrow, which is only
+    // used to duplicate it.
+    let fd = unsafe { BorrowedFd::borrow_raw(fd) };
+    File::from(fd.try_clone_to_owned().expect("duplicate the pty master"))
 }
 
 impl Tui {
@@ -99,6 +121,13 @@ impl Tui {
 
     /// Like [`Tui::spawn`], with extra environment variables.
     pub fn spawn_with_env(size: Size, args: &[&str], env: &[(&str, &str)]) -> Self {
+        Self::spawn_program(size, BIN, args, env)
+    }
+
+    /// Starts `program args…` (which runs ipctop, e.g. `setpriv … ipctop`,
+    /// keeping its pid) in a fresh pseudo-terminal of `size`, with
+    /// `TERM=xterm-256color` and `env`.
+    pub fn spawn_program(size: Size, program: &str, args: &[&str], env: &[(&str, &str)]) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: size.rows,
@@ -107,7 +136,7 @@ impl Tui {
                 pixel_height: 0,
             })
             .expect("open a pseudo-terminal");
-        let mut cmd = CommandBuilder::new(BIN);
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         for (k, v) in env {
@@ -116,13 +145,15 @@ impl Tui {
         let child = pair
             .slave
             .spawn_command(cmd)
-            .unwrap_or_else(|e| panic!("start {BIN}: {e:#}"));
+            .unwrap_or_else(|e| panic!("start {program}: {e:#}"));
         // Only the child may hold the slave side, so that the reader sees
         // end of file when the child is gone.
         drop(pair.slave);
 
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let writer = pair.master.take_writer().expect("pty writer");
+        let mut tty = dup_master(&*pair.master);
+        let keys = dup_master(&*pair.master);
+        let (stopped, stop_reader) =
+            nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).expect("a pipe");
         let parser = vt100::Parser::new(
             size.rows.try_into().expect("at least one row"),
             size.cols.try_into().expect("at least one column"),
@@ -140,9 +171,23 @@ impl Tui {
         let reader = std::thread::Builder::new()
             .name("pty-reader".into())
             .spawn(move || {
+                use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
                 let mut buf = [0u8; 16 * 1024];
                 loop {
-                    let n = match reader.read(&mut buf) {
+                    let mut ready = [
+                        PollFd::new(tty.as_fd(), PollFlags::POLLIN),
+                        PollFd::new(stopped.as_fd(), PollFlags::POLLIN),
+                    ];
+                    match poll(&mut ready, PollTimeout::NONE) {
+                        Ok(_) => {}
+                        Err(nix::errno::Errno::EINTR) => continue,
+                        Err(_) => break,
+                    }
+                    // The test hangs up: let go of the master.
+                    if ready[1].any().unwrap_or(true) {
+                        break;
+                    }
+                    let n = match tty.read(&mut buf) {
                         Ok(0) => break,
                         Ok(n) => n,
                         Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
@@ -162,8 +207,11 @@ impl Tui {
 
         Self {
             child,
-            master: pair.master,
-            writer,
+            pty: Some(Pty {
+                master: pair.master,
+                keys,
+                stop_reader,
+            }),
             shared,
             reader: Some(reader),
             status: None,
@@ -182,13 +230,42 @@ impl Tui {
         self.size
     }
 
+    fn pty(&self) -> &Pty {
+        self.pty.as_ref().expect("the terminal was hung up")
+    }
+
     /// Types `keys` as raw bytes: `"\r"` is Enter, `"\x1b"` Esc,
     /// `"\x03"` Ctrl-C.
     pub fn send_keys(&mut self, keys: &str) {
-        self.writer
-            .write_all(keys.as_bytes())
-            .and_then(|()| self.writer.flush())
+        let mut tty = &self.pty().keys;
+        tty.write_all(keys.as_bytes())
             .unwrap_or_else(|e| panic!("type {keys:?}: {e}"));
+    }
+
+    /// Closes the terminal as a closed window, a dropped ssh connection or
+    /// `tmux kill-pane` does: every descriptor of the master side is
+    /// closed, so the kernel hangs the terminal up (SIGHUP to the program,
+    /// EIO on its writes). What the program writes afterwards is lost.
+    pub fn hang_up(&mut self) {
+        let Some(pty) = self.pty.take() else {
+            return;
+        };
+        let Pty {
+            master,
+            keys,
+            stop_reader,
+        } = pty;
+        drop(stop_reader);
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("the pty reader thread panicked");
+        }
+        drop((keys, master));
+    }
+
+    /// Sends `signal` to the program.
+    pub fn signal(&self, signal: nix::sys::signal::Signal) {
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(self.pid()), signal)
+            .unwrap_or_else(|e| panic!("send {signal}: {e}"));
     }
 
     /// The screen as it is now.
@@ -205,11 +282,17 @@ impl Tui {
     /// Panics, printing the screen, if that takes longer than [`DEADLINE`]
     /// or the program exits first; `what` says what was expected.
     pub fn wait_for(&self, what: &str, cond: impl Fn(&Screen) -> bool) -> Screen {
+        self.wait_for_output(what, |screen, _| cond(screen))
+    }
+
+    /// Like [`Tui::wait_for`], with `cond` also given every byte the
+    /// program has written so far.
+    pub fn wait_for_output(&self, what: &str, cond: impl Fn(&Screen, &[u8]) -> bool) -> Screen {
         let deadline = Instant::now() + DEADLINE;
         let mut out = lock(&self.shared);
         loop {
             let screen = Screen::of(out.parser.screen());
-            if cond(&screen) {
+            if cond(&screen, &out.raw) {
                 return screen;
             }
             let now = Instant::now();
@@ -231,9 +314,9 @@ impl Tui {
         }
     }
 
-    /// Waits for the program to exit (its side of the terminal closed) and
-    /// returns its exit status. Panics, printing the screen, after
-    /// [`DEADLINE`].
+    /// Waits for the program to exit (its side of the terminal closed, or
+    /// the terminal hung up) and returns its exit status. Panics, printing
+    /// the screen, after [`DEADLINE`].
     pub fn wait_exit(&mut self) -> ExitStatus {
         if let Some(status) = &self.status {
             return status.clone();
@@ -255,7 +338,12 @@ impl Tui {
                 .0;
         }
         drop(out);
-        // The terminal closes as the process exits, so this returns at once.
+        // Output ends as the process exits, so this returns at once, but
+        // after a hang-up the program may still be on its way out.
+        assert!(
+            wait_gone(self.pid(), deadline),
+            "the program did not exit within {DEADLINE:?}"
+        );
         let status = self.child.wait().expect("wait for the program");
         if let Some(reader) = self.reader.take() {
             reader.join().expect("the pty reader thread panicked");
@@ -264,10 +352,39 @@ impl Tui {
         status
     }
 
+    /// Waits until the program is stopped (job control), and checks that
+    /// `/proc` says so too. Panics after [`DEADLINE`].
+    pub fn wait_stopped(&self) {
+        use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid};
+        let pid = nix::unistd::Pid::from_raw(self.pid());
+        let (tx, rx) = std::sync::mpsc::channel();
+        // waitid blocks without a timeout, so it waits on a thread of its
+        // own; WNOWAIT leaves the stop to be reported again.
+        std::thread::spawn(move || {
+            let _ = tx.send(waitid(
+                Id::Pid(pid),
+                WaitPidFlag::WSTOPPED | WaitPidFlag::WNOWAIT,
+            ));
+        });
+        match rx.recv_timeout(DEADLINE) {
+            Ok(Ok(WaitStatus::Stopped(..))) => {}
+            Ok(other) => panic!("waiting for the program to stop: {other:?}"),
+            Err(_) => panic!(
+                "the program did not stop within {DEADLINE:?}; the screen:\n{}",
+                self.screen()
+            ),
+        }
+        assert_eq!(process_state(self.pid()), Some('T'), "stopped, says /proc");
+    }
+
     /// The terminal's current settings, read through the master side (they
     /// are the slave's settings, and outlive the program).
     pub fn termios(&self) -> libc::termios {
-        let fd: RawFd = self.master.as_raw_fd().expect("the pty master has an fd");
+        let fd: RawFd = self
+            .pty()
+            .master
+            .as_raw_fd()
+            .expect("the pty master has an fd");
         // SAFETY: tcgetattr writes one `termios` into the zeroed struct.
         let mut t: libc::termios = unsafe { std::mem::zeroed() };
         // SAFETY: `fd` is the open master and `t` a valid `termios`.
@@ -286,15 +403,45 @@ impl Drop for Tui {
             }
             let _ = self.child.wait();
         }
-        // The reader ends once the child has closed the slave side; do not
-        // join while unwinding from a panic, which could hang the test if
-        // the program left a grandchild holding the terminal.
-        if !std::thread::panicking()
-            && let Some(reader) = self.reader.take()
-        {
+        // Closing the stop pipe ends the reader even if the program left a
+        // grandchild holding the terminal.
+        if let Some(pty) = self.pty.take() {
+            drop(pty.stop_reader);
+        }
+        if let Some(reader) = self.reader.take() {
             let _ = reader.join();
         }
     }
+}
+
+/// Waits until process `pid` has exited (it may be a zombie), at most
+/// until `deadline`; `false` if it still runs then.
+pub fn wait_gone(pid: i32, deadline: Instant) -> bool {
+    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+    let Ok(pidfd) = ipctop::sys::pidfd::open(pid) else {
+        // Reaped already.
+        return true;
+    };
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let timeout = PollTimeout::try_from(left).unwrap_or(PollTimeout::MAX);
+        let mut ready = [PollFd::new(pidfd.as_fd(), PollFlags::POLLIN)];
+        match poll(&mut ready, timeout) {
+            Ok(0) => return false,
+            Ok(_) => return true,
+            Err(nix::errno::Errno::EINTR) => continue,
+            Err(e) => panic!("poll the pidfd of {pid}: {e}"),
+        }
+    }
+}
+
+/// The state letter of process `pid` in `/proc/PID/stat` (`R`, `S`, `T`,
+/// …); `None` if it is gone.
+pub fn process_state(pid: i32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold blanks and parentheses: the state follows
+    // the last `)`.
+    stat[stat.rfind(')')? + 1..].trim_start().chars().next()
 }
 
 /// A copy of the terminal's text, one `String` per row, one character per
