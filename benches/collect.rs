@@ -399,7 +399,9 @@ fn time_frames(budget: Duration, apps: &[App]) -> Result<Vec<Stats>, Error> {
     let mut draw = |i: usize| -> Result<Duration, Error> {
         let app = &apps[i];
         let start = Instant::now();
-        terminals[i].draw(|f| ipctop::ui::draw(f, app))?;
+        terminals[i].draw(|f| {
+            ipctop::ui::draw(f, app);
+        })?;
         Ok(start.elapsed())
     };
     for _ in 0..20 {

@@ -15,7 +15,7 @@ use ratatui::crossterm::terminal::{
 };
 use ratatui::layout::Rect;
 
-use crate::app::{App, Effect, Msg};
+use crate::app::{App, Drawn, Effect, Msg};
 use crate::collect::Collector;
 use crate::event::{self, Control};
 use crate::ui;
@@ -172,8 +172,9 @@ fn show(interval: Duration, read_only: bool) -> Result<(), TuiError> {
     loop {
         // Keys read before this frame began cannot answer what it shows.
         let drawing = Instant::now();
-        terminal.draw(|frame| ui::draw(frame, &app))?;
-        app.drawn(drawing);
+        let mut drawn = Drawn::default();
+        terminal.draw(|frame| drawn = ui::draw(frame, &app))?;
+        app.drawn(drawing, drawn);
         let Ok(first) = rx.recv() else {
             return Ok(());
         };

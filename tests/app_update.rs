@@ -6,7 +6,7 @@ mod synthetic;
 use std::time::Duration;
 
 use ipctop::app::queues::Column;
-use ipctop::app::{App, Effect, Mode, Msg, Tab};
+use ipctop::app::{App, Drawn, Effect, Mode, Msg, Tab};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use synthetic::{app_with, busy_queues, queue, snapshot};
 
@@ -212,7 +212,7 @@ fn paging_moves_a_screen_and_keeps_the_selection_visible() {
     let many: Vec<_> = (0..100).map(|i| queue(i, i, 0, 0)).collect();
     let mut app = app_with((80, 24), snapshot(many));
     key(&mut app, KeyCode::Char('s')); // sender: all equal, so by id
-    let page = ipctop::ui::layout::table_rows((80, 24));
+    let page = ipctop::layout::table_rows((80, 24));
     key(&mut app, KeyCode::PageDown);
     assert_eq!(app.queues.cursor, page);
     assert!(app.queues.offset <= app.queues.cursor);
@@ -228,7 +228,7 @@ fn paging_moves_a_screen_and_keeps_the_selection_visible() {
     // Shrinking the terminal keeps the selection on screen.
     key(&mut app, KeyCode::Char('G'));
     app.update(Msg::Resize(80, 10));
-    let page = ipctop::ui::layout::table_rows((80, 10));
+    let page = ipctop::layout::table_rows((80, 10));
     assert!(app.queues.cursor < app.queues.offset + page);
 }
 
@@ -604,7 +604,7 @@ mod peek_and_remove {
             key(&mut app, KeyCode::Char('y')).is_empty(),
             "a y typed before the question was drawn is no answer"
         );
-        app.drawn(synthetic::tick());
+        synthetic::seen_whole(&mut app);
         // Moving away cannot happen in a prompt, and the bytes saved are
         // the ones chosen when `w` was pressed; the yes replaces only the
         // file the question was about.
@@ -670,7 +670,7 @@ mod peek_and_remove {
             panic!("no dialog");
         };
         assert_eq!(dialog.sender, "4711 order-api");
-        app.drawn(synthetic::tick());
+        synthetic::seen_whole(&mut app);
         assert!(
             key(&mut app, KeyCode::Char('y')).is_empty(),
             "no answer before the blocked tasks are listed"
@@ -692,7 +692,7 @@ mod peek_and_remove {
             KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE),
             before_the_list,
         );
-        app.drawn(synthetic::tick());
+        synthetic::seen_whole(&mut app);
         assert!(
             app.update(early).is_empty(),
             "pressed before the complete dialog was drawn"
@@ -743,7 +743,7 @@ mod peek_and_remove {
             before,
         );
         assert!(app.update(typed_ahead).is_empty());
-        app.drawn(synthetic::tick());
+        synthetic::seen_whole(&mut app);
         let late = Msg::Key(
             KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE),
             before,
@@ -754,18 +754,22 @@ mod peek_and_remove {
     }
 
     #[test]
-    fn a_dialog_too_big_for_the_screen_cannot_be_confirmed() {
-        let mut app = app_with((40, 8), snapshot(busy_queues()));
+    fn a_dialog_not_seen_whole_cannot_be_confirmed() {
+        let mut app = app_with((120, 30), snapshot(busy_queues()));
         key(&mut app, KeyCode::Char('d'));
         app.update(Msg::Done(Done::Blocked {
             id: 65538,
             tasks: Vec::new(),
             unchecked: 0,
         }));
-        app.drawn(synthetic::tick());
+        // The view could not show it whole (the screens tests check when).
+        app.drawn(synthetic::tick(), Drawn::default());
         assert!(key(&mut app, KeyCode::Char('y')).is_empty());
-        app.update(Msg::Resize(80, 24));
-        app.drawn(synthetic::tick());
+        synthetic::seen_whole(&mut app);
+        // The terminal shrank: what was seen whole is no longer on screen.
+        app.drawn(synthetic::tick(), Drawn::default());
+        assert!(key(&mut app, KeyCode::Char('y')).is_empty());
+        synthetic::seen_whole(&mut app);
         assert_eq!(key(&mut app, KeyCode::Char('y')).len(), 1);
     }
 
@@ -819,13 +823,18 @@ mod peek_and_remove {
 fn help_scrolls_when_it_does_not_fit() {
     let mut app = app_with((80, 12), snapshot(busy_queues()));
     key(&mut app, KeyCode::Char('?'));
+    // The view drew it and could start it at line 7 at the most.
+    let drawn = Drawn {
+        help_last_scroll: 7,
+        ..Drawn::default()
+    };
+    app.drawn(synthetic::tick(), drawn);
     key(&mut app, KeyCode::End);
-    let lines = ipctop::ui::help::line_count(app.context(), false);
-    assert_eq!(app.help_scroll, lines - 10, "the last line at the bottom");
+    assert_eq!(app.help_scroll, 7, "the last line at the bottom");
     key(&mut app, KeyCode::Down);
-    assert_eq!(app.help_scroll, lines - 10, "no further");
+    assert_eq!(app.help_scroll, 7, "no further");
     key(&mut app, KeyCode::Up);
-    assert_eq!(app.help_scroll, lines - 11);
+    assert_eq!(app.help_scroll, 6);
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('?'));
     assert_eq!(app.help_scroll, 0, "opens at the top");

@@ -4,26 +4,31 @@
 
 mod synthetic;
 
-use ipctop::app::{App, Msg};
+use ipctop::app::{App, Drawn, Msg};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use synthetic::{app_with, busy_queues, snapshot};
 
-fn render(app: &App) -> Terminal<TestBackend> {
+fn render(app: &App) -> (Terminal<TestBackend>, Drawn) {
     let (w, h) = app.size;
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    let mut drawn = Drawn::default();
     terminal
-        .draw(|frame| ipctop::ui::draw(frame, app))
+        .draw(|frame| drawn = ipctop::ui::draw(frame, app))
         .expect("draw");
-    terminal
+    (terminal, drawn)
 }
 
 fn screen(app: &App) -> String {
-    render(app).backend().to_string()
+    render(app).0.backend().to_string()
 }
 
+/// As in the real loop: a frame is drawn (and what it showed reported to
+/// the model), then the key is read.
 fn press(app: &mut App, code: KeyCode) {
+    let (_, drawn) = render(app);
+    app.drawn(synthetic::tick(), drawn);
     app.update(Msg::Key(
         KeyEvent::new(code, KeyModifiers::NONE),
         synthetic::tick(),
@@ -88,7 +93,7 @@ fn no_control_character_from_the_data_reaches_the_screen() {
         press(&mut app, KeyCode::Char(c));
     }
     press(&mut app, KeyCode::Enter);
-    let terminal = render(&app);
+    let (terminal, _) = render(&app);
     let text = terminal.backend().to_string();
     assert!(text.contains("evil·]2;pwned··[2J"), "{text}");
     for cell in terminal.backend().buffer().content() {
@@ -188,6 +193,47 @@ fn remove_dialog_80x24() {
     assert_screen!("remove_dialog_80x24", app);
 }
 
+/// The removal dialog for the fullest queue with `tasks` blocked tasks,
+/// drawn once on a `size` screen; and whether `y` then removes.
+fn dialog_answers_y(size: (u16, u16), tasks: usize) -> (String, bool) {
+    let mut app = app_with(size, snapshot(busy_queues()));
+    press(&mut app, KeyCode::Char('d'));
+    app.update(Msg::Done(ipctop::actions::Done::Blocked {
+        id: 65538,
+        tasks: (0..tasks)
+            .map(|t| format!("4711/{} order-api: waiting to send 64 B", 4713 + t))
+            .collect(),
+        unchecked: 0,
+    }));
+    let shown = screen(&app);
+    let (_, drawn) = render(&app);
+    app.drawn(synthetic::tick(), drawn);
+    let effects = app.update(Msg::Key(
+        KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE),
+        synthetic::tick(),
+    ));
+    (shown, !effects.is_empty())
+}
+
+#[test]
+fn y_counts_only_when_every_line_of_the_dialog_was_on_screen() {
+    // Too low for the dialog.
+    let (shown, removed) = dialog_answers_y((40, 8), 0);
+    assert!(!removed, "{shown}");
+    assert!(shown.contains("too small: enlarge it"), "{shown}");
+    // High enough, but too narrow: the task lines are cut.
+    let (shown, removed) = dialog_answers_y((40, 18), 5);
+    assert!(!removed, "{shown}");
+    assert!(
+        shown.contains("too small: enlarge it · n keeps it"),
+        "{shown}"
+    );
+    assert!(!shown.contains("y remove   n"), "{shown}");
+    // Where it all fits, y answers.
+    let (shown, removed) = dialog_answers_y((80, 24), 5);
+    assert!(removed, "{shown}");
+}
+
 #[test]
 fn peek_screens_never_show_payload_control_characters() {
     let mut app = peeking((120, 30));
@@ -199,7 +245,7 @@ fn peek_screens_never_show_payload_control_characters() {
         for k in keys {
             press(&mut app, *k);
         }
-        let terminal = render(&app);
+        let (terminal, _) = render(&app);
         for cell in terminal.backend().buffer().content() {
             assert!(
                 !cell.symbol().chars().any(ipctop::format::is_unsafe),

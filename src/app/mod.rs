@@ -15,8 +15,8 @@ use crate::actions::remove::{self, Expected};
 use crate::actions::{Done, Job};
 use crate::format;
 use crate::keymap::{self, Action, Context};
+use crate::layout;
 use crate::model::{MsgQueue, Snapshot};
-use crate::ui::layout;
 use line_edit::LineKey;
 use peek::{Outcome, PeekView};
 use queues::QueueList;
@@ -131,6 +131,17 @@ pub enum Effect {
     Redraw,
 }
 
+/// What a frame showed, as the view reports it: the view alone knows what
+/// fitted, and some answers count only if their question was seen whole.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Drawn {
+    /// The removal dialog was on screen whole: every line at the width it
+    /// was drawn, its answer keys included.
+    pub dialog_complete: bool,
+    /// The largest first line the help overlay can start at (0: it fits).
+    pub help_last_scroll: usize,
+}
+
 /// Refresh intervals `+` and `-` step through.
 pub const INTERVAL_STEPS: [Duration; 9] = [
     Duration::from_millis(100),
@@ -210,6 +221,8 @@ pub struct App {
     pub help: bool,
     /// First line of the key list shown, when it does not fit.
     pub help_scroll: usize,
+    /// The largest `help_scroll` the last frame could use.
+    pub help_last_scroll: usize,
     /// `--read-only`: nothing that changes the kernel is done.
     pub read_only: bool,
 }
@@ -231,6 +244,7 @@ impl App {
             fatal: None,
             help: false,
             help_scroll: 0,
+            help_last_scroll: 0,
             read_only: false,
         }
     }
@@ -332,9 +346,7 @@ impl App {
             _ => {}
         }
         if self.help {
-            let room = usize::from(self.size.1.saturating_sub(2)).max(1);
-            let lines = crate::ui::help::line_count(self.context(), self.read_only);
-            let last = lines.saturating_sub(room);
+            let last = self.help_last_scroll;
             let delta = match keymap::action_for(self.context(), &key) {
                 Some(Action::Quit) => return vec![Effect::Quit],
                 Some(Action::Help) => return self.close_help(),
@@ -366,7 +378,7 @@ impl App {
                 }
             },
             Mode::ConfirmRemove(dialog) => match keymap::action_for(Context::Dialog, &key) {
-                Some(Action::Confirm) if dialog.answerable(pressed, self.size.1) => {
+                Some(Action::Confirm) if dialog.answerable(pressed) => {
                     let (messages, bytes) = dialog
                         .live
                         .unwrap_or((dialog.queue.messages, dialog.queue.used_bytes));
@@ -411,14 +423,12 @@ impl App {
         }
     }
 
-    /// The screen was drawn at `at`: a question on it now counts as seen.
-    pub fn drawn(&mut self, at: Instant) {
+    /// The screen was drawn at `at`, showing what `drawn` says: a question
+    /// on it now counts as seen (if it was seen whole).
+    pub fn drawn(&mut self, at: Instant, drawn: Drawn) {
+        self.help_last_scroll = drawn.help_last_scroll;
         match &mut self.mode {
-            // Seen means seen whole: with the blocked tasks listed.
-            Mode::ConfirmRemove(dialog) if dialog.blocked.is_some() => {
-                dialog.shown_at.get_or_insert(at);
-            }
-            Mode::ConfirmRemove(_) => {}
+            Mode::ConfirmRemove(dialog) => dialog.drawn(at, drawn.dialog_complete),
             Mode::Peek(view) => view.drawn(at),
             Mode::Browse | Mode::Filter(_) => {}
         }

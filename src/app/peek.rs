@@ -14,9 +14,9 @@ use crate::actions::{Job, SaveFailure};
 use crate::collect::sysv_msg::queue_from_stat;
 use crate::format;
 use crate::keymap::{self, Action, Context};
+use crate::layout::PeekLayout;
 use crate::model::MsgQueue;
 use crate::sys::msg::QueueStat;
-use crate::ui::layout::PeekLayout;
 
 /// A line the user is typing, or a question, inside the peek view.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,6 @@
 use std::time::Instant;
 
 use crate::model::MsgQueue;
-use crate::ui::layout;
 
 /// The question before a removal, with everything that would be lost.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,21 +21,28 @@ pub struct RemoveDialog {
     pub unchecked: u32,
     /// Its messages and bytes in the latest refresh (`None`: gone).
     pub live: Option<(u64, u64)>,
-    /// When the dialog was first on screen complete (blocked tasks listed);
-    /// only a key pressed after that can confirm it.
+    /// When the dialog was first on screen complete (blocked tasks listed,
+    /// every line whole at the width drawn, answer keys included); only a
+    /// key pressed after that can confirm it. A frame that could not show
+    /// it whole (the terminal shrank) takes that back.
     pub shown_at: Option<Instant>,
 }
 
 impl RemoveDialog {
     /// Can `y`, pressed at `pressed`, be taken as the user's answer? Only
-    /// once the dialog, with its list of blocked tasks, has been on screen
-    /// before the key was pressed: a `y` typed ahead removes nothing.
-    /// It must also fit the screen (`rows` high), answer keys included.
-    pub fn answerable(&self, pressed: Instant, rows: u16) -> bool {
-        let fits = self
-            .blocked
-            .as_ref()
-            .is_some_and(|tasks| layout::remove_dialog_height(tasks.len()) <= rows);
-        fits && self.shown_at.is_some_and(|shown| pressed >= shown)
+    /// once the complete dialog, with its list of blocked tasks, has been
+    /// on screen before the key was pressed: a `y` typed ahead, or one on
+    /// a screen too small for the dialog, removes nothing.
+    pub fn answerable(&self, pressed: Instant) -> bool {
+        self.blocked.is_some() && self.shown_at.is_some_and(|shown| pressed >= shown)
+    }
+
+    /// A frame drawn at `at` showed the dialog whole, or not.
+    pub fn drawn(&mut self, at: Instant, complete: bool) {
+        if complete && self.blocked.is_some() {
+            self.shown_at.get_or_insert(at);
+        } else {
+            self.shown_at = None;
+        }
     }
 }

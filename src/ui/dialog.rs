@@ -5,22 +5,28 @@ use std::time::SystemTime;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::layout::{DIALOG_TASKS, remove_dialog_height};
 use super::style::Theme;
 use crate::app::RemoveDialog;
 use crate::format;
 
+/// Blocked tasks listed in the dialog; more are counted.
+const LISTED_TASKS: usize = 5;
+
 /// Draws the dialog centred over `area`; ages are counted back from `now`,
-/// the time of the snapshot on screen.
+/// the time of the snapshot on screen. Returns whether it was on screen
+/// whole: every line at full width, its answer keys included. Lines are
+/// never wrapped (a wrapped dialog's height is guesswork): one too wide is
+/// cut, and the dialog then says to enlarge the terminal instead of
+/// offering `y`.
 pub fn draw(
     frame: &mut Frame<'_>,
     area: Rect,
     dialog: &RemoveDialog,
     now: SystemTime,
     theme: &Theme,
-) {
+) -> bool {
     let q = &dialog.queue;
     let label = |text: &'static str| Span::styled(text, theme.dim());
     let loss = match dialog.live {
@@ -82,49 +88,45 @@ pub fn draw(
             lines.extend(
                 tasks
                     .iter()
-                    .take(DIALOG_TASKS)
+                    .take(LISTED_TASKS)
                     .map(|t| Line::raw(format!("   {t}"))),
             );
-            if tasks.len() > DIALOG_TASKS {
+            if tasks.len() > LISTED_TASKS {
                 lines.push(Line::raw(format!(
                     "   and {} more",
-                    tasks.len() - DIALOG_TASKS
+                    tasks.len() - LISTED_TASKS
                 )));
             }
         }
     }
+    let keys = Line::from(vec![
+        Span::styled(" y", theme.heading()),
+        Span::raw(" remove   "),
+        Span::styled("n", theme.heading()),
+        Span::raw(" / "),
+        Span::styled("Esc", theme.heading()),
+        Span::raw(" keep it"),
+    ]);
     lines.push(Line::raw(""));
-    let tasks = dialog.blocked.as_ref().map_or(0, Vec::len);
-    if remove_dialog_height(tasks) <= area.height {
-        lines.push(Line::from(vec![
-            Span::styled(" y", theme.heading()),
-            Span::raw(" remove   "),
-            Span::styled("n", theme.heading()),
-            Span::raw(" / "),
-            Span::styled("Esc", theme.heading()),
-            Span::raw(" keep it"),
-        ]));
-    } else {
+    lines.push(keys);
+    // Borders and a margin of one column on each side.
+    let width = lines.iter().map(Line::width).max().unwrap_or(0) + 4;
+    let width = u16::try_from(width).unwrap_or(u16::MAX).max(40);
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let complete = width <= area.width && height <= area.height;
+    if !complete {
+        lines.pop();
         lines.insert(
             0,
-            Line::styled(
-                " enlarge the terminal to answer · n keeps it",
-                theme.alert(),
-            ),
+            Line::styled(" too small: enlarge it · n keeps it", theme.alert()),
         );
     }
-    let width = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4;
-    let height = lines.len() as u16 + 2;
-    let popup = area.centered(
-        Constraint::Length(width.max(40)),
-        Constraint::Length(height),
-    );
+    let popup = area.centered(Constraint::Length(width), Constraint::Length(height));
     frame.render_widget(Clear, popup);
     let title = format!(" remove queue {}? ", q.id);
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::bordered().title(Span::styled(title, theme.alert()))),
+        Paragraph::new(lines).block(Block::bordered().title(Span::styled(title, theme.alert()))),
         popup,
     );
+    complete
 }

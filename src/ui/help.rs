@@ -40,13 +40,8 @@ fn lines(context: Context, read_only: bool, theme: &Theme) -> Vec<Line<'static>>
     lines
 }
 
-/// How many lines the help has for `context`.
-pub fn line_count(context: Context, read_only: bool) -> usize {
-    lines(context, read_only, &Theme::new(false)).len()
-}
-
 /// Draws the key list centred over `area`, from line `scroll` on when it
-/// does not fit.
+/// does not fit; returns the last line it could start from.
 pub fn draw(
     frame: &mut Frame<'_>,
     area: Rect,
@@ -54,11 +49,12 @@ pub fn draw(
     read_only: bool,
     scroll: usize,
     theme: &Theme,
-) {
+) -> usize {
     let lines = lines(context, read_only, theme);
     let width = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 3;
     let room = usize::from(area.height.saturating_sub(2)).max(1);
-    let scroll = scroll.min(lines.len().saturating_sub(room));
+    let last_scroll = lines.len().saturating_sub(room);
+    let scroll = scroll.min(last_scroll);
     let title = if lines.len() > room {
         " keys (↑↓ scroll, Esc closes) "
     } else {
@@ -72,4 +68,5 @@ pub fn draw(
         Paragraph::new(shown).block(Block::bordered().title(title)),
         popup,
     );
+    last_scroll
 }

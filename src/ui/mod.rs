@@ -1,10 +1,8 @@
 //! The view: draws an [`App`] and nothing else — no I/O, no state changes.
 
-pub mod layout;
-
 mod chrome;
 mod dialog;
-pub mod help;
+mod help;
 mod peek;
 mod queues;
 mod style;
@@ -13,21 +11,22 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::app::{App, Mode, Tab};
-use layout::Areas;
+use crate::app::{App, Drawn, Mode, Tab};
+use crate::layout::Areas;
 
 /// Smallest screen ipctop draws on; below it, one line says so.
 pub const MIN_SIZE: (u16, u16) = (20, 5);
 
-/// Draws the whole screen for `app`.
-pub fn draw(frame: &mut Frame<'_>, app: &App) {
+/// Draws the whole screen for `app`, and says what it could show.
+pub fn draw(frame: &mut Frame<'_>, app: &App) -> Drawn {
+    let mut drawn = Drawn::default();
     let area = frame.area();
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         frame.render_widget(
             Paragraph::new("terminal too small").wrap(Wrap { trim: true }),
             area,
         );
-        return;
+        return drawn;
     }
     let areas = Areas::new(area);
     let theme = style::Theme::new(app.color);
@@ -41,10 +40,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     chrome::footer(frame, areas.footer, app, &theme);
     // A dialog is opened from a snapshot, so there always is one.
     if let (Mode::ConfirmRemove(dialog), Some(snap)) = (&app.mode, &app.snapshot) {
-        dialog::draw(frame, area, dialog, snap.taken_at, &theme);
+        drawn.dialog_complete = dialog::draw(frame, area, dialog, snap.taken_at, &theme);
     }
     if app.help {
-        help::draw(
+        drawn.help_last_scroll = help::draw(
             frame,
             area,
             app.context(),
@@ -53,6 +52,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
             &theme,
         );
     }
+    drawn
 }
 
 /// A tab whose collector does not exist yet says so, plainly.

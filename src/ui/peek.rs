@@ -6,11 +6,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState};
 
-use super::layout::PEEK_HEADER;
 use super::style::Theme;
 use crate::actions::peek::Message;
 use crate::app::peek::{PeekView, Prompt};
 use crate::format;
+use crate::layout::PEEK_HEADER;
 
 /// Draws the view into `area` (the body and detail areas of the screen).
 pub fn draw(frame: &mut Frame<'_>, area: Rect, view: &PeekView, theme: &Theme) {

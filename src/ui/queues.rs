@@ -6,11 +6,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
-use super::layout::Areas;
 use super::style::{self, Theme};
 use crate::app::App;
 use crate::app::queues::Column;
 use crate::format;
+use crate::layout::Areas;
 use std::time::SystemTime;
 
 use crate::model::{MsgQueue, Operator, Snapshot};

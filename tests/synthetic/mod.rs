@@ -7,7 +7,7 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
-use ipctop::app::{App, Msg};
+use ipctop::app::{App, Drawn, Msg};
 use ipctop::model::{MsgLimits, MsgQueue, MsgSource, MsgTable, Process, Snapshot};
 use ipctop::sys::msg::QueueStat;
 
@@ -28,6 +28,16 @@ pub fn tick() -> Instant {
         last.set(Some(next));
         next
     })
+}
+
+/// Tells `app` a frame showed its question whole (as the view would on a
+/// screen large enough), at the next [`tick`].
+pub fn seen_whole(app: &mut App) {
+    let drawn = Drawn {
+        dialog_complete: true,
+        ..Drawn::default()
+    };
+    app.drawn(tick(), drawn);
 }
 
 /// The namespace inode synthetic snapshots claim.

@@ -1,5 +1,5 @@
-//! Where each part of the screen goes, as a pure function of its size, so
-//! `update` can know how many rows the table shows.
+//! Where each part of the screen goes, as a pure function of its size: the
+//! model (how many rows a page is) and the view (where to draw) share it.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
@@ -64,17 +64,6 @@ impl Areas {
             ..self.body
         }
     }
-}
-
-/// Blocked tasks listed in the removal dialog; more are counted.
-pub const DIALOG_TASKS: usize = 5;
-
-/// Rows the removal dialog needs to show everything, its answer keys
-/// included, with `tasks` blocked tasks.
-pub fn remove_dialog_height(tasks: usize) -> u16 {
-    let listed = tasks.min(DIALOG_TASKS) + usize::from(tasks > DIALOG_TASKS);
-    // Borders, 5 lines of facts, the blocked line, a blank, the keys.
-    (2 + 5 + 1 + 1 + 1 + listed) as u16
 }
 
 /// Rows of the peek view's own header.
