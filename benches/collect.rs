@@ -327,7 +327,7 @@ impl Bench {
             app.queues.filter = "produc".to_owned();
         })?;
         let update_sender = time_update(budget, &snap, |app| {
-            app.queues.sort.column = ipctop::app::queues::Column::Sender;
+            app.queues.sort.column = ipctop::kinds::sysv_msg::Column::Sender;
             app.queues.sort.descending = false;
         })?;
         self.stopped()?;

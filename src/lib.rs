@@ -15,6 +15,7 @@ pub mod collect;
 pub mod event;
 pub mod format;
 pub mod keymap;
+pub mod kinds;
 pub mod layout;
 pub mod model;
 pub mod sys;

@@ -5,7 +5,7 @@ mod synthetic;
 
 use std::time::Duration;
 
-use ipctop::app::queues::Column;
+use ipctop::kinds::sysv_msg::Column;
 use ipctop::app::{App, Drawn, Effect, Mode, Msg, Tab};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use synthetic::{app_with, busy_queues, queue, snapshot};
@@ -39,7 +39,7 @@ fn listed(app: &App) -> Vec<i32> {
 
 fn selected(app: &App) -> Option<i32> {
     let snap = app.snapshot.as_ref()?;
-    app.queues.selected_queue(snap).map(|q| q.id)
+    app.queues.selected_object(snap).map(|q| q.id)
 }
 
 #[test]
@@ -214,22 +214,22 @@ fn paging_moves_a_screen_and_keeps_the_selection_visible() {
     key(&mut app, KeyCode::Char('s')); // sender: all equal, so by id
     let page = ipctop::layout::table_rows((80, 24));
     key(&mut app, KeyCode::PageDown);
-    assert_eq!(app.queues.cursor, page);
-    assert!(app.queues.offset <= app.queues.cursor);
-    assert!(app.queues.cursor < app.queues.offset + page);
+    assert_eq!(app.queues.scroll.cursor, page);
+    assert!(app.queues.scroll.offset <= app.queues.scroll.cursor);
+    assert!(app.queues.scroll.cursor < app.queues.scroll.offset + page);
     key(&mut app, KeyCode::End);
-    assert_eq!(app.queues.cursor, 99);
-    assert_eq!(app.queues.offset, 100 - page);
+    assert_eq!(app.queues.scroll.cursor, 99);
+    assert_eq!(app.queues.scroll.offset, 100 - page);
     key(&mut app, KeyCode::Char('g'));
-    assert_eq!((app.queues.cursor, app.queues.offset), (0, 0));
+    assert_eq!((app.queues.scroll.cursor, app.queues.scroll.offset), (0, 0));
     key(&mut app, KeyCode::Up);
-    assert_eq!(app.queues.cursor, 0, "no wrap above the top");
+    assert_eq!(app.queues.scroll.cursor, 0, "no wrap above the top");
 
     // Shrinking the terminal keeps the selection on screen.
     key(&mut app, KeyCode::Char('G'));
     app.update(Msg::Resize(80, 10));
     let page = ipctop::layout::table_rows((80, 10));
-    assert!(app.queues.cursor < app.queues.offset + page);
+    assert!(app.queues.scroll.cursor < app.queues.scroll.offset + page);
 }
 
 #[test]

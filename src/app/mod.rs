@@ -3,8 +3,8 @@
 //! as an [`Effect`] for the event loop to carry out.
 
 mod line_edit;
+pub mod list;
 pub mod peek;
-pub mod queues;
 mod remove_dialog;
 
 use std::time::{Duration, Instant};
@@ -16,10 +16,11 @@ use crate::actions::{Done, Job};
 use crate::format;
 use crate::keymap::{self, Action, Context};
 use crate::layout;
+use crate::kinds::sysv_msg::SysvMsg;
 use crate::model::{MsgQueue, Snapshot};
+use list::List;
 use line_edit::LineKey;
 use peek::{Outcome, PeekView};
-use queues::QueueList;
 pub use remove_dialog::RemoveDialog;
 
 /// The tabs, in order; one per IPC kind plus the limits.
@@ -202,7 +203,7 @@ pub struct App {
     /// Where keys go.
     pub mode: Mode,
     /// The queue table's rows and selection.
-    pub queues: QueueList,
+    pub queues: List<SysvMsg>,
     /// Refresh interval.
     pub interval: Duration,
     /// Refreshing is stopped.
@@ -234,7 +235,7 @@ impl App {
             snapshot: None,
             tab: Tab::Queues,
             mode: Mode::Browse,
-            queues: QueueList::default(),
+            queues: List::default(),
             interval: interval.clamp(MIN_INTERVAL, MAX_INTERVAL),
             paused: false,
             status: None,
@@ -474,12 +475,12 @@ impl App {
 
     fn set_filter(&mut self, text: String) {
         self.queues.filter = text.to_lowercase();
-        self.with_snapshot(QueueList::rebuild);
+        self.with_snapshot(List::rebuild);
     }
 
     /// Runs `f` on the queue list and the snapshot (if there is one yet),
     /// then keeps the selection on screen.
-    fn with_snapshot(&mut self, f: impl FnOnce(&mut QueueList, &Snapshot)) {
+    fn with_snapshot(&mut self, f: impl FnOnce(&mut List<SysvMsg>, &Snapshot)) {
         if let Some(snap) = &self.snapshot {
             f(&mut self.queues, snap);
         }
@@ -511,14 +512,12 @@ impl App {
             Action::Delete => return self.ask_remove(),
             Action::Filter => self.mode = Mode::Filter(self.queues.filter.clone()),
             Action::SortNext => {
-                let column = self.queues.sort.column.next();
-                self.queues.sort.column = column;
-                self.queues.sort.descending = column.descending_by_default();
-                self.with_snapshot(QueueList::rebuild);
+                self.queues.sort_by_next();
+                self.with_snapshot(List::rebuild);
             }
             Action::SortReverse => {
                 self.queues.sort.descending = !self.queues.sort.descending;
-                self.with_snapshot(QueueList::rebuild);
+                self.with_snapshot(List::rebuild);
             }
             Action::Pause => {
                 self.paused = !self.paused;
@@ -545,7 +544,7 @@ impl App {
     /// The selected queue with its owner's name, if there is one.
     fn selection(&self) -> Option<(MsgQueue, String, &Snapshot)> {
         let snap = self.snapshot.as_ref()?;
-        let queue = self.queues.selected_queue(snap)?;
+        let queue = self.queues.selected_object(snap)?;
         Some((queue.clone(), snap.user_name(queue.uid).into_owned(), snap))
     }
 

@@ -4,8 +4,8 @@ mod chrome;
 mod dialog;
 mod help;
 mod peek;
-mod queues;
 mod style;
+mod table;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -34,7 +34,14 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) -> Drawn {
     chrome::tabs(frame, areas.tabs, app, &theme);
     match (&app.mode, app.tab) {
         (Mode::Peek(view), _) => peek::draw(frame, areas.below_tabs(), view, &theme),
-        (_, Tab::Queues) => queues::draw(frame, areas, app, &theme),
+        (_, Tab::Queues) => table::draw(
+            frame,
+            areas,
+            &app.queues,
+            app.snapshot.as_ref(),
+            "  reading message queues…",
+            &theme,
+        ),
         (_, other) => not_built(frame, areas.body, other),
     }
     chrome::footer(frame, areas.footer, app, &theme);

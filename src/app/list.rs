@@ -1,0 +1,148 @@
+//! The list engine: which objects of a kind are listed, in what order,
+//! and which one is selected — kept by identity across refreshes — plus
+//! the scrolling every list shares (the tables and the peek view's
+//! message list).
+
+use crate::kinds::{Matcher, ObjectKind, Sort, SortKey};
+use crate::model::{ObjectId, Snapshot};
+
+/// A selection over rows, and the first row on screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scroll {
+    /// The selected row.
+    pub cursor: usize,
+    /// The first row on screen.
+    pub offset: usize,
+}
+
+impl Scroll {
+    /// Selects `row` of `len` rows (clamped; 0 when there are none).
+    pub fn select(&mut self, row: usize, len: usize) {
+        self.cursor = row.min(len.saturating_sub(1));
+    }
+
+    /// Moves the selection by `delta` rows of `len`.
+    pub fn step(&mut self, delta: isize, len: usize) {
+        self.select(self.cursor.saturating_add_signed(delta), len);
+    }
+
+    /// Scrolls so the selection is on screen when `visible` of `len` rows
+    /// fit, without empty room below the last row.
+    pub fn into_view(&mut self, visible: usize, len: usize) {
+        let visible = visible.max(1);
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + visible {
+            self.offset = self.cursor + 1 - visible;
+        }
+        self.offset = self.offset.min(len.saturating_sub(visible));
+    }
+}
+
+/// The listed objects of kind `K` and the selection.
+#[derive(Debug, Clone)]
+pub struct List<K: ObjectKind> {
+    /// Indices into the snapshot's objects of kind `K`, filtered and
+    /// sorted.
+    pub rows: Vec<usize>,
+    /// The selected object, by identity.
+    pub selected: Option<ObjectId>,
+    /// The selected row and the first row on screen.
+    pub scroll: Scroll,
+    /// Applied filter (lower case); empty shows everything.
+    pub filter: String,
+    /// Sort order.
+    pub sort: Sort<K::Column>,
+}
+
+impl<K: ObjectKind> Default for List<K> {
+    fn default() -> Self {
+        Self {
+            rows: Vec::new(),
+            selected: None,
+            scroll: Scroll::default(),
+            filter: String::new(),
+            sort: K::DEFAULT_SORT,
+        }
+    }
+}
+
+impl<K: ObjectKind> List<K> {
+    /// Recomputes the rows for `snap`, keeping the selected object
+    /// selected; if it is gone, the selection moves to the row now in its
+    /// place.
+    pub fn rebuild(&mut self, snap: &Snapshot) {
+        let objects = K::objects(snap);
+        let mut matcher = Matcher::new(&self.filter);
+        let sort = self.sort;
+        let mut keyed: Vec<(SortKey<'_>, usize)> = (0..objects.len())
+            .filter(|&i| K::matches(&mut matcher, snap, &objects[i]))
+            .map(|i| (K::sort_key(sort.column, snap, &objects[i]), i))
+            .collect();
+        keyed.sort_by(|(ka, a), (kb, b)| {
+            let primary = if sort.descending {
+                kb.cmp(ka)
+            } else {
+                ka.cmp(kb)
+            };
+            primary.then(K::id(&objects[*a]).cmp(&K::id(&objects[*b])))
+        });
+        self.rows = keyed.into_iter().map(|(_, i)| i).collect();
+        let kept = self
+            .selected
+            .and_then(|sel| self.rows.iter().position(|&i| identity::<K>(snap, i) == sel));
+        let row = kept.unwrap_or(self.scroll.cursor);
+        self.scroll.select(row, self.rows.len());
+        self.selected = self.selected_identity(snap);
+    }
+
+    /// Moves the selection to row `row` (clamped) of `snap`'s list.
+    pub fn select_row(&mut self, snap: &Snapshot, row: usize) {
+        self.scroll.select(row, self.rows.len());
+        self.selected = self.selected_identity(snap);
+    }
+
+    /// Moves the selection by `delta` rows.
+    pub fn move_by(&mut self, snap: &Snapshot, delta: isize) {
+        self.select_row(snap, self.scroll.cursor.saturating_add_signed(delta));
+    }
+
+    /// Scrolls so the selection is on screen when `visible` rows fit.
+    pub fn scroll_into_view(&mut self, visible: usize) {
+        self.scroll.into_view(visible, self.rows.len());
+    }
+
+    /// Sorts by the next column in `s` order, in that column's first
+    /// direction.
+    pub fn sort_by_next(&mut self) {
+        let columns = K::COLUMNS;
+        let at = columns.iter().position(|c| *c == self.sort.column);
+        let column = columns[at.map_or(0, |i| (i + 1) % columns.len())];
+        self.sort = Sort {
+            column,
+            descending: K::column(column).descending_first,
+        };
+    }
+
+    /// The selected object in `snap`.
+    pub fn selected_object<'s>(&self, snap: &'s Snapshot) -> Option<&'s K::Object> {
+        self.rows
+            .get(self.scroll.cursor)
+            .map(|&i| &K::objects(snap)[i])
+    }
+
+    fn selected_identity(&self, snap: &Snapshot) -> Option<ObjectId> {
+        self.rows
+            .get(self.scroll.cursor)
+            .map(|&i| identity::<K>(snap, i))
+    }
+}
+
+/// The identity of object `index` of kind `K` in `snap`.
+fn identity<K: ObjectKind>(snap: &Snapshot, index: usize) -> ObjectId {
+    ObjectId {
+        namespace: snap.namespace,
+        kind: K::KIND,
+        id: K::id(&K::objects(snap)[index]),
+    }
+}

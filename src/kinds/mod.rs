@@ -1,0 +1,165 @@
+//! What each kind of IPC object shows: its columns, how it sorts and
+//! filters, its cells and its detail lines. One [`ObjectKind`] per kind is
+//! all the list engine ([`crate::app::list`]) and the table and detail
+//! widgets of the view need; adding a kind adds a description here and
+//! changes neither.
+//!
+//! Descriptions are neutral: values and tones, no terminal styles, so the
+//! model can use them without importing the view.
+
+pub mod sysv_msg;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt::{self, Write};
+
+use crate::model::{Kind, Snapshot};
+
+/// Cells of a fill bar ([`CellValue::Fill`]); its column is this plus
+/// the figure and the mark wide.
+pub const BAR_WIDTH: usize = 10;
+
+/// A column's header and place in the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnSpec {
+    /// The header text.
+    pub title: &'static str,
+    /// Width in cells.
+    pub width: u16,
+    /// Aligned right (numbers).
+    pub right: bool,
+    /// Sorted largest first when first chosen (numbers, times).
+    pub descending_first: bool,
+}
+
+/// One cell's value, for the view to render.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellValue {
+    /// Text, aligned as its column says.
+    Text(String),
+    /// A fill level in percent (`None`: unknown): a bar, the figure and
+    /// a mark above the warning thresholds.
+    Fill(Option<f64>),
+}
+
+/// How a piece of a detail line reads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Tone {
+    /// A label (`owner `).
+    Label,
+    /// A value.
+    Plain,
+    /// A value coloured by a fill level in percent.
+    Fill(f64),
+}
+
+/// A detail line: pieces of text, each with its tone.
+pub type DetailLine = Vec<(Tone, String)>;
+
+/// What the list engine sorts a row by in one column: numbers or text,
+/// computed once per row per rebuild (name look-ups are not repeated in
+/// every comparison).
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SortKey<'s> {
+    /// A number (keys, counts, times, fill in millionths of a percent).
+    Number(i128),
+    /// A name; `None` sorts first.
+    Text(Option<Cow<'s, str>>),
+}
+
+/// Sort order of a table of columns `C`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort<C> {
+    /// The column compared first (ties go by id).
+    pub column: C,
+    /// Largest first.
+    pub descending: bool,
+}
+
+/// Tests objects against a lower-case filter text. Names repeat across
+/// objects, so each one is lower-cased and tested once per rebuild.
+pub struct Matcher<'a> {
+    needle: &'a str,
+    names: HashMap<&'a str, bool>,
+    digits: String,
+}
+
+impl<'a> Matcher<'a> {
+    /// A matcher for `needle` (already lower case).
+    pub fn new(needle: &'a str) -> Self {
+        Self {
+            needle,
+            names: HashMap::new(),
+            digits: String::new(),
+        }
+    }
+
+    /// Does the filter match everything?
+    pub fn is_empty(&self) -> bool {
+        self.needle.is_empty()
+    }
+
+    /// Does `name` contain the filter, ignoring case?
+    pub fn name(&mut self, name: &'a str) -> bool {
+        let needle = self.needle;
+        *self
+            .names
+            .entry(name)
+            .or_insert_with(|| name.to_lowercase().contains(needle))
+    }
+
+    /// Does `value`, formatted, contain the filter?
+    pub fn number(&mut self, value: impl fmt::Display) -> bool {
+        self.digits.clear();
+        let _ = write!(self.digits, "{value}");
+        self.digits.contains(self.needle)
+    }
+}
+
+/// Everything the engine and the widgets need to know of one kind.
+pub trait ObjectKind: 'static {
+    /// One object of the kind, as the snapshot holds it.
+    type Object: 'static;
+    /// The table's columns, which are also its sort keys.
+    type Column: Copy + Eq + fmt::Debug + 'static;
+
+    /// The kind, for object identities.
+    const KIND: Kind;
+    /// Every column, left to right; `s` steps through them in this order.
+    const COLUMNS: &'static [Self::Column];
+    /// The columns from most to least useful: narrow screens drop from
+    /// the end.
+    const PRIORITY: &'static [Self::Column];
+    /// The order a fresh table has.
+    const DEFAULT_SORT: Sort<Self::Column>;
+    /// What one object is called (`queue`).
+    const NOUN: &'static str;
+
+    /// The column's header and place.
+    fn column(column: Self::Column) -> ColumnSpec;
+    /// The objects of the kind in `snap`, in the kernel's order.
+    fn objects(snap: &Snapshot) -> &[Self::Object];
+    /// The kernel's id of `object`.
+    fn id(object: &Self::Object) -> i64;
+    /// What `object` sorts by in `column`.
+    fn sort_key<'s>(
+        column: Self::Column,
+        snap: &'s Snapshot,
+        object: &Self::Object,
+    ) -> SortKey<'s>;
+    /// Does the filter match what the row of `object` shows?
+    fn matches<'s>(
+        matcher: &mut Matcher<'s>,
+        snap: &'s Snapshot,
+        object: &'s Self::Object,
+    ) -> bool;
+    /// The value of `object` in `column`.
+    fn cell(column: Self::Column, snap: &Snapshot, object: &Self::Object) -> CellValue;
+    /// The title of the detail pane for `object`.
+    fn detail_title(object: &Self::Object) -> String;
+    /// The detail pane's lines for `object`.
+    fn detail(snap: &Snapshot, object: &Self::Object) -> Vec<DetailLine>;
+    /// What an empty table says: with no objects at all (`filter` empty),
+    /// or none matching `filter`.
+    fn empty(filter: &str) -> String;
+}

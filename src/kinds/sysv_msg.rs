@@ -1,0 +1,249 @@
+//! System V message queues: their table and detail pane.
+
+use std::borrow::Cow;
+
+use super::{
+    BAR_WIDTH, CellValue, ColumnSpec, DetailLine, Matcher, ObjectKind, Sort, SortKey, Tone,
+};
+use crate::format;
+use crate::model::{Kind, MsgQueue, Operator, Snapshot, key_bits};
+
+/// System V message queues, as the engine sees them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SysvMsg;
+
+/// A column of the queue table; also the sort keys, in `s` order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Column {
+    /// IPC key.
+    Key,
+    /// msqid.
+    Id,
+    /// Owner user.
+    Owner,
+    /// Permission bits.
+    Perms,
+    /// Messages queued.
+    Messages,
+    /// Bytes queued.
+    Used,
+    /// Capacity.
+    Capacity,
+    /// Used / capacity.
+    Fill,
+    /// Last sender.
+    Sender,
+    /// Last receiver.
+    Receiver,
+    /// Last send time.
+    LastSend,
+    /// Last receive time.
+    LastReceive,
+}
+
+impl ObjectKind for SysvMsg {
+    type Object = MsgQueue;
+    type Column = Column;
+
+    const KIND: Kind = Kind::Msg;
+    const COLUMNS: &'static [Column] = &[
+        Column::Key,
+        Column::Id,
+        Column::Owner,
+        Column::Perms,
+        Column::Messages,
+        Column::Used,
+        Column::Capacity,
+        Column::Fill,
+        Column::Sender,
+        Column::Receiver,
+        Column::LastSend,
+        Column::LastReceive,
+    ];
+    const PRIORITY: &'static [Column] = &[
+        Column::Key,
+        Column::Messages,
+        Column::Fill,
+        Column::Id,
+        Column::Used,
+        Column::Sender,
+        Column::Owner,
+        Column::Receiver,
+        Column::LastSend,
+        Column::LastReceive,
+        Column::Capacity,
+        Column::Perms,
+    ];
+    /// Fullest queues first: backpressure is what ipctop is for.
+    const DEFAULT_SORT: Sort<Column> = Sort {
+        column: Column::Fill,
+        descending: true,
+    };
+    const NOUN: &'static str = "queue";
+
+    fn column(column: Column) -> ColumnSpec {
+        let (title, width) = match column {
+            Column::Key => ("KEY", 10),
+            Column::Id => ("ID", 8),
+            Column::Owner => ("OWNER", 10),
+            Column::Perms => ("PERMS", 9),
+            Column::Messages => ("MSGS", 7),
+            Column::Used => ("USED", 9),
+            Column::Capacity => ("CAP", 9),
+            Column::Fill => ("FILL", BAR_WIDTH as u16 + 7),
+            Column::Sender => ("SENDER", 21),
+            Column::Receiver => ("RECEIVER", 21),
+            Column::LastSend => ("LAST SND", 8),
+            Column::LastReceive => ("LAST RCV", 8),
+        };
+        ColumnSpec {
+            title,
+            width,
+            right: matches!(
+                column,
+                Column::Id | Column::Messages | Column::Used | Column::Capacity
+            ),
+            descending_first: matches!(
+                column,
+                Column::Messages
+                    | Column::Used
+                    | Column::Capacity
+                    | Column::Fill
+                    | Column::LastSend
+                    | Column::LastReceive
+            ),
+        }
+    }
+
+    fn objects(snap: &Snapshot) -> &[MsgQueue] {
+        &snap.msg.queues
+    }
+
+    fn id(q: &MsgQueue) -> i64 {
+        i64::from(q.id)
+    }
+
+    fn sort_key<'s>(column: Column, snap: &'s Snapshot, q: &MsgQueue) -> SortKey<'s> {
+        let number = |n: i128| SortKey::Number(n);
+        match column {
+            Column::Key => number(key_bits(q.key).into()),
+            Column::Id => number(q.id.into()),
+            Column::Owner => SortKey::Text(Some(snap.user_name(q.uid))),
+            Column::Perms => number(q.perms.into()),
+            Column::Messages => number(q.messages.into()),
+            Column::Used => number(q.used_bytes.into()),
+            Column::Capacity => number(q.max_bytes.map_or(-1, i128::from)),
+            // Millionths of a percent: exact enough, and totally ordered.
+            Column::Fill => number(q.fill_percent().map_or(-1, |p| (p * 1e6) as i128)),
+            Column::Sender => SortKey::Text(snap.sender(q).command().map(Cow::Borrowed)),
+            Column::Receiver => SortKey::Text(snap.receiver(q).command().map(Cow::Borrowed)),
+            Column::LastSend => number(q.stime.into()),
+            Column::LastReceive => number(q.rtime.into()),
+        }
+    }
+
+    /// Key (hex), id, owner and the last sender's and receiver's commands.
+    fn matches<'s>(m: &mut Matcher<'s>, snap: &'s Snapshot, q: &'s MsgQueue) -> bool {
+        if m.is_empty() {
+            return true;
+        }
+        let key = format_args!("{:#010x}", key_bits(q.key));
+        m.number(key)
+            || m.number(q.id)
+            || match snap.users.get(&q.uid) {
+                Some(owner) => m.name(owner),
+                None => m.number(q.uid),
+            }
+            || [snap.sender(q), snap.receiver(q)]
+                .into_iter()
+                .filter_map(Operator::command)
+                .any(|command| m.name(command))
+    }
+
+    fn cell(column: Column, snap: &Snapshot, q: &MsgQueue) -> CellValue {
+        let now = snap.taken_at;
+        CellValue::Text(match column {
+            Column::Key => format::key(q.key),
+            Column::Id => q.id.to_string(),
+            Column::Owner => format::sanitize(&snap.user_name(q.uid)).into_owned(),
+            Column::Perms => format::perms(q.perms),
+            Column::Messages => format::count(q.messages),
+            Column::Used => format::size(q.used_bytes),
+            Column::Capacity => q.max_bytes.map_or_else(|| "?".to_owned(), format::size),
+            Column::Fill => return CellValue::Fill(q.fill_percent()),
+            Column::Sender => format::process(q.lspid, snap.sender(q)),
+            Column::Receiver => format::process(q.lrpid, snap.receiver(q)),
+            Column::LastSend => format::age(q.stime, now),
+            Column::LastReceive => format::age(q.rtime, now),
+        })
+    }
+
+    fn detail_title(q: &MsgQueue) -> String {
+        format!(" queue {} · id {} ", format::key(q.key), q.id)
+    }
+
+    fn detail(snap: &Snapshot, q: &MsgQueue) -> Vec<DetailLine> {
+        let now = snap.taken_at;
+        let who = |uid: u32, gid: u32| {
+            format!(
+                "{} ({uid}) : {} ({gid})",
+                format::sanitize(&snap.user_name(uid)),
+                format::sanitize(&snap.group_name(gid))
+            )
+        };
+        let label = |text: &str| (Tone::Label, text.to_owned());
+        let plain = |text: String| (Tone::Plain, text);
+        let capacity = match q.max_bytes {
+            Some(max) => format!(
+                "{} of {} ({:.0}%, {} free)",
+                format::size(q.used_bytes),
+                format::size(max),
+                q.fill_percent().unwrap_or(0.0),
+                format::size(max.saturating_sub(q.used_bytes)),
+            ),
+            None => format!("{} of unknown capacity", format::size(q.used_bytes)),
+        };
+        // `last send 2026-… (3s ago) by 4711 producer`, or just `never`.
+        let operation = |name: &str, time: i64, pid: i32, who: Operator<'_>| {
+            let mut line = vec![label(name), plain(format::timestamp(time, now))];
+            if pid > 0 {
+                line.push(plain(" by ".to_owned()));
+                line.push(plain(format::process(pid, who)));
+            }
+            line
+        };
+        vec![
+            vec![
+                label("owner "),
+                plain(who(q.uid, q.gid)),
+                label(" · creator "),
+                plain(who(q.cuid, q.cgid)),
+                label(" · mode "),
+                plain(format!("{:04o} {}", q.perms, format::perms(q.perms))),
+            ],
+            vec![
+                label("messages "),
+                plain(format::count(q.messages)),
+                label(" · used "),
+                (q.fill_percent().map_or(Tone::Plain, Tone::Fill), capacity),
+            ],
+            operation("last send    ", q.stime, q.lspid, snap.sender(q)),
+            operation("last receive ", q.rtime, q.lrpid, snap.receiver(q)),
+            vec![
+                label("changed      "),
+                plain(format::timestamp(q.ctime, now)),
+            ],
+        ]
+    }
+
+    fn empty(filter: &str) -> String {
+        if filter.is_empty() {
+            "  no message queues in this namespace (try: ipctop demo)".to_owned()
+        } else {
+            format!(
+                "  no queue matches \"{}\" (Esc clears the filter)",
+                format::sanitize(filter)
+            )
+        }
+    }
+}

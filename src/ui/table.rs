@@ -1,0 +1,214 @@
+//! The table of a tab and the detail pane of its selected object, for
+//! any kind: what they show comes from the kind's description
+//! ([`ObjectKind`]), how they look from here.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+
+use super::style::{self, Theme};
+use crate::app::list::List;
+use crate::kinds::{BAR_WIDTH, CellValue, ObjectKind, Tone};
+use crate::layout::Areas;
+use crate::model::Snapshot;
+
+/// Draws the table of `list` into `areas.body` and the selected object's
+/// details into `areas.detail`; `loading` says what is being read before
+/// the first snapshot.
+pub fn draw<K: ObjectKind>(
+    frame: &mut Frame<'_>,
+    areas: Areas,
+    list: &List<K>,
+    snap: Option<&Snapshot>,
+    loading: &str,
+    theme: &Theme,
+) {
+    let Some(snap) = snap else {
+        frame.render_widget(Paragraph::new(loading).style(theme.dim()), areas.body);
+        return;
+    };
+    table(frame, areas.body, list, snap, theme);
+    if let Some(area) = areas.detail {
+        detail(frame, area, list, snap, theme);
+    }
+}
+
+/// The columns of `K` that fit in `available` cells, in table order.
+pub fn visible_columns<K: ObjectKind>(available: u16) -> Vec<K::Column> {
+    let priority = K::PRIORITY;
+    let total = |n: usize| -> u16 {
+        priority[..n]
+            .iter()
+            .map(|c| K::column(*c).width)
+            .sum::<u16>()
+            + n.saturating_sub(1) as u16
+    };
+    let mut keep = priority.len();
+    while keep > 1 && total(keep) > available {
+        keep -= 1;
+    }
+    K::COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| priority[..keep].contains(c))
+        .collect()
+}
+
+fn table<K: ObjectKind>(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    list: &List<K>,
+    snap: &Snapshot,
+    theme: &Theme,
+) {
+    let columns = visible_columns::<K>(area.width);
+    let header = Row::new(columns.iter().map(|c| {
+        let spec = K::column(*c);
+        let mut title = spec.title.to_owned();
+        if *c == list.sort.column {
+            title.push(if list.sort.descending { '▼' } else { '▲' });
+        }
+        aligned(title, spec.right)
+    }))
+    .style(theme.heading());
+
+    let visible = usize::from(area.height.saturating_sub(1));
+    let objects = K::objects(snap);
+    let rows = list
+        .rows
+        .iter()
+        .skip(list.scroll.offset)
+        .take(visible)
+        .map(|&i| {
+            Row::new(columns.iter().map(|c| {
+                let right = K::column(*c).right;
+                match K::cell(*c, snap, &objects[i]) {
+                    CellValue::Text(text) => aligned(text, right),
+                    CellValue::Fill(percent) => fill_cell(percent, theme),
+                }
+            }))
+        });
+    let widths = columns
+        .iter()
+        .map(|c| Constraint::Length(K::column(*c).width));
+    let table = Table::new(rows, widths)
+        .header(header)
+        .row_highlight_style(theme.selected());
+    let mut state = TableState::default();
+    if !list.rows.is_empty() {
+        state.select(Some(list.scroll.cursor.saturating_sub(list.scroll.offset)));
+    }
+    frame.render_stateful_widget(table, area, &mut state);
+
+    if list.rows.is_empty() {
+        let below_header = Rect {
+            y: area.y.saturating_add(1),
+            height: area.height.saturating_sub(1),
+            ..area
+        };
+        frame.render_widget(
+            Paragraph::new(K::empty(&list.filter)).style(theme.dim()),
+            below_header,
+        );
+    }
+}
+
+fn aligned(text: String, right: bool) -> Cell<'static> {
+    if right {
+        Cell::from(Line::from(text).right_aligned())
+    } else {
+        Cell::from(text)
+    }
+}
+
+/// `█████▌     56%`, coloured by threshold.
+fn fill_cell(percent: Option<f64>, theme: &Theme) -> Cell<'static> {
+    let Some(percent) = percent else {
+        return aligned("?".to_owned(), true);
+    };
+    let text = format!(
+        "{}{:>4.0}%{}",
+        bar(percent, BAR_WIDTH),
+        percent.min(999.0),
+        style::fill_marker(percent)
+    );
+    Cell::from(Span::styled(text, theme.fill(percent)))
+}
+
+/// A bar of `width` cells with eighth-block resolution.
+pub fn bar(percent: f64, width: usize) -> String {
+    const EIGHTHS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    let eighths = ((percent.clamp(0.0, 100.0) / 100.0) * (width * 8) as f64).round() as usize;
+    let mut out = "█".repeat(eighths / 8);
+    if !eighths.is_multiple_of(8) {
+        out.push(EIGHTHS[eighths % 8]);
+    }
+    let used = out.chars().count();
+    out.extend(std::iter::repeat_n(' ', width - used));
+    out
+}
+
+fn detail<K: ObjectKind>(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    list: &List<K>,
+    snap: &Snapshot,
+    theme: &Theme,
+) {
+    let Some(object) = list.selected_object(snap) else {
+        frame.render_widget(
+            Paragraph::new(format!(" no {} selected", K::NOUN))
+                .style(theme.dim())
+                .block(Block::bordered().border_style(theme.dim())),
+            area,
+        );
+        return;
+    };
+    let block = Block::bordered()
+        .title(Span::styled(K::detail_title(object), theme.heading()))
+        .border_style(theme.dim());
+    let lines: Vec<Line<'_>> = K::detail(snap, object)
+        .into_iter()
+        .map(|pieces| {
+            Line::from(
+                pieces
+                    .into_iter()
+                    .map(|(tone, text)| match tone {
+                        Tone::Label => Span::styled(text, theme.dim()),
+                        Tone::Plain => Span::raw(text),
+                        Tone::Fill(percent) => Span::styled(text, theme.fill(percent)),
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kinds::sysv_msg::{Column, SysvMsg};
+
+    #[test]
+    fn bars_fill_in_eighths() {
+        assert_eq!(bar(0.0, 4), "    ");
+        assert_eq!(bar(100.0, 4), "████");
+        assert_eq!(bar(50.0, 4), "██  ");
+        assert_eq!(bar(12.5 / 4.0 * 1.0, 4), "▏   ");
+        assert_eq!(bar(250.0, 4), "████");
+    }
+
+    #[test]
+    fn narrow_screens_keep_the_most_useful_columns() {
+        assert_eq!(visible_columns::<SysvMsg>(5), vec![Column::Key]);
+        let mid = visible_columns::<SysvMsg>(80);
+        assert!(mid.contains(&Column::Fill) && mid.contains(&Column::Messages));
+        assert!(!mid.contains(&Column::Perms));
+        assert_eq!(
+            visible_columns::<SysvMsg>(300).len(),
+            SysvMsg::COLUMNS.len()
+        );
+    }
+}
