@@ -5,8 +5,8 @@ mod synthetic;
 
 use std::time::Duration;
 
-use ipctop::kinds::sysv_msg::Column;
 use ipctop::app::{App, Drawn, Effect, Mode, Msg, Tab};
+use ipctop::kinds::sysv_msg::Column;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use synthetic::{app_with, busy_queues, queue, snapshot};
 
@@ -546,7 +546,7 @@ mod peek_and_remove {
         typed(&mut app, "-2");
         key(&mut app, KeyCode::Enter);
         assert_eq!(view(&app).selector.map(|(_, p)| p), Some(Some(1)));
-        assert_eq!(view(&app).cursor, 1, "the selection jumps to it");
+        assert_eq!(view(&app).scroll.cursor, 1, "the selection jumps to it");
         key(&mut app, KeyCode::Char('t'));
         assert_eq!(view(&app).prompt, Some(Prompt::Msgtyp(String::new())));
         typed(&mut app, "!3");

@@ -88,9 +88,11 @@ impl<K: ObjectKind> List<K> {
             primary.then(K::id(&objects[*a]).cmp(&K::id(&objects[*b])))
         });
         self.rows = keyed.into_iter().map(|(_, i)| i).collect();
-        let kept = self
-            .selected
-            .and_then(|sel| self.rows.iter().position(|&i| identity::<K>(snap, i) == sel));
+        let kept = self.selected.and_then(|sel| {
+            self.rows
+                .iter()
+                .position(|&i| identity::<K>(snap, i) == sel)
+        });
         let row = kept.unwrap_or(self.scroll.cursor);
         self.scroll.select(row, self.rows.len());
         self.selected = self.selected_identity(snap);

@@ -15,11 +15,11 @@ use crate::actions::remove::{self, Expected};
 use crate::actions::{Done, Job};
 use crate::format;
 use crate::keymap::{self, Action, Context};
-use crate::layout;
 use crate::kinds::sysv_msg::SysvMsg;
+use crate::layout;
 use crate::model::{MsgQueue, Snapshot};
-use list::List;
 use line_edit::LineKey;
+use list::List;
 use peek::{Outcome, PeekView};
 pub use remove_dialog::RemoveDialog;
 

@@ -7,6 +7,7 @@ use std::time::Instant;
 use ratatui::crossterm::event::KeyEvent;
 
 use super::line_edit::{self, LineKey};
+use super::list::Scroll;
 use crate::actions::peek::{Changes, Message, PAGE, Page, Selector};
 use crate::actions::remove::{self, Expected};
 use crate::actions::save::{FileId, Overwrite};
@@ -88,10 +89,9 @@ pub struct PeekView {
     pub loading: bool,
     /// Why the last read or save failed.
     pub error: Option<String>,
-    /// Selected message (index into `messages`).
-    pub cursor: usize,
-    /// First row on screen.
-    pub offset: usize,
+    /// The selected message (its index into `messages`) and the first
+    /// row on screen.
+    pub scroll: Scroll,
     /// The selected message, shown whole.
     pub opened: Option<Opened>,
     /// The msgtyp preview, and the position it picks among those read.
@@ -122,8 +122,7 @@ impl PeekView {
             read: None,
             loading: true,
             error: None,
-            cursor: 0,
-            offset: 0,
+            scroll: Scroll::default(),
             opened: None,
             selector: None,
             prompt: None,
@@ -136,7 +135,7 @@ impl PeekView {
 
     /// The selected message.
     pub fn selected(&self) -> Option<&Message> {
-        self.messages.get(self.cursor)
+        self.messages.get(self.scroll.cursor)
     }
 
     /// Has the queue changed since it was read?
@@ -197,9 +196,9 @@ impl PeekView {
         });
         self.messages.truncate(first);
         self.messages.extend(page.messages);
-        let last = self.messages.len().saturating_sub(1);
-        self.cursor = self.cursor.min(last);
-        self.offset = self.offset.min(self.cursor);
+        let cursor = self.scroll.cursor;
+        self.scroll.select(cursor, self.messages.len());
+        self.scroll.offset = self.scroll.offset.min(self.scroll.cursor);
         self.repick();
     }
 
@@ -329,24 +328,13 @@ impl PeekView {
         if self.messages.is_empty() {
             return Vec::new();
         }
-        self.cursor = self
-            .cursor
-            .saturating_add_signed(delta)
-            .min(self.messages.len() - 1);
-        self.scroll_to_cursor(layout.rows);
-        if self.cursor + 1 == self.messages.len() {
+        let len = self.messages.len();
+        self.scroll.step(delta, len);
+        self.scroll.into_view(layout.rows, len);
+        if self.scroll.cursor + 1 == len {
             self.more()
         } else {
             Vec::new()
-        }
-    }
-
-    fn scroll_to_cursor(&mut self, visible: usize) {
-        let visible = visible.max(1);
-        if self.cursor < self.offset {
-            self.offset = self.cursor;
-        } else if self.cursor >= self.offset + visible {
-            self.offset = self.cursor + 1 - visible;
         }
     }
 
@@ -429,8 +417,8 @@ impl PeekView {
                 self.selector = Some((selector, None));
                 self.repick();
                 if let Some((_, Some(at))) = self.selector {
-                    self.cursor = at;
-                    self.scroll_to_cursor(visible);
+                    self.scroll.select(at, self.messages.len());
+                    self.scroll.into_view(visible, self.messages.len());
                 }
                 self.error = None;
             }

@@ -142,17 +142,11 @@ pub trait ObjectKind: 'static {
     /// The kernel's id of `object`.
     fn id(object: &Self::Object) -> i64;
     /// What `object` sorts by in `column`.
-    fn sort_key<'s>(
-        column: Self::Column,
-        snap: &'s Snapshot,
-        object: &Self::Object,
-    ) -> SortKey<'s>;
+    fn sort_key<'s>(column: Self::Column, snap: &'s Snapshot, object: &Self::Object)
+    -> SortKey<'s>;
     /// Does the filter match what the row of `object` shows?
-    fn matches<'s>(
-        matcher: &mut Matcher<'s>,
-        snap: &'s Snapshot,
-        object: &'s Self::Object,
-    ) -> bool;
+    fn matches<'s>(matcher: &mut Matcher<'s>, snap: &'s Snapshot, object: &'s Self::Object)
+    -> bool;
     /// The value of `object` in `column`.
     fn cell(column: Self::Column, snap: &Snapshot, object: &Self::Object) -> CellValue;
     /// The title of the detail pane for `object`.

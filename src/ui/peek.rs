@@ -135,7 +135,7 @@ fn draw_list(frame: &mut Frame<'_>, area: Rect, view: &PeekView, theme: &Theme) 
         .messages
         .iter()
         .enumerate()
-        .skip(view.offset)
+        .skip(view.scroll.offset)
         .take(visible)
         .map(|(i, m)| {
             let numbers = [
@@ -183,8 +183,8 @@ fn draw_list(frame: &mut Frame<'_>, area: Rect, view: &PeekView, theme: &Theme) 
     let table = Table::new(rows, widths)
         .header(header)
         .row_highlight_style(theme.selected());
-    let mut state =
-        TableState::default().with_selected(Some(view.cursor.saturating_sub(view.offset)));
+    let mut state = TableState::default()
+        .with_selected(Some(view.scroll.cursor.saturating_sub(view.scroll.offset)));
     frame.render_stateful_widget(table, area, &mut state);
 }
 
