@@ -7,7 +7,7 @@
 //!   syscalls alone, the least any listing can cost;
 //! - **collect**: `Collector::collect()` on one reused collector (as the TUI
 //!   does), and its ratio to the floor (target <= 1.5x);
-//! - **update**: `App::update(Msg::Snapshot)` — filter and sort of all rows,
+//! - **update**: `App::update(Event::Snapshot)` — filter and sort of all rows,
 //!   run on every refresh; also with a filter typed and sorted by sender;
 //! - **frame**: one `terminal.draw(|f| ui::draw(f, &app))` on a 120x40
 //!   `TestBackend` — should not grow with the number of queues, since only
@@ -41,7 +41,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use ipctop::app::{App, Msg};
+use ipctop::app::{App, Event};
 use ipctop::collect::Collector;
 use ipctop::model::Snapshot;
 use ipctop::sys::msg;
@@ -333,7 +333,7 @@ impl Bench {
         self.stopped()?;
 
         let mut app = App::new(Duration::from_secs(1), SCREEN);
-        app.update(Msg::Snapshot(Box::new(snap)));
+        app.update(Event::Snapshot(Box::new(snap)));
         let row = Row {
             queues: size,
             listed,
@@ -421,7 +421,7 @@ fn time_frames(budget: Duration, apps: &[App]) -> Result<Vec<Stats>, Error> {
     Ok(samples.into_iter().map(summarize).collect())
 }
 
-/// Times `App::update(Msg::Snapshot)` on a fresh clone of `snap` each
+/// Times `App::update(Event::Snapshot)` on a fresh clone of `snap` each
 /// iteration (the clone is not timed), after `prepare` set up the app.
 fn time_update(
     budget: Duration,
@@ -430,12 +430,12 @@ fn time_update(
 ) -> Result<Stats, Error> {
     let mut app = App::new(Duration::from_secs(1), SCREEN);
     prepare(&mut app);
-    app.update(Msg::Snapshot(Box::new(snap.clone())));
+    app.update(Event::Snapshot(Box::new(snap.clone())));
     time(
         budget,
         || Box::new(snap.clone()),
         |snap| {
-            black_box(app.update(Msg::Snapshot(snap)));
+            black_box(app.update(Event::Snapshot(snap)));
             Ok(())
         },
     )

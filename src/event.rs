@@ -1,6 +1,6 @@
 //! The threads that feed the main loop: keyboard, signals, collector.
 //!
-//! Each sends [`Msg`]s into one channel; the main loop sleeps on it, so
+//! Each sends [`Event`]s into one channel; the main loop sleeps on it, so
 //! between refreshes and key presses the process does nothing at all.
 
 use std::sync::Arc;
@@ -9,14 +9,14 @@ use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::event::{self, Event as TermEvent};
 use signal_hook::consts::{
     SIGABRT, SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2,
 };
 use signal_hook::iterator::Signals;
 
 use crate::actions::{self, Job, Lane};
-use crate::app::Msg;
+use crate::app::Event;
 use crate::collect::Collector;
 
 /// Orders for the collector thread.
@@ -33,23 +33,23 @@ pub enum Control {
 /// Reads keys and resizes until the terminal goes away; then, or if the
 /// thread panics, the main loop is told to stop (raw mode turns Ctrl-C
 /// into a key, so a UI without input could not be left).
-pub fn spawn_input(tx: Sender<Msg>) -> std::io::Result<()> {
+pub fn spawn_input(tx: Sender<Event>) -> std::io::Result<()> {
     thread::Builder::new()
         .name("input".into())
         .spawn(move || {
             let _stop_ui_on_panic = StopOnPanic(tx.clone());
             loop {
                 let msg = match event::read() {
-                    Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                    Ok(TermEvent::Resize(w, h)) => Event::Resize(w, h),
                     Ok(other) => match other.as_key_press_event() {
-                        Some(key) => Msg::Key(key, Instant::now()),
+                        Some(key) => Event::Key(key, Instant::now()),
                         None => continue,
                     },
                     // The terminal went away: a normal way to end.
-                    Err(e) if e.raw_os_error() == Some(libc::EIO) => Msg::Terminate,
-                    Err(e) => Msg::Fatal(format!("cannot read the terminal: {e}")),
+                    Err(e) if e.raw_os_error() == Some(libc::EIO) => Event::Terminate,
+                    Err(e) => Event::Fatal(format!("cannot read the terminal: {e}")),
                 };
-                let last = matches!(msg, Msg::Fatal(_));
+                let last = matches!(msg, Event::Fatal(_));
                 if tx.send(msg).is_err() || last {
                     return;
                 }
@@ -64,19 +64,19 @@ pub fn spawn_input(tx: Sender<Msg>) -> std::io::Result<()> {
 pub const STOP_SIGNALS: [i32; 6] = [SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2];
 
 /// What a caught signal asks of the main loop.
-pub fn signal_msg(signal: i32) -> Msg {
+pub fn signal_event(signal: i32) -> Event {
     match signal {
-        SIGTSTP => Msg::Suspend,
-        SIGCONT => Msg::Continued,
-        SIGABRT => Msg::Fatal("aborted (SIGABRT)".to_owned()),
-        _ => Msg::Terminate,
+        SIGTSTP => Event::Suspend,
+        SIGCONT => Event::Continued,
+        SIGABRT => Event::Fatal("aborted (SIGABRT)".to_owned()),
+        _ => Event::Terminate,
     }
 }
 
 /// Turns the [`STOP_SIGNALS`], SIGABRT, SIGTSTP and SIGCONT into
 /// messages (see [`signal_msg`]), so the main loop restores the terminal
 /// on its normal path, and suspends and resumes it.
-pub fn spawn_signals(tx: Sender<Msg>) -> std::io::Result<()> {
+pub fn spawn_signals(tx: Sender<Event>) -> std::io::Result<()> {
     let mut caught = STOP_SIGNALS.to_vec();
     caught.extend([SIGABRT, SIGTSTP, SIGCONT]);
     let mut signals = Signals::new(caught)?;
@@ -84,7 +84,7 @@ pub fn spawn_signals(tx: Sender<Msg>) -> std::io::Result<()> {
         .name("signals".into())
         .spawn(move || {
             for signal in signals.forever() {
-                if tx.send(signal_msg(signal)).is_err() {
+                if tx.send(signal_event(signal)).is_err() {
                     return;
                 }
             }
@@ -117,7 +117,7 @@ impl CollectorHandle {
 pub fn spawn_collector(
     mut collector: Collector,
     interval: Duration,
-    tx: Sender<Msg>,
+    tx: Sender<Event>,
 ) -> std::io::Result<CollectorHandle> {
     let (control, orders) = mpsc::channel();
     let in_flight = Arc::new(AtomicBool::new(false));
@@ -131,10 +131,10 @@ pub fn spawn_collector(
                 if schedule.due(Instant::now()) {
                     if !sent.load(Ordering::Acquire) {
                         let msg = match collector.collect() {
-                            Ok(snapshot) => Msg::Snapshot(Box::new(snapshot)),
-                            Err(e) => Msg::CollectFailed(e.to_string()),
+                            Ok(snapshot) => Event::Snapshot(Box::new(snapshot)),
+                            Err(e) => Event::CollectFailed(e.to_string()),
                         };
-                        sent.store(matches!(msg, Msg::Snapshot(_)), Ordering::Release);
+                        sent.store(matches!(msg, Event::Snapshot(_)), Ordering::Release);
                         if tx.send(msg).is_err() {
                             return;
                         }
@@ -176,15 +176,15 @@ impl ActionsHandle {
 /// Runs actions (peek, save, remove, …) off the UI thread, so the screen
 /// stays live while the kernel works: one thread per [`Lane`], each doing
 /// its jobs in order, so a slow peek never delays a removal dialog. Each
-/// outcome comes back as [`Msg::Done`].
-pub fn spawn_actions(tx: &Sender<Msg>) -> std::io::Result<ActionsHandle> {
+/// outcome comes back as [`Event::Done`].
+pub fn spawn_actions(tx: &Sender<Event>) -> std::io::Result<ActionsHandle> {
     let lane = |name: &str| -> std::io::Result<Sender<Job>> {
         let (jobs, queue) = mpsc::channel::<Job>();
         let tx = tx.clone();
         thread::Builder::new().name(name.into()).spawn(move || {
             let _stop_ui_on_panic = StopOnPanic(tx.clone());
             for job in queue {
-                if tx.send(Msg::Done(actions::perform(job))).is_err() {
+                if tx.send(Event::Done(actions::perform(job))).is_err() {
                     return;
                 }
             }
@@ -199,7 +199,7 @@ pub fn spawn_actions(tx: &Sender<Msg>) -> std::io::Result<ActionsHandle> {
 
 /// Ends the main loop if a feeding thread panics: the panic hook has
 /// already restored the terminal, so there is nothing left to show.
-struct StopOnPanic(Sender<Msg>);
+struct StopOnPanic(Sender<Event>);
 
 impl Drop for StopOnPanic {
     fn drop(&mut self) {
@@ -207,7 +207,7 @@ impl Drop for StopOnPanic {
             let name = thread::current().name().unwrap_or("a").to_owned();
             let _ = self
                 .0
-                .send(Msg::Fatal(format!("the {name} thread crashed")));
+                .send(Event::Fatal(format!("the {name} thread crashed")));
         }
     }
 }
@@ -271,11 +271,11 @@ mod tests {
     #[test]
     fn signals_become_messages() {
         for signal in STOP_SIGNALS {
-            assert!(matches!(signal_msg(signal), Msg::Terminate), "{signal}");
+            assert!(matches!(signal_event(signal), Event::Terminate), "{signal}");
         }
-        assert!(matches!(signal_msg(SIGTSTP), Msg::Suspend));
-        assert!(matches!(signal_msg(SIGCONT), Msg::Continued));
-        assert!(matches!(signal_msg(SIGABRT), Msg::Fatal(r) if r.contains("SIGABRT")));
+        assert!(matches!(signal_event(SIGTSTP), Event::Suspend));
+        assert!(matches!(signal_event(SIGCONT), Event::Continued));
+        assert!(matches!(signal_event(SIGABRT), Event::Fatal(r) if r.contains("SIGABRT")));
     }
 
     #[test]

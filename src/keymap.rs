@@ -156,9 +156,9 @@ pub const MOVEMENT: &[Binding] = &[
 pub const BROWSE: &[Binding] = &[
     bind(&[key(KeyCode::Tab)], Action::NextTab, "next tab"),
     bind(&[key(KeyCode::BackTab)], Action::PrevTab, "previous tab"),
-    bind(&[ch('1')], Action::GoTab(Tab::Queues), "Queues tab"),
-    bind(&[ch('2')], Action::GoTab(Tab::Shm), "Shm tab"),
-    bind(&[ch('3')], Action::GoTab(Tab::Sem), "Sem tab"),
+    bind(&[ch('1')], Action::GoTab(Tab::SysvMsg), "Queues tab"),
+    bind(&[ch('2')], Action::GoTab(Tab::SysvShm), "Shm tab"),
+    bind(&[ch('3')], Action::GoTab(Tab::SysvSem), "Sem tab"),
     bind(&[ch('4')], Action::GoTab(Tab::PosixMq), "POSIX MQ tab"),
     bind(&[ch('5')], Action::GoTab(Tab::Pipes), "Pipes tab"),
     bind(&[ch('6')], Action::GoTab(Tab::Limits), "Limits tab"),
@@ -330,11 +330,12 @@ pub fn help_entries(context: Context) -> Vec<HelpEntry> {
                 help: tab_keys
                     .iter()
                     .filter_map(|b| match b.action {
-                        Action::GoTab(tab) => Some(format!("{} {}", binding_label(b), tab.title())),
+                        // In key order, so the numbers go without saying.
+                        Action::GoTab(tab) => Some(tab.title()),
                         _ => None,
                     })
                     .collect::<Vec<_>>()
-                    .join(" · "),
+                    .join(", "),
             }),
             Action::GoTab(_) => {}
             _ => entries.push(HelpEntry {
@@ -374,7 +375,7 @@ mod tests {
         );
         assert_eq!(
             browse(KeyCode::Char('3'), none),
-            Some(Action::GoTab(Tab::Sem))
+            Some(Action::GoTab(Tab::SysvSem))
         );
         assert_eq!(browse(KeyCode::F(9), none), Some(Action::Delete));
         let peek = |code| action_for(Context::Peek, &press(code, none));
@@ -442,7 +443,11 @@ mod tests {
         let bindings = GLOBAL.len() + BROWSE.len() + MOVEMENT.len();
         assert_eq!(entries.len(), bindings - 5);
         let tabs = entries.iter().find(|e| e.keys == "1..6").expect("tab line");
-        assert!(tabs.help.starts_with("1 Queues · 2 Shm"), "{}", tabs.help);
+        assert!(
+            tabs.help.starts_with("SysV Msg, SysV Shm,"),
+            "{}",
+            tabs.help
+        );
         assert!(
             entries
                 .iter()

@@ -14,15 +14,48 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
     /// System V message queue.
-    Msg,
+    SysvMsg,
     /// System V shared-memory segment.
-    Shm,
+    SysvShm,
     /// System V semaphore set.
-    Sem,
+    SysvSem,
     /// POSIX message queue.
     PosixMq,
     /// Pipe or FIFO.
     Pipe,
+}
+
+impl Kind {
+    /// Every kind, in tab order.
+    pub const ALL: [Kind; 5] = [
+        Kind::SysvMsg,
+        Kind::SysvShm,
+        Kind::SysvSem,
+        Kind::PosixMq,
+        Kind::Pipe,
+    ];
+
+    /// The name on the command line and in `list --json` (`msg`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::SysvMsg => "msg",
+            Kind::SysvShm => "shm",
+            Kind::SysvSem => "sem",
+            Kind::PosixMq => "mq",
+            Kind::Pipe => "pipe",
+        }
+    }
+
+    /// What one object of the kind is called, in words.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::SysvMsg => "System V message queue",
+            Kind::SysvShm => "System V shared-memory segment",
+            Kind::SysvSem => "System V semaphore set",
+            Kind::PosixMq => "POSIX message queue",
+            Kind::Pipe => "pipe or FIFO",
+        }
+    }
 }
 
 /// Identity of one IPC object across refreshes.
@@ -253,7 +286,7 @@ impl Snapshot {
     pub fn msg_object(&self, id: i32) -> ObjectId {
         ObjectId {
             namespace: self.namespace,
-            kind: Kind::Msg,
+            kind: Kind::SysvMsg,
             id: i64::from(id),
         }
     }

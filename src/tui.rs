@@ -15,7 +15,7 @@ use ratatui::crossterm::terminal::{
 };
 use ratatui::layout::Rect;
 
-use crate::app::{App, Drawn, Effect, Msg};
+use crate::app::{App, Drawn, Effect, Event};
 use crate::collect::Collector;
 use crate::event::{self, Control};
 use crate::ui;
@@ -181,7 +181,7 @@ fn show(interval: Duration, read_only: bool) -> Result<(), TuiError> {
         // Take everything already waiting, so a burst costs one frame.
         let mut effects = Vec::new();
         for msg in std::iter::once(first).chain(rx.try_iter()) {
-            if matches!(msg, Msg::Snapshot(_)) {
+            if matches!(msg, Event::Snapshot(_)) {
                 collector.snapshot_taken();
             }
             effects.extend(app.update(msg));

@@ -5,13 +5,13 @@ mod synthetic;
 
 use std::time::Duration;
 
-use ipctop::app::{App, Drawn, Effect, Mode, Msg, Tab};
+use ipctop::app::{App, Drawn, Effect, Event, Mode, Tab};
 use ipctop::kinds::sysv_msg::Column;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use synthetic::{app_with, busy_queues, queue, snapshot};
 
 fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Msg::Key(
+    app.update(Event::Key(
         KeyEvent::new(code, KeyModifiers::NONE),
         synthetic::tick(),
     ))
@@ -24,7 +24,7 @@ fn typed(app: &mut App, text: &str) {
 }
 
 fn refresh(app: &mut App, queues: Vec<ipctop::model::MsgQueue>) {
-    app.update(Msg::Snapshot(Box::new(snapshot(queues))));
+    app.update(Event::Snapshot(Box::new(snapshot(queues))));
 }
 
 /// Ids of the listed rows, top to bottom.
@@ -182,7 +182,7 @@ fn pause_and_refresh_are_effects_for_the_collector() {
     assert!(!app.paused);
     assert_eq!(key(&mut app, KeyCode::Char('r')), vec![Effect::RefreshNow]);
     assert_eq!(key(&mut app, KeyCode::Char('q')), vec![Effect::Quit]);
-    assert_eq!(app.update(Msg::Terminate), vec![Effect::Quit]);
+    assert_eq!(app.update(Event::Terminate), vec![Effect::Quit]);
 }
 
 #[test]
@@ -227,7 +227,7 @@ fn paging_moves_a_screen_and_keeps_the_selection_visible() {
 
     // Shrinking the terminal keeps the selection on screen.
     key(&mut app, KeyCode::Char('G'));
-    app.update(Msg::Resize(80, 10));
+    app.update(Event::Resize(80, 10));
     let page = ipctop::layout::table_rows((80, 10));
     assert!(app.queues.scroll.cursor < app.queues.scroll.offset + page);
 }
@@ -238,7 +238,7 @@ fn tabs_switch_by_number_and_cycle() {
     key(&mut app, KeyCode::Char('6'));
     assert_eq!(app.tab, Tab::Limits);
     key(&mut app, KeyCode::Tab);
-    assert_eq!(app.tab, Tab::Queues);
+    assert_eq!(app.tab, Tab::SysvMsg);
     key(&mut app, KeyCode::BackTab);
     assert_eq!(app.tab, Tab::Limits);
     // Moving on a tab without a table changes nothing on the Queues tab.
@@ -267,7 +267,7 @@ fn help_opens_and_closes_and_ctrl_c_always_quits() {
     key(&mut app, KeyCode::Esc);
 
     key(&mut app, KeyCode::Char('/'));
-    let quit = app.update(Msg::Key(
+    let quit = app.update(Event::Key(
         KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
         synthetic::tick(),
     ));
@@ -278,7 +278,7 @@ fn help_opens_and_closes_and_ctrl_c_always_quits() {
 fn ctrl_z_and_sigtstp_suspend_from_every_view_and_sigcont_redraws() {
     let mut app = app_with((120, 30), snapshot(busy_queues()));
     let ctrl_z = |app: &mut App| {
-        app.update(Msg::Key(
+        app.update(Event::Key(
             KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL),
             synthetic::tick(),
         ))
@@ -299,15 +299,15 @@ fn ctrl_z_and_sigtstp_suspend_from_every_view_and_sigcont_redraws() {
     assert_eq!(ctrl_z(&mut app), vec![Effect::Suspend]);
     assert!(matches!(app.mode, Mode::Peek(_)));
 
-    assert_eq!(app.update(Msg::Suspend), vec![Effect::Suspend]);
-    assert_eq!(app.update(Msg::Continued), vec![Effect::Redraw]);
+    assert_eq!(app.update(Event::Suspend), vec![Effect::Suspend]);
+    assert_eq!(app.update(Event::Continued), vec![Effect::Redraw]);
     assert!(matches!(app.mode, Mode::Peek(_)), "resuming keeps the view");
 }
 
 #[test]
 fn refresh_errors_show_until_the_next_good_snapshot() {
     let mut app = app_with((120, 30), snapshot(busy_queues()));
-    app.update(Msg::CollectFailed("cannot list message queues".into()));
+    app.update(Event::CollectFailed("cannot list message queues".into()));
     let status = app.status.clone().expect("a status");
     assert!(status.error && status.text.contains("cannot list"));
     assert_eq!(listed(&app).len(), 5, "the last good table stays");
@@ -337,11 +337,11 @@ fn control_keys_do_not_type_into_the_filter() {
     let mut app = app_with((120, 30), snapshot(busy_queues()));
     key(&mut app, KeyCode::Char('/'));
     typed(&mut app, "ro");
-    app.update(Msg::Key(
+    app.update(Event::Key(
         KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL),
         synthetic::tick(),
     ));
-    app.update(Msg::Key(
+    app.update(Event::Key(
         KeyEvent::new(KeyCode::Char('x'), KeyModifiers::ALT),
         synthetic::tick(),
     ));
@@ -361,7 +361,7 @@ fn filter_and_sort_keys_do_nothing_on_tabs_without_a_table() {
 #[test]
 fn a_fatal_error_quits_and_is_kept_for_the_exit_message() {
     let mut app = app_with((120, 30), snapshot(busy_queues()));
-    let effects = app.update(Msg::Fatal("the input thread crashed".into()));
+    let effects = app.update(Event::Fatal("the input thread crashed".into()));
     assert_eq!(effects, vec![Effect::Quit]);
     assert_eq!(app.fatal.as_deref(), Some("the input thread crashed"));
 }
@@ -417,7 +417,7 @@ mod peek_and_remove {
     }
 
     fn deliver(app: &mut App, id: i32, first: usize, page: Page) -> Vec<Effect> {
-        app.update(Msg::Done(Done::Peeked {
+        app.update(Event::Done(Done::Peeked {
             id,
             first,
             result: Ok(Box::new(page)),
@@ -584,7 +584,7 @@ mod peek_and_remove {
         let path = path.clone();
         // The file in the way, as the failed save found it.
         let file = FileId { dev: 8, ino: 4711 };
-        app.update(Msg::Done(Done::Saved {
+        app.update(Event::Done(Done::Saved {
             path: path.clone(),
             result: Err(ipctop::actions::SaveFailure {
                 existing: Some(file),
@@ -618,7 +618,7 @@ mod peek_and_remove {
             })] if data == b"a" && *f == file
         ));
         // An answer for a save this view did not ask for changes nothing.
-        app.update(Msg::Done(Done::Saved {
+        app.update(Event::Done(Done::Saved {
             path: "elsewhere.bin".into(),
             result: Ok(()),
         }));
@@ -628,7 +628,7 @@ mod peek_and_remove {
             "{} changed since you were asked: not written",
             path.display()
         );
-        app.update(Msg::Done(Done::Saved {
+        app.update(Event::Done(Done::Saved {
             path: path.clone(),
             result: Err(ipctop::actions::SaveFailure {
                 existing: None,
@@ -644,7 +644,7 @@ mod peek_and_remove {
             effects.as_slice(),
             [Effect::Act(Job::Save { .. })]
         ));
-        app.update(Msg::Done(Done::Saved {
+        app.update(Event::Done(Done::Saved {
             path: path.clone(),
             result: Ok(()),
         }));
@@ -683,12 +683,12 @@ mod peek_and_remove {
             app.status
         );
         let before_the_list = synthetic::tick();
-        app.update(Msg::Done(Done::Blocked {
+        app.update(Event::Done(Done::Blocked {
             id: 65538,
             tasks: vec!["4711 order-api: waiting to send 64 B".into()],
             unchecked: 0,
         }));
-        let early = Msg::Key(
+        let early = Event::Key(
             KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE),
             before_the_list,
         );
@@ -721,7 +721,7 @@ mod peek_and_remove {
             })]
         );
         assert_eq!(app.mode, Mode::Browse);
-        let effects = app.update(Msg::Done(Done::Removed(Ok("removed queue 65538".into()))));
+        let effects = app.update(Event::Done(Done::Removed(Ok("removed queue 65538".into()))));
         assert_eq!(effects, vec![Effect::RefreshNow]);
         assert_eq!(app.status.as_ref().map(|s| s.error), Some(false));
     }
@@ -731,20 +731,20 @@ mod peek_and_remove {
         let mut app = app_with((120, 30), snapshot(busy_queues()));
         let before = synthetic::tick();
         key(&mut app, KeyCode::Char('d'));
-        app.update(Msg::Done(Done::Blocked {
+        app.update(Event::Done(Done::Blocked {
             id: 65538,
             tasks: Vec::new(),
             unchecked: 0,
         }));
         // `d` and `y` read in one burst: the frame with the dialog is drawn
         // after both keys were read.
-        let typed_ahead = Msg::Key(
+        let typed_ahead = Event::Key(
             KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE),
             before,
         );
         assert!(app.update(typed_ahead).is_empty());
         synthetic::seen_whole(&mut app);
-        let late = Msg::Key(
+        let late = Event::Key(
             KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE),
             before,
         );
@@ -757,7 +757,7 @@ mod peek_and_remove {
     fn a_dialog_not_seen_whole_cannot_be_confirmed() {
         let mut app = app_with((120, 30), snapshot(busy_queues()));
         key(&mut app, KeyCode::Char('d'));
-        app.update(Msg::Done(Done::Blocked {
+        app.update(Event::Done(Done::Blocked {
             id: 65538,
             tasks: Vec::new(),
             unchecked: 0,
@@ -777,7 +777,7 @@ mod peek_and_remove {
     fn a_removal_while_paused_still_shows_the_table_without_it() {
         let mut app = app_with((120, 30), snapshot(busy_queues()));
         key(&mut app, KeyCode::Char('p'));
-        app.update(Msg::Done(Done::Removed(Ok("removed queue 65538".into()))));
+        app.update(Event::Done(Done::Removed(Ok("removed queue 65538".into()))));
         let mut queues = busy_queues();
         queues.remove(0);
         refresh(&mut app, queues);
@@ -811,7 +811,7 @@ mod peek_and_remove {
     #[test]
     fn a_refused_removal_is_an_error_in_the_status_line() {
         let mut app = app_with((120, 30), snapshot(busy_queues()));
-        app.update(Msg::Done(Done::Removed(Err(
+        app.update(Event::Done(Done::Removed(Err(
             "queue 65538 was replaced since you selected it (…); not removed".into(),
         ))));
         let status = app.status.clone().expect("status");

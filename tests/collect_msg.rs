@@ -225,7 +225,7 @@ fn snapshot_namespace_is_our_ipc_namespace() {
 
     let object = snapshot.msg_object(queue.id());
     assert_eq!(object.namespace, namespace);
-    assert_eq!(object.kind, Kind::Msg);
+    assert_eq!(object.kind, Kind::SysvMsg);
     assert_eq!(object.id, i64::from(queue.id()));
 }
 

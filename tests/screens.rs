@@ -4,7 +4,7 @@
 
 mod synthetic;
 
-use ipctop::app::{App, Drawn, Msg};
+use ipctop::app::{App, Drawn, Event};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -29,7 +29,7 @@ fn screen(app: &App) -> String {
 fn press(app: &mut App, code: KeyCode) {
     let (_, drawn) = render(app);
     app.drawn(synthetic::tick(), drawn);
-    app.update(Msg::Key(
+    app.update(Event::Key(
         KeyEvent::new(code, KeyModifiers::NONE),
         synthetic::tick(),
     ));
@@ -185,7 +185,7 @@ fn peek_message_text_and_hex_80x24() {
 fn remove_dialog_80x24() {
     let mut app = app_with((80, 24), snapshot(busy_queues()));
     press(&mut app, KeyCode::Char('d'));
-    app.update(Msg::Done(ipctop::actions::Done::Blocked {
+    app.update(Event::Done(ipctop::actions::Done::Blocked {
         id: 65538,
         tasks: vec!["4711/4713 order-api: waiting to send 64 B".into()],
         unchecked: 0,
@@ -198,7 +198,7 @@ fn remove_dialog_80x24() {
 fn dialog_answers_y(size: (u16, u16), tasks: usize) -> (String, bool) {
     let mut app = app_with(size, snapshot(busy_queues()));
     press(&mut app, KeyCode::Char('d'));
-    app.update(Msg::Done(ipctop::actions::Done::Blocked {
+    app.update(Event::Done(ipctop::actions::Done::Blocked {
         id: 65538,
         tasks: (0..tasks)
             .map(|t| format!("4711/{} order-api: waiting to send 64 B", 4713 + t))
@@ -208,7 +208,7 @@ fn dialog_answers_y(size: (u16, u16), tasks: usize) -> (String, bool) {
     let shown = screen(&app);
     let (_, drawn) = render(&app);
     app.drawn(synthetic::tick(), drawn);
-    let effects = app.update(Msg::Key(
+    let effects = app.update(Event::Key(
         KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE),
         synthetic::tick(),
     ));

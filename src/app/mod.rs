@@ -27,11 +27,11 @@ pub use remove_dialog::RemoveDialog;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tab {
     /// System V message queues.
-    Queues,
+    SysvMsg,
     /// System V shared memory.
-    Shm,
+    SysvShm,
     /// System V semaphores.
-    Sem,
+    SysvSem,
     /// POSIX message queues.
     PosixMq,
     /// Pipes and FIFOs.
@@ -43,9 +43,9 @@ pub enum Tab {
 impl Tab {
     /// All tabs, left to right.
     pub const ALL: [Tab; 6] = [
-        Tab::Queues,
-        Tab::Shm,
-        Tab::Sem,
+        Tab::SysvMsg,
+        Tab::SysvShm,
+        Tab::SysvSem,
         Tab::PosixMq,
         Tab::Pipes,
         Tab::Limits,
@@ -54,9 +54,9 @@ impl Tab {
     /// The tab's name.
     pub fn title(self) -> &'static str {
         match self {
-            Tab::Queues => "Queues",
-            Tab::Shm => "Shm",
-            Tab::Sem => "Sem",
+            Tab::SysvMsg => "SysV Msg",
+            Tab::SysvShm => "SysV Shm",
+            Tab::SysvSem => "SysV Sem",
             Tab::PosixMq => "POSIX MQ",
             Tab::Pipes => "Pipes",
             Tab::Limits => "Limits",
@@ -88,7 +88,7 @@ pub enum Mode {
 
 /// Something that happened.
 #[derive(Debug)]
-pub enum Msg {
+pub enum Event {
     /// A key was pressed (read from the terminal) at this moment.
     Key(KeyEvent, Instant),
     /// The terminal is now this size (columns, rows).
@@ -233,7 +233,7 @@ impl App {
     pub fn new(interval: Duration, size: (u16, u16)) -> Self {
         Self {
             snapshot: None,
-            tab: Tab::Queues,
+            tab: Tab::SysvMsg,
             mode: Mode::Browse,
             queues: List::default(),
             interval: interval.clamp(MIN_INTERVAL, MAX_INTERVAL),
@@ -251,17 +251,17 @@ impl App {
     }
 
     /// Applies one message; returns what must be done outside.
-    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+    pub fn update(&mut self, msg: Event) -> Vec<Effect> {
         match msg {
-            Msg::Key(key, pressed) => return self.on_key(key, pressed),
-            Msg::Resize(w, h) => {
+            Event::Key(key, pressed) => return self.on_key(key, pressed),
+            Event::Resize(w, h) => {
                 self.size = (w, h);
                 self.scroll();
             }
             // One collected before the pause took effect: the table must
             // not move once PAUSED shows, unless `r` asked for it.
-            Msg::Snapshot(_) if self.paused && !self.refresh_requested => {}
-            Msg::Snapshot(snap) => {
+            Event::Snapshot(_) if self.paused && !self.refresh_requested => {}
+            Event::Snapshot(snap) => {
                 self.refresh_requested = false;
                 self.queues.rebuild(&snap);
                 // The depth of the very queue the user chose: a queue that
@@ -285,20 +285,20 @@ impl App {
                 }
                 self.scroll();
             }
-            Msg::CollectFailed(reason) => {
+            Event::CollectFailed(reason) => {
                 self.status = Some(Status {
                     from_refresh: true,
                     ..Status::error(format!("refresh failed: {reason}"))
                 });
             }
-            Msg::Terminate => return vec![Effect::Quit],
-            Msg::Suspend => return vec![Effect::Suspend],
-            Msg::Continued => return vec![Effect::Redraw],
-            Msg::Fatal(reason) => {
+            Event::Terminate => return vec![Effect::Quit],
+            Event::Suspend => return vec![Effect::Suspend],
+            Event::Continued => return vec![Effect::Redraw],
+            Event::Fatal(reason) => {
                 self.fatal = Some(reason);
                 return vec![Effect::Quit];
             }
-            Msg::Done(done) => return self.on_done(done),
+            Event::Done(done) => return self.on_done(done),
         }
         Vec::new()
     }
@@ -507,7 +507,7 @@ impl App {
             | Action::SortReverse
             | Action::Open
             | Action::Delete
-                if self.tab != Tab::Queues => {}
+                if self.tab != Tab::SysvMsg => {}
             Action::Open => return self.open_peek(),
             Action::Delete => return self.ask_remove(),
             Action::Filter => self.mode = Mode::Filter(self.queues.filter.clone()),
@@ -588,7 +588,7 @@ impl App {
     }
 
     fn move_selection(&mut self, delta: isize) {
-        if self.tab == Tab::Queues {
+        if self.tab == Tab::SysvMsg {
             self.with_snapshot(|list, snap| list.move_by(snap, delta));
         }
     }

@@ -10,25 +10,42 @@
 
 use std::io::{self, BufRead, IsTerminal, Write};
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use crate::actions::{self, remove};
 use crate::collect::{CollectError, Collector};
 use crate::format;
-use crate::model::{MsgLimits, MsgQueue, MsgSource, MsgTable, Snapshot};
+use crate::model::{Kind, MsgLimits, MsgQueue, MsgSource, MsgTable, Snapshot};
 
-/// The kinds of object `rm` can remove.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Kind {
-    /// A System V message queue (by msqid).
-    Msg,
+/// The kinds `rm` can remove.
+const REMOVABLE: [Kind; 1] = [Kind::SysvMsg];
+
+/// Parses the kind argument: a kind `rm` can remove, or a sentence saying
+/// why not (a kind it does not remove yet, or no kind at all).
+fn parse_kind(text: &str) -> Result<Kind, String> {
+    let names = || {
+        REMOVABLE
+            .iter()
+            .map(|k| k.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match Kind::ALL.into_iter().find(|k| k.name() == text) {
+        Some(kind) if REMOVABLE.contains(&kind) => Ok(kind),
+        Some(kind) => Err(format!(
+            "this version of ipctop cannot remove a {} yet (it removes: {})",
+            kind.noun(),
+            names()
+        )),
+        None => Err(format!("not a kind of object (try: {})", names())),
+    }
 }
 
 /// Arguments of `ipctop rm`.
 #[derive(Debug, Clone, Args)]
 pub struct RmArgs {
-    /// What to remove.
-    #[arg(value_enum)]
+    /// What to remove: msg (a System V message queue, by msqid).
+    #[arg(value_name = "KIND", value_parser = parse_kind)]
     pub kind: Kind,
 
     /// Its id (the ID column of `ipctop list`).
@@ -64,7 +81,10 @@ pub fn parse_key(text: &str) -> Result<i32, String> {
 /// Runs `ipctop rm`; with `read_only` (`ipctop --read-only rm …`) it only
 /// shows the queue and refuses.
 pub fn run(args: &RmArgs, read_only: bool) -> Result<(), Box<dyn std::error::Error>> {
-    let Kind::Msg = args.kind;
+    if args.kind != Kind::SysvMsg {
+        // `parse_kind` refuses these already; said again, not assumed.
+        return Err(format!("cannot remove a {} yet", args.kind.noun()).into());
+    }
     let id = args.id;
     let queue = remove::current(id)?.ok_or_else(|| format!("no message queue has id {id}"))?;
 

@@ -45,7 +45,7 @@ impl ObjectKind for SysvMsg {
     type Object = MsgQueue;
     type Column = Column;
 
-    const KIND: Kind = Kind::Msg;
+    const KIND: Kind = Kind::SysvMsg;
     const COLUMNS: &'static [Column] = &[
         Column::Key,
         Column::Id,

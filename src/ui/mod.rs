@@ -34,7 +34,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) -> Drawn {
     chrome::tabs(frame, areas.tabs, app, &theme);
     match (&app.mode, app.tab) {
         (Mode::Peek(view), _) => peek::draw(frame, areas.below_tabs(), view, &theme),
-        (_, Tab::Queues) => table::draw(
+        (_, Tab::SysvMsg) => table::draw(
             frame,
             areas,
             &app.queues,
@@ -65,12 +65,12 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) -> Drawn {
 /// A tab whose collector does not exist yet says so, plainly.
 fn not_built(frame: &mut Frame<'_>, area: Rect, tab: Tab) {
     let (what, meanwhile) = match tab {
-        Tab::Shm => ("System V shared-memory segments", "ipcs -m"),
-        Tab::Sem => ("System V semaphore sets", "ipcs -s"),
+        Tab::SysvShm => ("System V shared-memory segments", "ipcs -m"),
+        Tab::SysvSem => ("System V semaphore sets", "ipcs -s"),
         Tab::PosixMq => ("POSIX message queues", "ls -l /dev/mqueue"),
         Tab::Pipes => ("pipes and FIFOs", "lsfd -Q 'TYPE == \"FIFO\"'"),
         Tab::Limits => ("system IPC limits", "lsipc -g"),
-        Tab::Queues => ("message queues", "ipcs -q"),
+        Tab::SysvMsg => ("message queues", "ipcs -q"),
     };
     let text = format!(
         "\n  {} is not built yet: this version of ipctop does not show {what}.\n\n  Meanwhile: {meanwhile}",

@@ -7,7 +7,7 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
-use ipctop::app::{App, Drawn, Msg};
+use ipctop::app::{App, Drawn, Event};
 use ipctop::model::{MsgLimits, MsgQueue, MsgSource, MsgTable, Process, Snapshot};
 use ipctop::sys::msg::QueueStat;
 
@@ -151,7 +151,7 @@ pub fn busy_queues() -> Vec<MsgQueue> {
 /// An app of `size` that has received `snapshot`.
 pub fn app_with(size: (u16, u16), snapshot: Snapshot) -> App {
     let mut app = App::new(Duration::from_secs(1), size);
-    app.update(Msg::Snapshot(Box::new(snapshot)));
+    app.update(Event::Snapshot(Box::new(snapshot)));
     app
 }
 
@@ -184,7 +184,7 @@ pub fn deliver_messages(app: &mut App, id: i32, messages: &[(i64, &[u8])]) {
         changes: Default::default(),
         at_end: true,
     };
-    app.update(Msg::Done(Done::Peeked {
+    app.update(Event::Done(Done::Peeked {
         id,
         first: 0,
         result: Ok(Box::new(page)),
