@@ -1,45 +1,43 @@
 //! `ipctop list`: one snapshot, printed as a table or as JSON.
 
-use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
+use std::marker::PhantomData;
 
 use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer as _};
 
 use crate::collect::Collector;
 use crate::format;
-use crate::model::{MsgQueue, Snapshot};
+use crate::kinds::ObjectKind;
+use crate::kinds::sysv_msg::SysvMsg;
+use crate::model::Snapshot;
 
-/// One queue in the JSON output: the kernel's fields plus the owner's name.
-#[derive(Serialize)]
-struct QueueJson<'a> {
-    #[serde(flatten)]
-    queue: &'a MsgQueue,
-    owner: Cow<'a, str>,
+/// The objects of kind `K` in a snapshot, as a JSON array.
+struct Objects<'s, K>(&'s Snapshot, PhantomData<K>);
+
+impl<K: ObjectKind> Serialize for Objects<'_, K> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let snap = self.0;
+        serializer.collect_seq(K::objects(snap).iter().map(|o| K::json(snap, o)))
+    }
 }
 
-/// The whole JSON document; later kinds add members beside `msg`.
-#[derive(Serialize)]
-struct Listing<'a> {
-    namespace: u64,
-    msg: Vec<QueueJson<'a>>,
+/// Adds the member for kind `K` (`"msg": [ … ]`) to the listing.
+fn member<K: ObjectKind, M: SerializeMap>(
+    listing: &mut M,
+    snap: &Snapshot,
+) -> Result<(), M::Error> {
+    listing.serialize_entry(K::KIND.name(), &Objects::<K>(snap, PhantomData))
 }
 
-/// Writes `snap` as one JSON object.
+/// Writes `snap` as one JSON object: the namespace, then one member per
+/// kind, named as on the command line, each an array of its objects.
 pub fn write_json(snap: &Snapshot, out: &mut impl Write) -> io::Result<()> {
-    let listing = Listing {
-        namespace: snap.namespace,
-        msg: snap
-            .msg
-            .queues
-            .iter()
-            .map(|queue| QueueJson {
-                queue,
-                owner: snap.user_name(queue.uid),
-            })
-            .collect(),
-    };
     let mut json = serde_json::Serializer::with_formatter(&mut *out, TerminalSafe);
-    listing.serialize(&mut json)?;
+    let mut listing = json.serialize_map(None)?;
+    listing.serialize_entry("namespace", &snap.namespace)?;
+    member::<SysvMsg, _>(&mut listing, snap)?;
+    listing.end()?;
     writeln!(out)
 }
 

@@ -156,4 +156,10 @@ pub trait ObjectKind: 'static {
     /// What an empty table says: with no objects at all (`filter` empty),
     /// or none matching `filter`.
     fn empty(filter: &str) -> String;
+
+    /// One object as `ipctop list --json` writes it: its fields, plus
+    /// the names the snapshot resolved.
+    type Json<'s>: serde::Serialize;
+    /// `object` of `snap` for `list --json`.
+    fn json<'s>(snap: &'s Snapshot, object: &'s Self::Object) -> Self::Json<'s>;
 }

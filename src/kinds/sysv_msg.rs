@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 
+use serde::Serialize;
+
 use super::{
     BAR_WIDTH, CellValue, ColumnSpec, DetailLine, Matcher, ObjectKind, Sort, SortKey, Tone,
 };
@@ -11,6 +13,14 @@ use crate::model::{Kind, MsgQueue, Operator, Snapshot, key_bits};
 /// System V message queues, as the engine sees them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SysvMsg;
+
+/// One queue in `list --json`: the kernel's fields plus the owner's name.
+#[derive(Debug, Serialize)]
+pub struct QueueJson<'s> {
+    #[serde(flatten)]
+    queue: &'s MsgQueue,
+    owner: Cow<'s, str>,
+}
 
 /// A column of the queue table; also the sort keys, in `s` order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -234,6 +244,15 @@ impl ObjectKind for SysvMsg {
                 plain(format::timestamp(q.ctime, now)),
             ],
         ]
+    }
+
+    type Json<'s> = QueueJson<'s>;
+
+    fn json<'s>(snap: &'s Snapshot, queue: &'s MsgQueue) -> QueueJson<'s> {
+        QueueJson {
+            queue,
+            owner: snap.user_name(queue.uid),
+        }
     }
 
     fn empty(filter: &str) -> String {
