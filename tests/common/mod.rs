@@ -162,8 +162,7 @@ pub fn our_comm() -> String {
 
 /// Whether the test runs as root (effective uid 0).
 pub fn is_root() -> bool {
-    // SAFETY: geteuid takes no arguments and cannot fail.
-    unsafe { libc::geteuid() == 0 }
+    nix::unistd::geteuid().is_root()
 }
 
 /// One fresh snapshot from a new collector reading queues from `source`.
