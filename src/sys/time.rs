@@ -3,9 +3,10 @@
 
 use std::mem::MaybeUninit;
 
-/// A broken-down date and time.
+/// A broken-down (civil) date and time, in the zone of the conversion
+/// that made it: [`local`] or [`utc`]. It does not record which.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LocalTime {
+pub struct CivilTime {
     /// Year, e.g. 2026.
     pub year: i32,
     /// Month, 1..=12.
@@ -21,14 +22,14 @@ pub struct LocalTime {
 }
 
 /// Converts Unix seconds to local time; `None` if the C library cannot.
-pub fn local(unix_seconds: i64) -> Option<LocalTime> {
+pub fn local(unix_seconds: i64) -> Option<CivilTime> {
     // SAFETY: localtime_r is the thread-safe variant; both pointers are
     // valid for the call and it writes only into the second.
     broken_down(unix_seconds, |t, tm| unsafe { libc::localtime_r(t, tm) })
 }
 
 /// Converts Unix seconds to UTC; `None` if the C library cannot.
-pub fn utc(unix_seconds: i64) -> Option<LocalTime> {
+pub fn utc(unix_seconds: i64) -> Option<CivilTime> {
     // SAFETY: as for `localtime_r`: thread-safe, writes only `tm`.
     broken_down(unix_seconds, |t, tm| unsafe { libc::gmtime_r(t, tm) })
 }
@@ -36,7 +37,7 @@ pub fn utc(unix_seconds: i64) -> Option<LocalTime> {
 fn broken_down(
     unix_seconds: i64,
     convert: impl FnOnce(*const libc::time_t, *mut libc::tm) -> *mut libc::tm,
-) -> Option<LocalTime> {
+) -> Option<CivilTime> {
     let t: libc::time_t = unix_seconds;
     let mut tm = MaybeUninit::<libc::tm>::zeroed();
     if convert(&raw const t, tm.as_mut_ptr()).is_null() {
@@ -45,7 +46,7 @@ fn broken_down(
     // SAFETY: the conversion succeeded and filled the zeroed struct.
     let tm = unsafe { tm.assume_init() };
     let field = |v: libc::c_int| u32::try_from(v).ok();
-    Some(LocalTime {
+    Some(CivilTime {
         year: tm.tm_year.checked_add(1900)?,
         month: field(tm.tm_mon + 1)?,
         day: field(tm.tm_mday)?,
