@@ -344,8 +344,9 @@ fn msgrcv_preview_marks_what_msgrcv_would_take() {
 #[test]
 fn d_then_y_removes_the_queue_and_logs_it() {
     let mut queue = queue_with_fixture();
-    let state = TempDir::new("remove");
-    let mut tui = Tui::spawn_with_env(WIDE, &FAST, &[("XDG_STATE_HOME", state.as_str())]);
+    // No XDG_STATE_HOME of the test's own: the harness gives the program
+    // a private one.
+    let mut tui = Tui::spawn(WIDE, &FAST);
     select(&mut tui, &queue);
 
     tui.send_keys("d");
@@ -373,7 +374,7 @@ fn d_then_y_removes_the_queue_and_logs_it() {
     queue.assert_gone();
     quit(&mut tui);
 
-    let log = state.path().join("ipctop/actions.log");
+    let log = tui.home().join("ipctop/actions.log");
     let text =
         std::fs::read_to_string(&log).unwrap_or_else(|e| panic!("read {}: {e}", log.display()));
     let lines: Vec<&str> = text.lines().collect();

@@ -300,6 +300,38 @@ fn closing_the_terminal_ends_cleanly() {
 }
 
 #[test]
+fn the_harness_runs_each_program_in_a_private_home_it_removes() {
+    let mut tui = Tui::spawn_program(
+        Size::new(120, 10),
+        "sh",
+        &[
+            "-c",
+            r#"echo "home=$HOME state=$XDG_STATE_HOME pwd=$(pwd -P)""#,
+        ],
+        &[],
+    );
+    assert!(tui.wait_exit().success());
+    let home = tui.home().to_path_buf();
+    let real = std::fs::canonicalize(&home).expect("resolve the private home");
+    let want = format!("home={0} state={0} pwd={1}", home.display(), real.display());
+    tui.wait_for("the environment echoed", |s| s.contains(&want));
+    drop(tui);
+    assert!(!home.exists(), "{} removed with the Tui", home.display());
+
+    // A test's own values win.
+    let mut tui = Tui::spawn_program(
+        Size::new(120, 10),
+        "sh",
+        &["-c", r#"echo "state=$XDG_STATE_HOME""#],
+        &[("XDG_STATE_HOME", "/nonexistent/state")],
+    );
+    assert!(tui.wait_exit().success());
+    tui.wait_for("the test's own value echoed", |s| {
+        s.contains("state=/nonexistent/state")
+    });
+}
+
+#[test]
 fn closing_the_terminal_prints_no_panic() {
     // stderr in a file, to read what ipctop says once its terminal is gone.
     let dir = common::TempDir::new("e2e-hangup");

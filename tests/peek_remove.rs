@@ -17,12 +17,11 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use common::{QueueGuard, TempDir};
+use e2e::BIN;
 use ipctop::actions::peek::{self, Message, Selector};
 use ipctop::actions::remove::{self, Expected, RemoveError};
 use ipctop::sys::Errno;
 use ipctop::sys::msg::{self, QueueStat};
-
-const BIN: &str = env!("CARGO_BIN_EXE_ipctop");
 
 /// Sends each `(mtype, payload)` without blocking.
 fn send_all(id: i32, messages: &[(i64, Vec<u8>)]) {
@@ -37,11 +36,13 @@ fn stat(id: i32) -> QueueStat {
 }
 
 /// `ipctop args…` with stdin from /dev/null and the audit log under
-/// `state` (never the real user's).
+/// `state` (never the real user's): `state` is its `XDG_STATE_HOME`, and
+/// its `HOME` too, for tests that take `XDG_STATE_HOME` away.
 fn ipctop(args: &[&str], state: &TempDir) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.args(args)
         .env("XDG_STATE_HOME", state.path())
+        .env("HOME", state.path())
         .stdin(Stdio::null());
     cmd
 }
