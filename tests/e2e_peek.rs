@@ -571,7 +571,9 @@ fn a_y_typed_ahead_of_the_dialog_removes_nothing() {
     let queue = queue_with_fixture();
     let mut tui = Tui::spawn(WIDE, &FAST);
     select(&mut tui, &queue);
-    // `d` and `y` in one write: the y is read before the dialog is drawn.
+    // `d` and `y` in one write: the y was waiting when the d was read, so
+    // it counts as pressed then, before the dialog was drawn, however the
+    // threads are scheduled.
     tui.send_keys("dy");
     tui.wait_for("the dialog, still open", |s| {
         s.contains(&format!("remove queue {}?", queue.id()))
