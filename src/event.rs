@@ -38,11 +38,16 @@ pub fn spawn_input(tx: Sender<Event>) -> std::io::Result<()> {
         .name("input".into())
         .spawn(move || {
             let _stop_ui_on_panic = StopOnPanic(tx.clone());
+            let mut arrival = Arrival::default();
             loop {
-                let msg = match event::read() {
+                // Asked before reading: is an event already waiting?
+                let waiting = matches!(event::poll(Duration::ZERO), Ok(true));
+                let read = event::read();
+                let at = arrival.stamp(waiting, Instant::now);
+                let msg = match read {
                     Ok(TermEvent::Resize(w, h)) => Event::Resize(w, h),
                     Ok(other) => match other.as_key_press_event() {
-                        Some(key) => Event::Key(key, Instant::now()),
+                        Some(key) => Event::Key(key, at),
                         None => continue,
                     },
                     // The terminal went away: a normal way to end.
@@ -56,6 +61,32 @@ pub fn spawn_input(tx: Sender<Event>) -> std::io::Result<()> {
             }
         })
         .map(drop)
+}
+
+/// When keys arrived, as far as the input thread can tell.
+///
+/// A key is stamped when its read returns; but keys that were already
+/// waiting (typed ahead, pasted, or sent in one write as `dy`) arrived no
+/// later than the read that found the first of them, and keep its time.
+/// Otherwise a `y` read just after the main loop drew the dialog its `d`
+/// opened would count as typed after the dialog was shown. A key stamped
+/// too early can only be refused as typed ahead, never wrongly taken.
+#[derive(Debug, Default)]
+struct Arrival {
+    last: Option<Instant>,
+}
+
+impl Arrival {
+    /// The time of the event just read, `waiting` if it was there before
+    /// the read began; `now` reads the clock.
+    fn stamp(&mut self, waiting: bool, now: impl FnOnce() -> Instant) -> Instant {
+        let at = match self.last {
+            Some(last) if waiting => last,
+            _ => now(),
+        };
+        self.last = Some(at);
+        at
+    }
 }
 
 /// The signals that end ipctop the normal way, as `q` does: terminal
@@ -298,6 +329,16 @@ mod tests {
         assert!(!s.due(t0 + 10 * second));
         s.apply(Control::SetPaused(false), t0);
         assert!(s.due(t0), "resuming refreshes at once");
+    }
+
+    #[test]
+    fn keys_already_waiting_keep_the_time_of_the_first_read() {
+        let t0 = Instant::now();
+        let later = t0 + Duration::from_secs(1);
+        let mut arrival = Arrival::default();
+        assert_eq!(arrival.stamp(true, || t0), t0, "nothing earlier to go by");
+        assert_eq!(arrival.stamp(true, || later), t0, "typed ahead with it");
+        assert_eq!(arrival.stamp(false, || later), later, "waited for");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The `ipctop` binary: parse the command line, hand over to the library.
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
+#![deny(unsafe_code)]
 
 use std::process::ExitCode;
 

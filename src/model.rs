@@ -197,7 +197,11 @@ impl MsgTable {
 pub struct Process {
     /// Its command (`comm`); `None` when `/proc` hides it from us.
     pub command: Option<String>,
-    /// When it started (Unix seconds; 0 if unknown).
+    /// When it started (Unix seconds; 0 if unknown), converted from the
+    /// kernel's boot clock when the snapshot was taken, with the smallest
+    /// lead of the wall clock over the boot clock the collector has seen:
+    /// no time the kernel stamps on this process's operations while
+    /// watched (`stime`, `rtime`) is earlier, whatever the clock steps.
     pub started_at: i64,
 }
 
@@ -250,8 +254,9 @@ impl Snapshot {
             return Operator::Nobody;
         }
         match self.processes.get(&pid) {
-            // Start times are whole seconds from a boot time that is itself
-            // rounded, so allow a second of slack.
+            // Start times are made comparable with the stamps (see
+            // `Process::started_at`); a second of slack covers NTP's slow
+            // slewing between refreshes.
             Some(p) if at > 0 && p.started_at > at + 1 => Operator::Exited,
             Some(Process {
                 command: Some(command),

@@ -3,11 +3,14 @@
 //! scan of the real `/proc` against threads this test blocks on queues it
 //! made (looking only at those queues: tests run in parallel).
 
+mod common;
+
 use std::path::Path;
 use std::sync::mpsc;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use common::QueueGuard;
 use ipctop::collect::blocked::{
     Blocked, MsgAbi, MsgCall, MsgOp, Syscall, TaskSyscall, blocked_on, classify, parse_syscall,
     scan, scan_in,
@@ -261,37 +264,6 @@ fn scan_of_a_missing_root_fails() {
 /// How long a thread may take to be seen blocked before the test fails.
 const DEADLINE: Duration = Duration::from_secs(20);
 
-/// A private queue, removed when the guard goes (also on a failed
-/// assertion, which wakes any thread still blocked on it).
-struct Queue {
-    id: i32,
-    removed: bool,
-}
-
-impl Queue {
-    fn new() -> Self {
-        let id = msg::get(libc::IPC_PRIVATE, libc::IPC_CREAT | 0o600).expect("create queue");
-        Self { id, removed: false }
-    }
-
-    fn remove(&mut self) {
-        msg::remove(self.id).expect("remove queue");
-        self.removed = true;
-    }
-}
-
-impl Drop for Queue {
-    fn drop(&mut self) {
-        if !self.removed {
-            let _ = msg::remove(self.id);
-        }
-    }
-}
-
-fn our_pid() -> i32 {
-    i32::try_from(std::process::id()).expect("pid fits i32")
-}
-
 /// Starts a thread named `name` that reports its tid, then runs `call`
 /// (which should block); returns the tid and the thread.
 fn blocking_thread<T: Send + 'static>(
@@ -339,15 +311,15 @@ fn assert_woken_by_removal<T: std::fmt::Debug>(result: Result<T, SysError>) {
 
 #[test]
 fn receiver_on_an_empty_queue_is_found_blocked_receiving() {
-    let mut queue = Queue::new();
-    let id = queue.id;
+    let queue = QueueGuard::new(0o600).expect("create queue");
+    let id = queue.id();
     let (tid, receiver) = blocking_thread("ipctop-recv", move || msg::receive(id, 64, 0, 0));
 
     let blocked = wait_until_blocked(id, tid);
     assert_eq!(
         blocked,
         Blocked {
-            pid: our_pid(),
+            pid: common::our_pid(),
             tid,
             command: Some("ipctop-recv".to_owned()),
             msqid: id,
@@ -359,16 +331,20 @@ fn receiver_on_an_empty_queue_is_found_blocked_receiving() {
             stopped: false,
         }
     );
-    assert_ne!(tid, our_pid(), "found in a thread, not the main task");
+    assert_ne!(
+        tid,
+        common::our_pid(),
+        "found in a thread, not the main task"
+    );
 
-    queue.remove();
+    queue.remove().expect("remove queue");
     assert_woken_by_removal(receiver.join().expect("receiver thread"));
 }
 
 #[test]
 fn sender_on_a_full_queue_is_found_blocked_sending() {
-    let mut queue = Queue::new();
-    let id = queue.id;
+    let queue = QueueGuard::new(0o600).expect("create queue");
+    let id = queue.id();
     msg::set_capacity(id, 100).expect("lower capacity to 100 bytes");
     msg::send(id, 1, &[0u8; 100], libc::IPC_NOWAIT).expect("fill the queue");
     let (tid, sender) = blocking_thread("ipctop-send", move || msg::send(id, 1, &[1u8; 10], 0));
@@ -377,7 +353,7 @@ fn sender_on_a_full_queue_is_found_blocked_sending() {
     assert_eq!(
         blocked,
         Blocked {
-            pid: our_pid(),
+            pid: common::our_pid(),
             tid,
             command: Some("ipctop-send".to_owned()),
             msqid: id,
@@ -387,14 +363,14 @@ fn sender_on_a_full_queue_is_found_blocked_sending() {
         }
     );
 
-    queue.remove();
+    queue.remove().expect("remove queue");
     assert_woken_by_removal(sender.join().expect("sender thread"));
 }
 
 #[test]
 fn receivers_report_the_type_they_wait_for() {
-    let mut queue = Queue::new();
-    let id = queue.id;
+    let queue = QueueGuard::new(0o600).expect("create queue");
+    let id = queue.id();
     let (lowest, lowest_thread) =
         blocking_thread("ipctop-lowest", move || msg::receive(id, 32, -5, 0));
     let (other, other_thread) = blocking_thread("ipctop-except", move || {
@@ -430,7 +406,7 @@ fn receivers_report_the_type_they_wait_for() {
     want.sort_unstable();
     assert_eq!(tids, want, "both waiters, nobody else");
 
-    queue.remove();
+    queue.remove().expect("remove queue");
     assert_woken_by_removal(lowest_thread.join().expect("thread"));
     assert_woken_by_removal(other_thread.join().expect("thread"));
 }

@@ -32,8 +32,10 @@ fn fresh_queue_matches_ipc_stat() {
 
     // And the values themselves, so a bug shared by the collector and the
     // IPC_STAT wrapper does not go unnoticed.
-    // SAFETY: geteuid/getegid take no arguments and cannot fail.
-    let (euid, egid) = unsafe { (libc::geteuid(), libc::getegid()) };
+    let (euid, egid) = (
+        nix::unistd::geteuid().as_raw(),
+        nix::unistd::getegid().as_raw(),
+    );
     assert_eq!(got.key, libc::IPC_PRIVATE);
     assert_eq!(got.perms, 0o640);
     assert_eq!((got.uid, got.cuid), (euid, euid));

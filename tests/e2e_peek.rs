@@ -17,11 +17,12 @@
 mod common;
 mod e2e;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use common::{QueueGuard, TempDir};
 use e2e::{Screen, Size, Tui, assert_terminal_restored, rfind};
 use ipctop::sys::Errno;
-use ipctop::sys::msg::{self, QueueStat};
+use ipctop::sys::msg;
 
 /// The refresh interval most tests run with (the fastest allowed).
 const FAST: [&str; 2] = ["--interval", "100ms"];
@@ -55,124 +56,23 @@ fn fixture() -> Vec<(libc::c_long, Vec<u8>)> {
     ]
 }
 
-/// A message queue of this test's own, removed when dropped.
-struct TestQueue {
-    id: i32,
-    /// The queue as created, to recognise it (and not a later queue that
-    /// was given the same id) when dropping.
-    created: QueueStat,
-    /// The test saw it removed.
-    gone: bool,
+/// A new private queue with mode 0600, holding [`fixture`].
+fn queue_with_fixture() -> QueueGuard {
+    let queue = QueueGuard::new(0o600).unwrap_or_else(|e| panic!("create a test queue: {e}"));
+    for (mtype, payload) in fixture() {
+        queue.send(mtype, &payload);
+    }
+    queue
 }
 
-impl TestQueue {
-    /// A new private queue with mode 0600, holding [`fixture`].
-    fn with_fixture() -> Self {
-        let id = msg::get(libc::IPC_PRIVATE, libc::IPC_CREAT | 0o600)
-            .unwrap_or_else(|e| panic!("create a test queue: {e}"));
-        let queue = Self {
-            id,
-            created: msg::stat(id).unwrap_or_else(|e| panic!("IPC_STAT on new queue {id}: {e}")),
-            gone: false,
-        };
-        for (mtype, payload) in fixture() {
-            queue.send(mtype, &payload);
-        }
-        queue
-    }
-
-    /// Puts one message on the queue (never blocks).
-    fn send(&self, mtype: libc::c_long, payload: &[u8]) {
-        msg::send(self.id, mtype, payload, libc::IPC_NOWAIT)
-            .unwrap_or_else(|e| panic!("send to queue {}: {e}", self.id));
-    }
-
-    /// `IPC_STAT` of the queue, which must exist.
-    fn stat(&self) -> QueueStat {
-        msg::stat(self.id).unwrap_or_else(|e| panic!("IPC_STAT on queue {}: {e}", self.id))
-    }
-
-    /// Takes (consumes) the first message `msgtyp` and `flags` select,
-    /// without waiting.
-    fn receive(&self, msgtyp: libc::c_long, flags: libc::c_int) -> (libc::c_long, Vec<u8>) {
-        msg::receive(self.id, 8192, msgtyp, flags | libc::IPC_NOWAIT).unwrap_or_else(|e| {
-            panic!(
-                "msgrcv(queue {}, msgtyp {msgtyp}, flags {flags:#o}): {e}",
-                self.id
-            )
-        })
-    }
-
-    /// Asserts that the queue no longer exists; the guard then leaves the
-    /// id alone.
-    fn assert_gone(&mut self) {
-        match msg::stat(self.id) {
-            Err(e) if matches!(e.errno, Errno::EINVAL | Errno::EIDRM) => self.gone = true,
-            Err(e) => panic!("IPC_STAT on removed queue {}: unexpected {e}", self.id),
-            Ok(stat) => panic!("queue {} still exists: {stat:?}", self.id),
-        }
-    }
-
-    /// The title of the detail pane while this queue is selected.
-    fn detail_title(&self) -> String {
-        format!("┌ queue 0x00000000 · id {} ", self.id)
-    }
-
-    /// The start of the peek view's header for this queue.
-    fn peek_title(&self) -> String {
-        format!(" peek 0x00000000 · id {} · ", self.id)
-    }
+/// The title of the detail pane while `queue` is selected.
+fn detail_title(queue: &QueueGuard) -> String {
+    format!("┌ queue 0x00000000 · id {} ", queue.id())
 }
 
-impl Drop for TestQueue {
-    fn drop(&mut self) {
-        if self.gone {
-            return;
-        }
-        match msg::stat(self.id) {
-            // Still ours (same creation time and creator): remove it.
-            Ok(now)
-                if (now.key, now.cuid, now.ctime)
-                    == (self.created.key, self.created.cuid, self.created.ctime) =>
-            {
-                if let Err(e) = msg::remove(self.id) {
-                    eprintln!("could not remove test queue {}: {e}", self.id);
-                }
-            }
-            Ok(_) => eprintln!("queue id {} now names another queue; left alone", self.id),
-            // Removed by the TUI under test.
-            Err(e) if matches!(e.errno, Errno::EINVAL | Errno::EIDRM) => {}
-            Err(e) => eprintln!("could not check test queue {}: {e}", self.id),
-        }
-    }
-}
-
-/// A directory of this test's own under the system temp dir, removed
-/// when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        let path =
-            std::env::temp_dir().join(format!("ipctop-e2e-peek-{}-{tag}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap_or_else(|e| panic!("create {}: {e}", path.display()));
-        Self(path)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn as_str(&self) -> &str {
-        self.0.to_str().expect("the temp dir's path is UTF-8")
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// The start of the peek view's header for `queue`.
+fn peek_title(queue: &QueueGuard) -> String {
+    format!(" peek 0x00000000 · id {} · ", queue.id())
 }
 
 /// Waits for the first frame that shows a snapshot; from then on the
@@ -186,31 +86,34 @@ fn wait_ready(tui: &Tui) {
 /// Filters the table down to `queue` and waits until it is the selected
 /// queue (its id in the detail pane's title). Needs 18 rows or more, for
 /// the detail pane.
-fn select(tui: &mut Tui, queue: &TestQueue) {
+fn select(tui: &mut Tui, queue: &QueueGuard) {
     wait_ready(tui);
-    tui.send_keys(&format!("/{}\r", queue.id));
-    let title = queue.detail_title();
-    tui.wait_for(&format!("queue {} filtered and selected", queue.id), |s| {
-        // Enter has applied the filter: the prompt's cursor is gone.
-        s.contains(&format!("filter: /{} ", queue.id))
-            && s.has_queue(queue.id)
-            && s.contains(&title)
-    });
+    tui.send_keys(&format!("/{}\r", queue.id()));
+    let title = detail_title(queue);
+    tui.wait_for(
+        &format!("queue {} filtered and selected", queue.id()),
+        |s| {
+            // Enter has applied the filter: the prompt's cursor is gone.
+            s.contains(&format!("filter: /{} ", queue.id()))
+                && s.has_queue(queue.id())
+                && s.contains(&title)
+        },
+    );
 }
 
 /// Does the peek list show the fixture's four messages, and has the read
 /// finished?
-fn shows_fixture(s: &Screen, queue: &TestQueue) -> bool {
-    s.contains(&queue.peek_title())
+fn shows_fixture(s: &Screen, queue: &QueueGuard) -> bool {
+    s.contains(&peek_title(queue))
         && s.contains(&format!("4 messages · {FIXTURE_BYTES} · all 4 messages"))
         && (0..4).all(|i| s.peek_row(i).is_some())
 }
 
 /// Opens the peek view on the selected `queue` and waits for its four
 /// messages.
-fn open_peek(tui: &mut Tui, queue: &TestQueue) -> Screen {
+fn open_peek(tui: &mut Tui, queue: &QueueGuard) -> Screen {
     tui.send_keys("\r");
-    tui.wait_for(&format!("the peek view of queue {}", queue.id), |s| {
+    tui.wait_for(&format!("the peek view of queue {}", queue.id()), |s| {
         shows_fixture(s, queue)
     })
 }
@@ -231,7 +134,7 @@ fn status_without_dialog(s: &Screen, id: i32, text: &str) -> bool {
 
 #[test]
 fn peek_lists_previews_and_never_writes_the_payloads_escapes() {
-    let queue = TestQueue::with_fixture();
+    let queue = queue_with_fixture();
     let before = queue.stat();
     let mut tui = Tui::spawn(WIDE, &FAST);
     select(&mut tui, &queue);
@@ -323,7 +226,7 @@ fn peek_lists_previews_and_never_writes_the_payloads_escapes() {
 
 #[test]
 fn message_view_escapes_text_shows_hex_and_esc_goes_back() {
-    let queue = TestQueue::with_fixture();
+    let queue = queue_with_fixture();
     let mut tui = Tui::spawn(CLASSIC, &FAST);
     select(&mut tui, &queue);
     open_peek(&mut tui, &queue);
@@ -363,12 +266,12 @@ fn message_view_escapes_text_shows_hex_and_esc_goes_back() {
     );
 
     tui.send_keys("\x1b");
-    let title = queue.detail_title();
+    let title = detail_title(&queue);
     let screen = tui.wait_for("the queue table, the same queue selected", |s| {
-        !s.contains(&queue.peek_title()) && s.has_queue(queue.id) && s.contains(&title)
+        !s.contains(&peek_title(&queue)) && s.has_queue(queue.id()) && s.contains(&title)
     });
     assert!(
-        screen.contains(&format!("filter: /{} ", queue.id)),
+        screen.contains(&format!("filter: /{} ", queue.id())),
         "the filter outlives the peek view:\n{screen}"
     );
     quit(&mut tui);
@@ -376,7 +279,7 @@ fn message_view_escapes_text_shows_hex_and_esc_goes_back() {
 
 #[test]
 fn msgrcv_preview_marks_what_msgrcv_would_take() {
-    let queue = TestQueue::with_fixture();
+    let queue = queue_with_fixture();
     let mut tui = Tui::spawn(CLASSIC, &FAST);
     select(&mut tui, &queue);
     open_peek(&mut tui, &queue);
@@ -424,7 +327,7 @@ fn msgrcv_preview_marks_what_msgrcv_would_take() {
 
     // The kernel agrees. Receiving changes the queue, so in an order
     // where each answer is still the one previewed on the full queue.
-    let enomsg = msg::receive(queue.id, 8192, 5, libc::IPC_NOWAIT).map_err(|e| e.errno);
+    let enomsg = msg::receive(queue.id(), 8192, 5, libc::IPC_NOWAIT).map_err(|e| e.errno);
     assert_eq!(enomsg, Err(Errno::ENOMSG), "msgtyp 5");
     assert_eq!(
         queue.receive(1, libc::MSG_EXCEPT),
@@ -440,18 +343,19 @@ fn msgrcv_preview_marks_what_msgrcv_would_take() {
 
 #[test]
 fn d_then_y_removes_the_queue_and_logs_it() {
-    let mut queue = TestQueue::with_fixture();
-    let state = TempDir::new("remove");
-    let mut tui = Tui::spawn_with_env(WIDE, &FAST, &[("XDG_STATE_HOME", state.as_str())]);
+    let mut queue = queue_with_fixture();
+    // No XDG_STATE_HOME of the test's own: the harness gives the program
+    // a private one.
+    let mut tui = Tui::spawn(WIDE, &FAST);
     select(&mut tui, &queue);
 
     tui.send_keys("d");
     let screen = tui.wait_for("the removal dialog, blocked tasks looked up", |s| {
-        s.contains(&format!("remove queue {}?", queue.id))
+        s.contains(&format!("remove queue {}?", queue.id()))
             && !s.contains("looking for blocked processes")
     });
     for line in [
-        format!("key 0x00000000 · id {} · owner ", queue.id),
+        format!("key 0x00000000 · id {} · owner ", queue.id()),
         format!("will lose 4 messages, {FIXTURE_BYTES}"),
         "blocked on it".to_owned(),
         "y remove   n / Esc keep it".to_owned(),
@@ -463,19 +367,22 @@ fn d_then_y_removes_the_queue_and_logs_it() {
     }
 
     tui.send_keys("y");
-    let status = format!("removed queue {} (4 messages, {FIXTURE_BYTES})", queue.id);
+    let status = format!("removed queue {} (4 messages, {FIXTURE_BYTES})", queue.id());
     tui.wait_for("the removal reported and the row gone", |s| {
-        status_without_dialog(s, queue.id, &status) && !s.has_queue(queue.id)
+        status_without_dialog(s, queue.id(), &status) && !s.has_queue(queue.id())
     });
     queue.assert_gone();
     quit(&mut tui);
 
-    let log = state.path().join("ipctop/actions.log");
+    let log = tui.home().join("ipctop/actions.log");
     let text =
         std::fs::read_to_string(&log).unwrap_or_else(|e| panic!("read {}: {e}", log.display()));
     let lines: Vec<&str> = text.lines().collect();
     let uid = nix::unistd::getuid();
-    let want = format!(" uid={uid} kind=msg key=0x00000000 id={} owner=", queue.id);
+    let want = format!(
+        " uid={uid} kind=msg key=0x00000000 id={} owner=",
+        queue.id()
+    );
     assert!(
         lines.len() == 1
             && lines[0].contains(&want)
@@ -487,11 +394,11 @@ fn d_then_y_removes_the_queue_and_logs_it() {
 
 #[test]
 fn n_and_esc_keep_the_queue() {
-    let queue = TestQueue::with_fixture();
+    let queue = queue_with_fixture();
     let mut tui = Tui::spawn(WIDE, &FAST);
     select(&mut tui, &queue);
-    let dialog = format!("remove queue {}?", queue.id);
-    let kept = format!("queue {} not removed", queue.id);
+    let dialog = format!("remove queue {}?", queue.id());
+    let kept = format!("queue {} not removed", queue.id());
     // Every key that opens the dialog, and both that cancel it.
     for (open, cancel) in [
         ("d", "n"),
@@ -506,10 +413,10 @@ fn n_and_esc_keep_the_queue() {
         // The dialog closes with the status; a confirmation would say
         // "removing queue …" instead.
         let screen = tui.wait_for(&format!("the dialog cancelled by {cancel:?}"), |s| {
-            status_without_dialog(s, queue.id, &kept)
+            status_without_dialog(s, queue.id(), &kept)
         });
         assert_eq!(
-            screen.cell(queue.id, "MSGS").as_deref(),
+            screen.cell(queue.id(), "MSGS").as_deref(),
             Some("4"),
             "{screen}"
         );
@@ -521,7 +428,7 @@ fn n_and_esc_keep_the_queue() {
 
 #[test]
 fn read_only_removes_nothing_but_still_peeks() {
-    let queue = TestQueue::with_fixture();
+    let queue = queue_with_fixture();
     let mut tui = Tui::spawn(WIDE, &[FAST[0], FAST[1], "--read-only"]);
     select(&mut tui, &queue);
     tui.wait_for("READ-ONLY in the key hints", |s| {
@@ -535,7 +442,7 @@ fn read_only_removes_nothing_but_still_peeks() {
             s.footer().contains(refusal)
         });
         assert!(
-            !screen.contains(&format!("remove queue {}?", queue.id)),
+            !screen.contains(&format!("remove queue {}?", queue.id())),
             "no dialog in read-only mode:\n{screen}"
         );
         assert_eq!(queue.stat().qnum, 4, "the queue is still there");
@@ -552,7 +459,7 @@ fn read_only_removes_nothing_but_still_peeks() {
 
 #[test]
 fn an_error_status_outlives_the_next_refresh() {
-    let queue = TestQueue::with_fixture();
+    let queue = queue_with_fixture();
     let mut tui = Tui::spawn(WIDE, &[FAST[0], FAST[1], "--read-only"]);
     select(&mut tui, &queue);
     // Paused, snapshots are dropped, so the refusal stays to be seen.
@@ -565,7 +472,7 @@ fn an_error_status_outlives_the_next_refresh() {
     queue.send(1, b"more");
     tui.send_keys("r");
     let screen = tui.wait_for("the refresh with 5 messages", |s| {
-        s.cell(queue.id, "MSGS").as_deref() == Some("5")
+        s.cell(queue.id(), "MSGS").as_deref() == Some("5")
     });
     assert!(
         screen.footer().contains(refusal),
@@ -576,7 +483,7 @@ fn an_error_status_outlives_the_next_refresh() {
 
 #[test]
 fn a_removal_that_cannot_be_logged_says_so() {
-    let mut queue = TestQueue::with_fixture();
+    let mut queue = queue_with_fixture();
     let state = TempDir::new("unloggable");
     // XDG_STATE_HOME under a regular file: the log's directory cannot be
     // created, whoever runs the test.
@@ -587,13 +494,13 @@ fn a_removal_that_cannot_be_logged_says_so() {
     select(&mut tui, &queue);
     tui.send_keys("d");
     tui.wait_for("the removal dialog, blocked tasks looked up", |s| {
-        s.contains(&format!("remove queue {}?", queue.id))
+        s.contains(&format!("remove queue {}?", queue.id()))
             && !s.contains("looking for blocked processes")
     });
     tui.send_keys("y");
-    let removed = format!("removed queue {} (4 messages, {FIXTURE_BYTES})", queue.id);
+    let removed = format!("removed queue {} (4 messages, {FIXTURE_BYTES})", queue.id());
     tui.wait_for("the removal and the log failure reported", |s| {
-        !s.has_queue(queue.id)
+        !s.has_queue(queue.id())
             && s.footer().contains(&removed)
             // A long status loses its middle (the log's path), keeping
             // what happened and why the log failed.
@@ -605,8 +512,8 @@ fn a_removal_that_cannot_be_logged_says_so() {
 }
 
 /// `w`, the proposed name erased (Backspace) and `path` typed instead.
-fn save_as(tui: &mut Tui, queue: &TestQueue, path: &Path) {
-    let proposed = format!("msg-{}-0.bin", queue.id);
+fn save_as(tui: &mut Tui, queue: &QueueGuard, path: &Path) {
+    let proposed = format!("msg-{}-0.bin", queue.id());
     tui.send_keys("w");
     tui.wait_for("the save prompt", |s| {
         s.contains(&format!("save to file: {proposed}"))
@@ -617,7 +524,7 @@ fn save_as(tui: &mut Tui, queue: &TestQueue, path: &Path) {
 
 #[test]
 fn save_never_follows_a_link_nor_replaces_a_file_swapped_after_the_question() {
-    let queue = TestQueue::with_fixture();
+    let queue = queue_with_fixture();
     let dir = common::TempDir::world_writable("e2e-save");
     let target = dir.path().join("precious");
     std::fs::write(&target, b"precious").expect("write the target");
@@ -661,20 +568,22 @@ fn save_never_follows_a_link_nor_replaces_a_file_swapped_after_the_question() {
 
 #[test]
 fn a_y_typed_ahead_of_the_dialog_removes_nothing() {
-    let queue = TestQueue::with_fixture();
+    let queue = queue_with_fixture();
     let mut tui = Tui::spawn(WIDE, &FAST);
     select(&mut tui, &queue);
-    // `d` and `y` in one write: the y is read before the dialog is drawn.
+    // `d` and `y` in one write: the y was waiting when the d was read, so
+    // it counts as pressed then, before the dialog was drawn, however the
+    // threads are scheduled.
     tui.send_keys("dy");
     tui.wait_for("the dialog, still open", |s| {
-        s.contains(&format!("remove queue {}?", queue.id))
+        s.contains(&format!("remove queue {}?", queue.id()))
             && !s.contains("looking for blocked processes")
     });
     assert_eq!(queue.stat().qnum, 4, "the typed-ahead y removed nothing");
     tui.send_keys("n");
     tui.wait_for("the dialog closed", |s| {
         s.footer()
-            .contains(&format!("queue {} not removed", queue.id))
+            .contains(&format!("queue {} not removed", queue.id()))
     });
     assert_eq!(queue.stat().qnum, 4);
     quit(&mut tui);
@@ -698,7 +607,7 @@ fn recycled_id_dialog_scenario() {
     const NEW_KEY: i32 = 0x2e2e;
     let namespace = common::thread_ipc_namespace();
 
-    let old = common::QueueGuard::with_key(OLD_KEY, 0o600).expect("create the old queue");
+    let old = QueueGuard::with_key(OLD_KEY, 0o600).expect("create the old queue");
     let id = old.id();
     for (mtype, payload) in [(1, &b"old one"[..]), (2, b"old two"), (1, b"old three")] {
         msg::send(id, mtype, payload, libc::IPC_NOWAIT).expect("send to the old queue");
@@ -731,7 +640,7 @@ fn recycled_id_dialog_scenario() {
     // While the dialog is open: the queue goes, another takes its id.
     old.remove().expect("remove the old queue");
     std::fs::write("/proc/sys/kernel/msg_next_id", id.to_string()).expect("write msg_next_id");
-    let new = common::QueueGuard::with_key(NEW_KEY, 0o600).expect("create the new queue");
+    let new = QueueGuard::with_key(NEW_KEY, 0o600).expect("create the new queue");
     assert_eq!(new.id(), id, "msg_next_id gave the new queue the old id");
     msg::send(id, 7, b"new", libc::IPC_NOWAIT).expect("send to the new queue");
 

@@ -12,42 +12,13 @@ mod e2e;
 
 use std::process::{Command, Stdio};
 
+use common::QueueGuard;
 use e2e::{BIN, Size, Tui, assert_terminal_restored, rfind};
 use ipctop::sys::msg;
 use nix::sys::signal::Signal;
 
 /// The refresh interval the TUI tests run with (the fastest allowed).
 const FAST: [&str; 2] = ["--interval", "100ms"];
-
-/// A message queue of this test's own, removed when dropped.
-struct TestQueue {
-    id: i32,
-}
-
-impl TestQueue {
-    /// A new private queue with mode 0600.
-    fn new() -> Self {
-        let id = msg::get(libc::IPC_PRIVATE, libc::IPC_CREAT | 0o600)
-            .unwrap_or_else(|e| panic!("create a test queue: {e}"));
-        Self { id }
-    }
-
-    /// Puts `n` messages of `payload` on the queue (never blocks).
-    fn send(&self, n: usize, payload: &[u8]) {
-        for _ in 0..n {
-            msg::send(self.id, 1, payload, libc::IPC_NOWAIT)
-                .unwrap_or_else(|e| panic!("send to queue {}: {e}", self.id));
-        }
-    }
-}
-
-impl Drop for TestQueue {
-    fn drop(&mut self) {
-        if let Err(e) = msg::remove(self.id) {
-            eprintln!("could not remove test queue {}: {e}", self.id);
-        }
-    }
-}
 
 /// The name of the user running the tests (the owner of their queues).
 fn me() -> String {
@@ -68,17 +39,17 @@ fn wait_ready(tui: &Tui) {
 
 /// Starts the TUI at 120x30, filters on `queue`'s id and waits until its
 /// row shows `messages` messages.
-fn tui_showing(queue: &TestQueue, messages: u64) -> Tui {
+fn tui_showing(queue: &QueueGuard, messages: u64) -> Tui {
     let mut tui = Tui::spawn(Size::new(120, 30), &FAST);
     wait_ready(&tui);
-    tui.send_keys(&format!("/{}\r", queue.id));
+    tui.send_keys(&format!("/{}\r", queue.id()));
     let want = messages.to_string();
     tui.wait_for(
-        &format!("queue {} with {messages} messages", queue.id),
+        &format!("queue {} with {messages} messages", queue.id()),
         |s| {
             // Enter has applied the filter: the prompt's cursor is gone.
-            s.contains(&format!("filter: /{} ", queue.id))
-                && s.cell(queue.id, "MSGS").as_deref() == Some(want.as_str())
+            s.contains(&format!("filter: /{} ", queue.id()))
+                && s.cell(queue.id(), "MSGS").as_deref() == Some(want.as_str())
         },
     );
     tui
@@ -86,16 +57,16 @@ fn tui_showing(queue: &TestQueue, messages: u64) -> Tui {
 
 #[test]
 fn shows_a_queue_the_test_created() {
-    let queue = TestQueue::new();
+    let queue = QueueGuard::new(0o600).expect("create a test queue");
     let mut tui = tui_showing(&queue, 0);
     let screen = tui.screen();
     assert_eq!(
-        screen.cell(queue.id, "KEY").as_deref(),
+        screen.cell(queue.id(), "KEY").as_deref(),
         Some("0x00000000"),
         "an IPC_PRIVATE queue has key 0:\n{screen}"
     );
-    assert_eq!(screen.cell(queue.id, "OWNER"), Some(me()));
-    assert_eq!(screen.cell(queue.id, "USED").as_deref(), Some("0 B"));
+    assert_eq!(screen.cell(queue.id(), "OWNER"), Some(me()));
+    assert_eq!(screen.cell(queue.id(), "USED").as_deref(), Some("0 B"));
     // Esc in browse mode drops the filter.
     tui.send_keys("\x1b");
     tui.wait_for("the filter cleared", |s| !s.contains("filter: /"));
@@ -105,14 +76,16 @@ fn shows_a_queue_the_test_created() {
 
 #[test]
 fn updates_live_without_a_key_press() {
-    let queue = TestQueue::new();
+    let queue = QueueGuard::new(0o600).expect("create a test queue");
     let mut tui = tui_showing(&queue, 0);
-    queue.send(3, b"hello");
-    let screen = tui.wait_for(&format!("queue {} with 3 messages", queue.id), |s| {
-        s.cell(queue.id, "MSGS").as_deref() == Some("3")
+    for _ in 0..3 {
+        queue.send(1, b"hello");
+    }
+    let screen = tui.wait_for(&format!("queue {} with 3 messages", queue.id()), |s| {
+        s.cell(queue.id(), "MSGS").as_deref() == Some("3")
     });
     assert_eq!(
-        screen.cell(queue.id, "USED").as_deref(),
+        screen.cell(queue.id(), "USED").as_deref(),
         Some("15 B"),
         "3 messages of 5 bytes:\n{screen}"
     );
@@ -122,14 +95,16 @@ fn updates_live_without_a_key_press() {
 
 #[test]
 fn paused_says_so_and_r_still_refreshes() {
-    let queue = TestQueue::new();
+    let queue = QueueGuard::new(0o600).expect("create a test queue");
     let mut tui = tui_showing(&queue, 0);
     tui.send_keys("p");
     tui.wait_for("PAUSED in the header", |s| s.rows()[0].contains("PAUSED"));
-    queue.send(3, b"hello");
+    for _ in 0..3 {
+        queue.send(1, b"hello");
+    }
     tui.send_keys("r");
-    let screen = tui.wait_for(&format!("queue {} with 3 messages", queue.id), |s| {
-        s.cell(queue.id, "MSGS").as_deref() == Some("3")
+    let screen = tui.wait_for(&format!("queue {} with 3 messages", queue.id()), |s| {
+        s.cell(queue.id(), "MSGS").as_deref() == Some("3")
     });
     assert!(
         screen.rows()[0].contains("PAUSED"),
@@ -325,6 +300,38 @@ fn closing_the_terminal_ends_cleanly() {
 }
 
 #[test]
+fn the_harness_runs_each_program_in_a_private_home_it_removes() {
+    let mut tui = Tui::spawn_program(
+        Size::new(120, 10),
+        "sh",
+        &[
+            "-c",
+            r#"echo "home=$HOME state=$XDG_STATE_HOME pwd=$(pwd -P)""#,
+        ],
+        &[],
+    );
+    assert!(tui.wait_exit().success());
+    let home = tui.home().to_path_buf();
+    let real = std::fs::canonicalize(&home).expect("resolve the private home");
+    let want = format!("home={0} state={0} pwd={1}", home.display(), real.display());
+    tui.wait_for("the environment echoed", |s| s.contains(&want));
+    drop(tui);
+    assert!(!home.exists(), "{} removed with the Tui", home.display());
+
+    // A test's own values win.
+    let mut tui = Tui::spawn_program(
+        Size::new(120, 10),
+        "sh",
+        &["-c", r#"echo "state=$XDG_STATE_HOME""#],
+        &[("XDG_STATE_HOME", "/nonexistent/state")],
+    );
+    assert!(tui.wait_exit().success());
+    tui.wait_for("the test's own value echoed", |s| {
+        s.contains("state=/nonexistent/state")
+    });
+}
+
+#[test]
 fn closing_the_terminal_prints_no_panic() {
     // stderr in a file, to read what ipctop says once its terminal is gone.
     let dir = common::TempDir::new("e2e-hangup");
@@ -475,18 +482,18 @@ fn refuses_to_run_without_a_terminal() {
 
 #[test]
 fn runs_at_the_smallest_drawn_size() {
-    let queue = TestQueue::new();
+    let queue = QueueGuard::new(0o600).expect("create a test queue");
     let mut tui = Tui::spawn(Size::new(20, 5), &FAST);
     wait_ready(&tui);
     // Only the most useful columns fit and ID is not one of them, so narrow
     // the table down to the queue and read the row under the heading.
-    tui.send_keys(&format!("/{}\r", queue.id));
+    tui.send_keys(&format!("/{}\r", queue.id()));
     let cell = |s: &e2e::Screen, title| {
         let h = s.header_row()?;
         s.cell_in(h, s.rows().get(h + 1)?, title)
     };
     let screen = tui.wait_for("the filtered table with KEY and MSGS", |s| {
-        s.contains(&format!("filter: /{} ", queue.id))
+        s.contains(&format!("filter: /{} ", queue.id()))
             && cell(s, "KEY").as_deref() == Some("0x00000000")
             && cell(s, "MSGS").as_deref() == Some("0")
     });
@@ -509,21 +516,24 @@ fn says_so_when_the_terminal_is_too_small() {
 
 #[test]
 fn runs_on_a_huge_terminal() {
-    let queue = TestQueue::new();
+    let queue = QueueGuard::new(0o600).expect("create a test queue");
     let mut tui = Tui::spawn(Size::new(300, 100), &FAST);
     wait_ready(&tui);
-    tui.send_keys(&format!("/{}\r", queue.id));
-    let screen = tui.wait_for(&format!("queue {} on a wide table", queue.id), |s| {
-        s.has_queue(queue.id)
+    tui.send_keys(&format!("/{}\r", queue.id()));
+    let screen = tui.wait_for(&format!("queue {} on a wide table", queue.id()), |s| {
+        s.has_queue(queue.id())
     });
     // 300 columns fit every column.
     for title in ["PERMS", "CAP", "LAST RCV"] {
         assert!(
-            screen.cell(queue.id, title).is_some(),
+            screen.cell(queue.id(), title).is_some(),
             "no {title} column at 300 columns:\n{screen}"
         );
     }
-    assert_eq!(screen.cell(queue.id, "PERMS").as_deref(), Some("rw-------"));
+    assert_eq!(
+        screen.cell(queue.id(), "PERMS").as_deref(),
+        Some("rw-------")
+    );
     tui.send_keys("q");
     assert!(tui.wait_exit().success());
     assert_terminal_restored(&tui);
@@ -531,8 +541,10 @@ fn runs_on_a_huge_terminal() {
 
 #[test]
 fn list_json_has_the_queue() {
-    let queue = TestQueue::new();
-    queue.send(2, b"hello");
+    let queue = QueueGuard::new(0o600).expect("create a test queue");
+    for _ in 0..2 {
+        queue.send(1, b"hello");
+    }
     let out = Command::new(BIN)
         .args(["list", "--json"])
         .stdin(Stdio::null())
@@ -551,8 +563,8 @@ fn list_json_has_the_queue() {
     let queues = doc["msg"].as_array().expect("a \"msg\" array");
     let q = queues
         .iter()
-        .find(|q| q["id"].as_i64() == Some(i64::from(queue.id)))
-        .unwrap_or_else(|| panic!("queue {} not in {stdout}", queue.id));
+        .find(|q| q["id"].as_i64() == Some(i64::from(queue.id())))
+        .unwrap_or_else(|| panic!("queue {} not in {stdout}", queue.id()));
     assert_eq!(q["key"].as_u64(), Some(0), "IPC_PRIVATE: {q}");
     assert_eq!(q["perms"].as_u64(), Some(0o600), "{q}");
     assert_eq!(q["messages"].as_u64(), Some(2), "{q}");
@@ -563,7 +575,7 @@ fn list_json_has_the_queue() {
 
 #[test]
 fn list_prints_a_line_for_the_queue() {
-    let queue = TestQueue::new();
+    let queue = QueueGuard::new(0o600).expect("create a test queue");
     let out = Command::new(BIN)
         .arg("list")
         .stdin(Stdio::null())
@@ -576,7 +588,7 @@ fn list_prints_a_line_for_the_queue() {
         lines.next().is_some_and(|h| h.starts_with("KEY")),
         "{stdout}"
     );
-    let id = queue.id.to_string();
+    let id = queue.id().to_string();
     let line = lines
         .map(|l| l.split_whitespace().collect::<Vec<_>>())
         .find(|fields| fields.get(1) == Some(&id.as_str()))

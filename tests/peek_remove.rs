@@ -17,12 +17,11 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use common::{QueueGuard, TempDir};
+use e2e::BIN;
 use ipctop::actions::peek::{self, Message, Selector};
 use ipctop::actions::remove::{self, Expected, RemoveError};
 use ipctop::sys::Errno;
 use ipctop::sys::msg::{self, QueueStat};
-
-const BIN: &str = env!("CARGO_BIN_EXE_ipctop");
 
 /// Sends each `(mtype, payload)` without blocking.
 fn send_all(id: i32, messages: &[(i64, Vec<u8>)]) {
@@ -37,11 +36,13 @@ fn stat(id: i32) -> QueueStat {
 }
 
 /// `ipctop args…` with stdin from /dev/null and the audit log under
-/// `state` (never the real user's).
+/// `state` (never the real user's): `state` is its `XDG_STATE_HOME`, and
+/// its `HOME` too, for tests that take `XDG_STATE_HOME` away.
 fn ipctop(args: &[&str], state: &TempDir) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.args(args)
         .env("XDG_STATE_HOME", state.path())
+        .env("HOME", state.path())
         .stdin(Stdio::null());
     cmd
 }
@@ -577,7 +578,7 @@ fn cli_peek_of_a_missing_queue_fails() {
 
 #[test]
 fn cli_rm_with_a_wrong_key_refuses_and_the_right_key_removes() {
-    let q = QueueGuard::with_negative_key(0o600).expect("create queue");
+    let mut q = QueueGuard::with_negative_key(0o600).expect("create queue");
     let id = q.id();
     send_all(id, &[(1, b"keep me".to_vec())]);
     let key_hex = format!("{:#010x}", u32::from_ne_bytes(q.key().to_ne_bytes()));
@@ -609,13 +610,12 @@ fn cli_rm_with_a_wrong_key_refuses_and_the_right_key_removes() {
         &state,
     ));
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
-    q.removed_elsewhere();
-    assert!(msg::stat(id).is_err(), "removed");
+    q.assert_gone();
 }
 
 #[test]
 fn cli_rm_yes_removes_and_logs() {
-    let q = QueueGuard::new(0o640).expect("create queue");
+    let mut q = QueueGuard::new(0o640).expect("create queue");
     let id = q.id();
     send_all(id, &[(1, b"lost".to_vec()), (2, CLEAR.to_vec())]);
     let state = TempDir::new("rm-yes");
@@ -625,9 +625,7 @@ fn cli_rm_yes_removes_and_logs() {
         &state,
     ));
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
-    q.removed_elsewhere();
-    let err = msg::stat(id).expect_err("the queue is gone");
-    assert!(matches!(err.errno, Errno::EINVAL | Errno::EIDRM), "{err}");
+    q.assert_gone();
 
     assert_terminal_safe(&out.stdout);
     let stdout = text(&out.stdout);
@@ -676,14 +674,13 @@ fn cli_rm_yes_removes_and_logs() {
 /// stands whatever happens to the log, and returns what ipctop said on
 /// stderr.
 fn rm_logging(state: &TempDir, env: impl FnOnce(&mut Command)) -> String {
-    let q = QueueGuard::new(0o600).expect("create queue");
+    let mut q = QueueGuard::new(0o600).expect("create queue");
     let id = q.id();
     let mut cmd = ipctop(&["rm", "msg", &id.to_string(), "--yes"], state);
     env(&mut cmd);
     let out = run(&mut cmd);
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
-    q.removed_elsewhere();
-    assert!(msg::stat(id).is_err(), "removed all the same");
+    q.assert_gone(); // all the same
     assert!(
         text(&out.stdout).ends_with(&format!("removed queue {id} (0 messages, 0 B)\n")),
         "{}",
@@ -870,11 +867,11 @@ fn cli_rm_under_read_only_refuses() {
 
 #[test]
 fn cli_rm_asks_on_a_terminal() {
-    let q = QueueGuard::new(0o600).expect("create queue");
+    let mut q = QueueGuard::new(0o600).expect("create queue");
     let id = q.id();
     send_all(id, &[(1, TITLE.to_vec())]);
     let state = TempDir::new("rm-tty");
-    let state_path = state.path().to_str().expect("UTF-8 temp path");
+    let state_path = state.as_str();
     let id_text = id.to_string();
     let args = ["rm", "msg", id_text.as_str()];
     let env = [("XDG_STATE_HOME", state_path)];
@@ -896,12 +893,11 @@ fn cli_rm_asks_on_a_terminal() {
     tty.wait_for("the question", |s| s.contains(&prompt));
     tty.send_keys("y\r");
     assert_eq!(tty.wait_exit().exit_code(), 0);
-    q.removed_elsewhere();
+    q.assert_gone();
     assert!(
         tty.screen()
             .contains(&format!("removed queue {id} (1 message, 10 B)"))
     );
-    assert!(msg::stat(id).is_err(), "removed after a yes");
     assert_eq!(audit_log(&state).map(|l| l.lines().count()), Some(1));
 }
 

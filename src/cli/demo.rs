@@ -8,7 +8,6 @@
 //! demo exits (`PR_SET_PDEATHSIG`).
 
 use std::io::Write;
-use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::thread::sleep;
 use std::time::Duration;
@@ -16,11 +15,10 @@ use std::time::Duration;
 use clap::ValueEnum;
 use nix::sched::{CloneFlags, unshare};
 use nix::sys::prctl;
-use nix::sys::signal::Signal;
 use nix::unistd::{geteuid, getpid, getppid};
 
 use crate::sys::SysError;
-use crate::sys::msg;
+use crate::sys::{child, msg};
 
 /// What a demo worker process does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -83,18 +81,7 @@ impl Worker {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        // SAFETY: the closure runs in the child between fork and exec and
-        // only calls prctl and getppid, which are async-signal-safe.
-        unsafe {
-            command.pre_exec(move || {
-                prctl::set_pdeathsig(Signal::SIGKILL)?;
-                // The demo may have died before the death signal was armed.
-                if getppid() != parent {
-                    return Err(std::io::Error::other("the demo has exited"));
-                }
-                Ok(())
-            });
-        }
+        child::die_with_parent(&mut command);
         command.spawn().map(Self)
     }
 }

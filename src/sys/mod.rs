@@ -1,9 +1,11 @@
 //! Thin wrappers over the system calls ipctop makes.
 //!
-//! Every `unsafe` block of the crate lives below this module, one file per
-//! syscall family, and every failure leaves here as a [`SysError`] whose
-//! message is a sentence a user can act on.
+//! Every `unsafe` block of the crate lives below this module (the crate
+//! root denies `unsafe_code` everywhere else), one file per syscall family,
+//! and every failure leaves here as a [`SysError`] whose message is a
+//! sentence a user can act on.
 
+pub mod child;
 pub mod kernel;
 pub mod msg;
 pub mod pidfd;

@@ -21,13 +21,19 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use ipctop::model::{MsgQueue, MsgSource, Snapshot};
 use ipctop::sys::Errno;
 use ipctop::sys::SysError;
-use ipctop::sys::msg;
+use ipctop::sys::msg::{self, QueueStat};
 
-/// A System V message queue that exists for as long as the guard does.
+/// A System V message queue that exists for as long as the guard does:
+/// the one guard every test uses for the queues it creates.
 ///
 /// Dropping the guard removes the queue (`IPC_RMID`), also while a failed
-/// assertion unwinds. Errors in `Drop` are ignored: the test may already
-/// have removed the queue itself.
+/// assertion unwinds. A test that has the queue removed by other means
+/// (the `ipctop` under test) says so with [`QueueGuard::assert_gone`], so
+/// `Drop` leaves the id alone; errors in `Drop` are ignored (already gone
+/// is fine).
+///
+/// The helpers that act on the queue panic with the kernel's answer when
+/// it refuses: they are for tests, where that is a failure.
 #[derive(Debug)]
 pub struct QueueGuard {
     id: i32,
@@ -99,6 +105,41 @@ impl QueueGuard {
         self.removed = true;
         Ok(())
     }
+
+    /// Puts one message of type `mtype` (> 0) on the queue, without
+    /// blocking: a full queue fails the test rather than hanging it.
+    pub fn send(&self, mtype: libc::c_long, payload: &[u8]) {
+        msg::send(self.id, mtype, payload, libc::IPC_NOWAIT)
+            .unwrap_or_else(|e| panic!("send to queue {}: {e}", self.id));
+    }
+
+    /// Takes (consumes) the first message `msgtyp` and `flags` select
+    /// (as `msgrcv` does), without waiting; payloads up to 8 KiB.
+    pub fn receive(&self, msgtyp: libc::c_long, flags: libc::c_int) -> (libc::c_long, Vec<u8>) {
+        msg::receive(self.id, 8192, msgtyp, flags | libc::IPC_NOWAIT).unwrap_or_else(|e| {
+            panic!(
+                "msgrcv(queue {}, msgtyp {msgtyp}, flags {flags:#o}): {e}",
+                self.id
+            )
+        })
+    }
+
+    /// `IPC_STAT` of the queue, which must exist.
+    pub fn stat(&self) -> QueueStat {
+        msg::stat(self.id).unwrap_or_else(|e| panic!("IPC_STAT on queue {}: {e}", self.id))
+    }
+
+    /// Asserts that the queue no longer exists (removed by the program
+    /// under test); from then on `Drop` leaves the id alone, as it could
+    /// name someone else's queue by then. While the queue is still there,
+    /// the guard keeps it, to remove it on drop.
+    pub fn assert_gone(&mut self) {
+        match msg::stat(self.id) {
+            Err(e) if matches!(e.errno, Errno::EINVAL | Errno::EIDRM) => self.removed = true,
+            Err(e) => panic!("IPC_STAT on removed queue {}: unexpected {e}", self.id),
+            Ok(stat) => panic!("queue {} still exists: {stat:?}", self.id),
+        }
+    }
 }
 
 impl Drop for QueueGuard {
@@ -162,8 +203,7 @@ pub fn our_comm() -> String {
 
 /// Whether the test runs as root (effective uid 0).
 pub fn is_root() -> bool {
-    // SAFETY: geteuid takes no arguments and cannot fail.
-    unsafe { libc::geteuid() == 0 }
+    nix::unistd::geteuid().is_root()
 }
 
 /// One fresh snapshot from a new collector reading queues from `source`.
@@ -211,15 +251,6 @@ pub fn expected_queue(id: i32) -> MsgQueue {
     }
 }
 
-impl QueueGuard {
-    /// Records that the queue was removed by other means (e.g. by the
-    /// `ipctop rm` under test), so `Drop` leaves the id alone: it could
-    /// name someone else's queue by then.
-    pub fn removed_elsewhere(mut self) {
-        self.removed = true;
-    }
-}
-
 /// `/proc/sys/kernel/msgmax`: the largest message the kernel accepts.
 pub fn msgmax() -> usize {
     let text =
@@ -247,6 +278,14 @@ impl TempDir {
     /// Where it is.
     pub fn path(&self) -> &std::path::Path {
         &self.path
+    }
+
+    /// Where it is, as text (for environment variables and arguments; the
+    /// temporary directory's path is UTF-8 on every machine tests run on).
+    pub fn as_str(&self) -> &str {
+        self.path
+            .to_str()
+            .expect("the temporary directory's path is UTF-8")
     }
 }
 

@@ -23,19 +23,30 @@
 //! Column arithmetic in [`Screen`] assumes narrow (one-cell) characters,
 //! which is all ipctop draws in its tables.
 //!
-//! Each test binary uses the subset it needs; hence the `dead_code`
-//! allowance.
+//! Every program runs with `HOME`, `XDG_STATE_HOME` and its working
+//! directory in a fresh temporary directory of the [`Tui`]'s own (removed
+//! with it), unless the test passes its own values: nothing a test does,
+//! such as removing a queue (which appends to the audit log under
+//! `XDG_STATE_HOME`, or `HOME` without it) or saving a message under a
+//! relative name, can write to the files of the user running the tests.
+//!
+//! The harness uses `common` (for [`TempDir`]): a test binary that
+//! declares `mod e2e;` declares `mod common;` too. Each uses the subset it
+//! needs; hence the `dead_code` allowance.
 
 #![allow(dead_code)]
 
 use std::fs::File;
 use std::io::{Read, Write};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
+use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
+
+use crate::common::TempDir;
 
 /// How long any wait may take before the test fails. A failure timeout,
 /// not a synchronisation delay: passing tests finish far sooner.
@@ -100,6 +111,10 @@ pub struct Tui {
     reader: Option<JoinHandle<()>>,
     status: Option<ExitStatus>,
     size: Size,
+    /// The program's `HOME`, `XDG_STATE_HOME` and working directory (unless
+    /// the test gave its own), removed when the `Tui` is dropped, after the
+    /// program has ended.
+    home: TempDir,
 }
 
 /// A close-on-exec duplicate of `fd`, so that no program started by
@@ -126,7 +141,8 @@ impl Tui {
 
     /// Starts `program args…` (which runs ipctop, e.g. `setpriv … ipctop`,
     /// keeping its pid) in a fresh pseudo-terminal of `size`, with
-    /// `TERM=xterm-256color` and `env`.
+    /// `TERM=xterm-256color` and `env`, in a private home (see the module
+    /// docs).
     pub fn spawn_program(size: Size, program: &str, args: &[&str], env: &[(&str, &str)]) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
@@ -136,9 +152,14 @@ impl Tui {
                 pixel_height: 0,
             })
             .expect("open a pseudo-terminal");
+        let home = TempDir::new("e2e-home");
         let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
+        cmd.cwd(home.path());
         cmd.env("TERM", "xterm-256color");
+        cmd.env("HOME", home.path());
+        cmd.env("XDG_STATE_HOME", home.path());
+        // The test's own values, set last, win.
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -216,7 +237,14 @@ impl Tui {
             reader: Some(reader),
             status: None,
             size,
+            home,
         }
+    }
+
+    /// The private directory the program runs in, which is also its `HOME`
+    /// and `XDG_STATE_HOME` unless the test gave its own.
+    pub fn home(&self) -> &Path {
+        self.home.path()
     }
 
     /// The program's process id.
