@@ -369,10 +369,11 @@ fn a_fatal_error_quits_and_is_kept_for_the_exit_message() {
 mod peek_and_remove {
     use super::*;
     use ipctop::actions::peek::{Changes, Message, Page};
-    use ipctop::actions::remove::Expected;
     use ipctop::actions::save::{FileId, Overwrite};
     use ipctop::actions::{Done, Job};
     use ipctop::app::peek::Prompt;
+    use ipctop::kinds::Chosen;
+    use ipctop::model::{Kind, ObjectId};
     use ipctop::sys::msg::QueueStat;
 
     /// Queue `id` of the synthetic snapshot holding `qnum` one-byte
@@ -669,7 +670,8 @@ mod peek_and_remove {
         let Mode::ConfirmRemove(dialog) = &app.mode else {
             panic!("no dialog");
         };
-        assert_eq!(dialog.sender, "4711 order-api");
+        assert_eq!(dialog.chosen, Chosen::SysvMsg(busy_queues()[0].clone()));
+        assert_eq!(dialog.owner, "app");
         synthetic::seen_whole(&mut app);
         assert!(
             key(&mut app, KeyCode::Char('y')).is_empty(),
@@ -714,10 +716,14 @@ mod peek_and_remove {
         assert_eq!(
             effects,
             vec![Effect::Act(Job::Remove {
-                expected: Expected::from(queue),
+                target: ObjectId {
+                    namespace: synthetic::NAMESPACE,
+                    kind: Kind::SysvMsg,
+                    id: 65538,
+                },
+                chosen: Chosen::SysvMsg(queue.clone()),
                 owner: "app".into(),
-                messages: 3990,
-                bytes: 15_920,
+                told: vec![("messages", 3990), ("bytes", 15_920)],
             })]
         );
         assert_eq!(app.mode, Mode::Browse);

@@ -19,7 +19,10 @@ use std::process::{Command, Output, Stdio};
 use common::{QueueGuard, TempDir};
 use e2e::BIN;
 use ipctop::actions::peek::{self, Message, Selector};
-use ipctop::actions::remove::{self, Expected, RemoveError};
+use ipctop::actions::remove::{self, NotRemoved, RemoveError};
+use ipctop::collect::sysv_msg;
+use ipctop::kinds::sysv_msg::SysvMsg;
+use ipctop::model::{Kind, ObjectId};
 use ipctop::sys::Errno;
 use ipctop::sys::msg::{self, QueueStat};
 
@@ -348,10 +351,14 @@ fn recycled_id_scenario() {
     let old = QueueGuard::with_key(OLD_KEY, 0o600).expect("create the old queue");
     let id = old.id();
     msg::send(id, 1, b"old", libc::IPC_NOWAIT).expect("send");
-    let seen = remove::current(id)
+    let seen = sysv_msg::current(id)
         .expect("read the old queue")
         .expect("the old queue exists");
-    let expected = Expected::from(&seen);
+    let target = ObjectId {
+        namespace: common::thread_ipc_namespace(),
+        kind: Kind::SysvMsg,
+        id: i64::from(id),
+    };
     old.remove().expect("remove the old queue");
 
     fs::write("/proc/sys/kernel/msg_next_id", id.to_string()).expect("write msg_next_id");
@@ -359,11 +366,17 @@ fn recycled_id_scenario() {
     assert_eq!(new.id(), id, "msg_next_id gave the new queue the old id");
     msg::send(id, 1, b"new", libc::IPC_NOWAIT).expect("send");
 
-    let err = remove::remove(&expected).expect_err("a replaced queue is not removed");
-    let RemoveError::Replaced { id: refused, what } = &err else {
+    let err =
+        remove::remove::<SysvMsg>(target, &seen).expect_err("a replaced queue is not removed");
+    let RemoveError {
+        id: refused,
+        why: NotRemoved::Replaced(what),
+        ..
+    } = &err
+    else {
         panic!("expected Replaced, got {err:?}");
     };
-    assert_eq!(*refused, id);
+    assert_eq!(*refused, i64::from(id));
     assert!(what.contains("key 0x00001d1d is now 0x00002e2e"), "{what}");
     assert!(err.to_string().ends_with("; not removed"), "{err}");
     let survivor = stat(id);

@@ -12,6 +12,7 @@
 //! ipctop creates are mode 0700, the log 0600. Otherwise nothing is
 //! logged and the caller says why; the removal stands.
 
+use std::fmt::Write as _;
 use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
@@ -33,16 +34,12 @@ const FILE_NAME: &str = "actions.log";
 pub struct Entry<'a> {
     /// The kind of object: `msg`.
     pub kind: &'a str,
-    /// Its key.
-    pub key: i32,
-    /// Its id.
-    pub id: i32,
+    /// The fields that name it: `key`, `id`.
+    pub names: Vec<(&'static str, String)>,
     /// Its owner's name.
     pub owner: &'a str,
-    /// Messages it held.
-    pub messages: u64,
-    /// Bytes it held.
-    pub bytes: u64,
+    /// What it held, counted: `messages`, `bytes`.
+    pub lost: Vec<(&'static str, u64)>,
     /// `removed`, or why not.
     pub result: &'a str,
 }
@@ -76,16 +73,16 @@ pub fn line(entry: &Entry<'_>, uid: u32, when: SystemTime) -> String {
             )
         },
     );
-    format!(
-        "{time} uid={uid} kind={} key={} id={} owner={:?} messages={} bytes={} result={:?}",
-        entry.kind,
-        format::key(entry.key),
-        entry.id,
-        entry.owner,
-        entry.messages,
-        entry.bytes,
-        entry.result
-    )
+    let mut line = format!("{time} uid={uid} kind={}", entry.kind);
+    for (name, value) in &entry.names {
+        let _ = write!(line, " {name}={value}");
+    }
+    let _ = write!(line, " owner={:?}", entry.owner);
+    for (name, count) in &entry.lost {
+        let _ = write!(line, " {name}={count}");
+    }
+    let _ = write!(line, " result={:?}", entry.result);
+    line
 }
 
 /// Why the log was not written.
@@ -247,11 +244,9 @@ mod tests {
     fn a_line_is_one_line_whatever_the_names() {
         let entry = Entry {
             kind: "msg",
-            key: -1,
-            id: 65538,
+            names: vec![("key", format::key(-1)), ("id", "65538".to_owned())],
             owner: "ev\nil",
-            messages: 3,
-            bytes: 30,
+            lost: vec![("messages", 3), ("bytes", 30)],
             result: "removed",
         };
         let when = UNIX_EPOCH + Duration::from_secs(1_764_316_800);

@@ -13,9 +13,10 @@ use std::path::PathBuf;
 
 use crate::collect::blocked::{self, Blocked, MsgOp};
 use crate::format;
-use crate::model::MsgQueue;
+use crate::kinds::{Chosen, Removable};
+use crate::model::ObjectId;
 use peek::{Page, PeekError};
-use remove::{Expected, RemoveError};
+use remove::RemoveError;
 use save::Overwrite;
 
 /// Work for the actions thread.
@@ -39,16 +40,18 @@ pub enum Job {
         /// May an existing file be replaced?
         overwrite: Overwrite,
     },
-    /// Remove the queue the user saw, and log it.
+    /// Remove the object the user saw, and log it.
     Remove {
-        /// What the user saw.
-        expected: Expected,
+        /// Which object: its namespace, kind and id (checked against
+        /// ipctop's namespace before anything is removed).
+        target: ObjectId,
+        /// The object as the user saw it.
+        chosen: Chosen,
         /// The owner's name, for the log.
         owner: String,
-        /// Messages the user was told would be lost.
-        messages: u64,
-        /// Bytes the user was told would be lost.
-        bytes: u64,
+        /// What the user was told would be lost, counted (logged when the
+        /// removal fails; a removal logs what was really lost).
+        told: Vec<(&'static str, u64)>,
     },
     /// Find the tasks blocked on queue `id` of IPC namespace `namespace`.
     FindBlocked {
@@ -144,13 +147,13 @@ pub fn perform(job: Job) -> Done {
             Done::Saved { path, result }
         }
         Job::Remove {
-            expected,
+            target,
+            chosen,
             owner,
-            messages,
-            bytes,
-        } => Done::Removed(removal_status(remove_logged(
-            &expected, &owner, messages, bytes,
-        ))),
+            told,
+        } => Done::Removed(crate::each_kind!(&chosen, |K, object| {
+            removal_status::<K>(remove_logged::<K>(target, object, &owner, &told))
+        })),
         Job::FindBlocked { id, namespace } => match blocked::scan() {
             Ok(scan) => Done::Blocked {
                 id,
@@ -171,38 +174,42 @@ pub fn perform(job: Job) -> Done {
 
 /// A removal attempt and its audit-log line.
 #[derive(Debug)]
-pub struct Logged {
-    /// The queue as it was when removed, or why it was not.
-    pub outcome: Result<MsgQueue, RemoveError>,
+pub struct Logged<T> {
+    /// The object as it was when removed, or why it was not.
+    pub outcome: Result<T, RemoveError>,
     /// Where the line went, or why it could not be written.
     pub log: Result<PathBuf, String>,
 }
 
-/// Removes the queue the user saw (see [`remove::remove`]) and logs the
-/// attempt, whatever its outcome. `messages` and `bytes` are what the user
-/// was told would be lost; a removal logs what was really lost.
-pub fn remove_logged(expected: &Expected, owner: &str, messages: u64, bytes: u64) -> Logged {
-    let outcome = remove::remove(expected);
-    let (result, messages, bytes) = match &outcome {
-        Ok(q) => ("removed".to_owned(), q.messages, q.used_bytes),
-        Err(e) => (e.to_string(), messages, bytes),
+/// Removes `chosen`, object `target` as the user saw it (see
+/// [`remove::remove`]), and logs the attempt, whatever its outcome. `told`
+/// is what the user was told would be lost; a removal logs what was
+/// really lost.
+pub fn remove_logged<K: Removable>(
+    target: ObjectId,
+    chosen: &K::Object,
+    owner: &str,
+    told: &[(&'static str, u64)],
+) -> Logged<K::Object> {
+    let outcome = remove::remove::<K>(target, chosen);
+    let (result, lost) = match &outcome {
+        Ok(removed) => ("removed".to_owned(), K::lost(removed)),
+        Err(e) => (e.to_string(), told.to_vec()),
     };
     let log = audit::append(&audit::Entry {
-        kind: "msg",
-        key: expected.key,
-        id: expected.id,
+        kind: K::KIND.name(),
+        names: K::audit_names(chosen),
         owner,
-        messages,
-        bytes,
+        lost,
         result: &result,
     });
     Logged { outcome, log }
 }
 
 /// The status line for a removal from the monitor.
-fn removal_status(logged: Logged) -> Result<String, String> {
+fn removal_status<K: Removable>(logged: Logged<K::Object>) -> Result<String, String> {
     let text = match &logged.outcome {
-        Ok(q) => removed_text(q),
+        Ok(removed) => removed_text::<K>(removed),
         Err(e) => e.to_string(),
     };
     match (logged.outcome.is_ok(), logged.log) {
@@ -213,12 +220,12 @@ fn removal_status(logged: Logged) -> Result<String, String> {
 }
 
 /// `removed queue 65538 (3 messages, 30 B)`.
-pub fn removed_text(q: &MsgQueue) -> String {
+pub fn removed_text<K: Removable>(removed: &K::Object) -> String {
     format!(
-        "removed queue {} ({}, {})",
-        q.id,
-        format::plural(q.messages, "message"),
-        format::size(q.used_bytes)
+        "removed {} {} ({})",
+        K::NOUN,
+        K::id(removed),
+        K::loss(removed)
     )
 }
 

@@ -6,7 +6,6 @@
 
 use std::fmt;
 
-use super::remove;
 use crate::collect::names::NameCache;
 use crate::format;
 use crate::sys::kernel::{self, Version};
@@ -249,7 +248,7 @@ impl PeekError {
 /// The mode and owner of queue `id`, read without read permission (for
 /// the message that says we have none).
 fn owner_of(id: i32) -> Option<(u32, String)> {
-    let queue = remove::current(id).ok()??;
+    let queue = crate::collect::sysv_msg::current(id).ok()??;
     let owner = NameCache::users()
         .get(queue.uid)
         .map_or_else(|| queue.uid.to_string(), str::to_owned);

@@ -1,66 +1,46 @@
-//! Removing a queue (`IPC_RMID`), guarded against recycled ids.
+//! Removing an object, of any kind, guarded against recycled ids.
 //!
 //! There is no compare-and-remove in the kernel. Right before removing,
-//! the queue is read again and compared with what the user saw: a queue
-//! with the same id but another key, creator or change time is another
-//! queue (or was changed with `IPC_SET`), and is left alone.
+//! the object is read again and compared with what the user saw (the
+//! kind says what tells two objects under one id apart); another object
+//! under the id is left alone. So is an object of another IPC namespace
+//! than the one ipctop runs in: ids repeat across namespaces.
 
 use std::fmt;
 
-use crate::collect::{CollectError, kernel, sysv_msg};
-use crate::format;
-use crate::model::MsgQueue;
-use crate::sys::msg;
+use crate::kinds::Removable;
+use crate::model::ObjectId;
 use crate::sys::{Errno, SysError};
 
-/// What the user saw of a queue when choosing to remove it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Expected {
-    /// The msqid.
-    pub id: i32,
-    /// Its key.
-    pub key: i32,
-    /// Its creator uid.
-    pub cuid: u32,
-    /// Its creator gid.
-    pub cgid: u32,
-    /// Its last change time.
-    pub ctime: i64,
-    /// Its last send time.
-    pub stime: i64,
-    /// Its last receive time.
-    pub rtime: i64,
-}
-
-impl From<&MsgQueue> for Expected {
-    fn from(q: &MsgQueue) -> Self {
-        Self {
-            id: q.id,
-            key: q.key,
-            cuid: q.cuid,
-            cgid: q.cgid,
-            ctime: q.ctime,
-            stime: q.stime,
-            rtime: q.rtime,
-        }
-    }
-}
-
-/// Why a queue was not removed.
+/// Why an object was not removed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RemoveError {
-    /// The id now names another queue, or the queue was changed.
-    Replaced {
-        /// The msqid.
-        id: i32,
-        /// What differs, in words.
-        what: String,
-    },
-    /// No queue has this id any more.
-    Gone(i32),
+pub struct RemoveError {
+    /// What the object is called (`queue`).
+    pub noun: &'static str,
+    /// Its id.
+    pub id: i64,
+    /// Why not.
+    pub why: NotRemoved,
+}
+
+/// The reasons for [`RemoveError`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotRemoved {
+    /// The id now names another object, or the object was changed: what
+    /// differs, in words.
+    Replaced(String),
+    /// No object has the id any more.
+    Gone,
     /// We may not remove it.
-    NotPermitted(i32),
-    /// The queue could not be read again before removing it.
+    NotPermitted,
+    /// It belongs to another IPC namespace than ipctop's.
+    OtherNamespace {
+        /// Its namespace (inode).
+        its: u64,
+        /// Ours, or `None` when it cannot be read.
+        ours: Option<u64>,
+    },
+    /// It could not be read again before removing it.
     Unreadable(String),
     /// Anything else.
     Sys(SysError),
@@ -68,87 +48,81 @@ pub enum RemoveError {
 
 impl fmt::Display for RemoveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Replaced { id, what } => {
+        let Self { noun, id, why } = self;
+        match why {
+            NotRemoved::Replaced(what) => write!(
+                f,
+                "{noun} {id} was replaced since you selected it ({what}); not removed"
+            ),
+            NotRemoved::Gone => write!(f, "{noun} {id} is already gone"),
+            NotRemoved::NotPermitted => write!(
+                f,
+                "{noun} {id} not removed: only its owner, its creator or root can remove it"
+            ),
+            NotRemoved::OtherNamespace { its, ours } => {
+                let ours = ours.map_or_else(|| "unknown".to_owned(), |n| format!("ipc:[{n}]"));
                 write!(
                     f,
-                    "queue {id} was replaced since you selected it ({what}); not removed"
+                    "{noun} {id} not removed: it is in IPC namespace ipc:[{its}], ipctop in {ours}"
                 )
             }
-            Self::Gone(id) => write!(f, "queue {id} is already gone"),
-            Self::NotPermitted(id) => write!(
-                f,
-                "queue {id} not removed: only its owner, its creator or root can remove it"
-            ),
-            Self::Unreadable(reason) => write!(f, "not removed: {reason}"),
-            Self::Sys(e) => e.fmt(f),
+            NotRemoved::Unreadable(reason) => write!(f, "not removed: {reason}"),
+            NotRemoved::Sys(e) => e.fmt(f),
         }
     }
 }
 
 impl std::error::Error for RemoveError {}
 
-/// The queue with id `id` as it is now, `None` if there is none. Uses
-/// `IPC_STAT`, or, without read permission (an owner may remove a queue
-/// it may not read), a `MSG_STAT_ANY` scan.
-pub fn current(id: i32) -> Result<Option<MsgQueue>, CollectError> {
-    match msg::stat(id) {
-        Ok(stat) => Ok(Some(sysv_msg::queue_from_stat(id, &stat))),
-        Err(e) if matches!(e.errno, Errno::EINVAL | Errno::EIDRM) => Ok(None),
-        Err(e) if e.errno == Errno::EACCES => {
-            let table = sysv_msg::read_table(kernel::best_msg_source())?;
-            Ok(table.queues.into_iter().find(|q| q.id == id))
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// Compares what the user saw with the queue as it is now.
-pub fn check(expected: &Expected, now: &MsgQueue) -> Result<(), RemoveError> {
-    let mut changes = Vec::new();
-    if now.key != expected.key {
-        changes.push(format!(
-            "key {} is now {}",
-            format::key(expected.key),
-            format::key(now.key)
-        ));
-    }
-    if (now.cuid, now.cgid) != (expected.cuid, expected.cgid) {
-        changes.push(format!(
-            "creator {}:{} is now {}:{}",
-            expected.cuid, expected.cgid, now.cuid, now.cgid
-        ));
-    }
-    if now.ctime != expected.ctime {
-        changes.push("it was created or changed again".to_owned());
-    }
-    // A queue's send and receive times only move forward: earlier ones
-    // (or none) mean a queue created in the same second under the old id.
-    if now.stime < expected.stime || now.rtime < expected.rtime {
-        changes.push("its history starts again".to_owned());
-    }
+/// Compares what the user saw (`chosen`) with the object as it is now.
+pub fn check<K: Removable>(chosen: &K::Object, now: &K::Object) -> Result<(), RemoveError> {
+    let changes = K::changes(chosen, now);
     if changes.is_empty() {
         Ok(())
     } else {
-        Err(RemoveError::Replaced {
-            id: expected.id,
-            what: changes.join(", "),
-        })
+        Err(error::<K>(
+            K::id(chosen),
+            NotRemoved::Replaced(changes.join(", ")),
+        ))
     }
 }
 
-/// Removes the queue the user saw, and only that one. Returns the queue
-/// as it was just before removal (what was lost).
-pub fn remove(expected: &Expected) -> Result<MsgQueue, RemoveError> {
-    let id = expected.id;
-    let now = current(id)
-        .map_err(|e| RemoveError::Unreadable(e.to_string()))?
-        .ok_or(RemoveError::Gone(id))?;
-    check(expected, &now)?;
-    msg::remove(id).map_err(|e| match e.errno {
-        Errno::EPERM => RemoveError::NotPermitted(id),
-        Errno::EINVAL | Errno::EIDRM => RemoveError::Gone(id),
-        _ => RemoveError::Sys(e),
+fn error<K: Removable>(id: i64, why: NotRemoved) -> RemoveError {
+    RemoveError {
+        noun: K::NOUN,
+        id,
+        why,
+    }
+}
+
+/// Removes `chosen` (object `target` as the user saw it), and only that
+/// object: in ipctop's own IPC namespace, under the same id, the same
+/// incarnation. Returns the object as it was just before removal (what
+/// was lost).
+pub fn remove<K: Removable>(
+    target: ObjectId,
+    chosen: &K::Object,
+) -> Result<K::Object, RemoveError> {
+    let id = target.id;
+    let ours = crate::collect::current_namespace().ok();
+    if ours != Some(target.namespace) {
+        let why = NotRemoved::OtherNamespace {
+            its: target.namespace,
+            ours,
+        };
+        return Err(error::<K>(id, why));
+    }
+    let now = K::current(id)
+        .map_err(|e| error::<K>(id, NotRemoved::Unreadable(e.to_string())))?
+        .ok_or_else(|| error::<K>(id, NotRemoved::Gone))?;
+    check::<K>(chosen, &now)?;
+    K::remove(id).map_err(|e| {
+        let why = match e.errno {
+            Errno::EPERM => NotRemoved::NotPermitted,
+            Errno::EINVAL | Errno::EIDRM => NotRemoved::Gone,
+            _ => NotRemoved::Sys(e),
+        };
+        error::<K>(id, why)
     })?;
     Ok(now)
 }
@@ -156,6 +130,8 @@ pub fn remove(expected: &Expected) -> Result<MsgQueue, RemoveError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kinds::sysv_msg::SysvMsg;
+    use crate::model::MsgQueue;
 
     fn queue() -> MsgQueue {
         MsgQueue {
@@ -177,19 +153,28 @@ mod tests {
         }
     }
 
+    fn replaced(result: Result<(), RemoveError>) -> bool {
+        matches!(
+            result,
+            Err(RemoveError {
+                why: NotRemoved::Replaced(_),
+                ..
+            })
+        )
+    }
+
     #[test]
     fn the_same_queue_passes_and_a_recycled_id_does_not() {
         let seen = queue();
-        let expected = Expected::from(&seen);
         let mut later = seen.clone();
         later.messages = 99;
         later.uid = 0; // IPC_SET of the owner would change ctime too
-        assert_eq!(check(&expected, &later), Ok(()));
+        assert_eq!(check::<SysvMsg>(&seen, &later), Ok(()));
 
         let mut other = seen.clone();
         other.key = 0x9999;
         other.ctime = 2_000;
-        let err = check(&expected, &other).unwrap_err();
+        let err = check::<SysvMsg>(&seen, &other).unwrap_err();
         let text = err.to_string();
         assert!(text.starts_with("queue 65538 was replaced"), "{text}");
         assert!(text.contains("key 0x00001234 is now 0x00009999"), "{text}");
@@ -197,10 +182,7 @@ mod tests {
 
         let mut recreated = seen.clone();
         recreated.ctime = 1_001;
-        assert!(matches!(
-            check(&expected, &recreated),
-            Err(RemoveError::Replaced { .. })
-        ));
+        assert!(replaced(check::<SysvMsg>(&seen, &recreated)));
 
         // Same key, creator and second, but no history: another queue.
         let mut used = seen;
@@ -208,9 +190,26 @@ mod tests {
         used.rtime = 1_000;
         let mut same_second = used.clone();
         same_second.stime = 0;
-        assert!(matches!(
-            check(&Expected::from(&used), &same_second),
-            Err(RemoveError::Replaced { .. })
-        ));
+        assert!(replaced(check::<SysvMsg>(&used, &same_second)));
+    }
+
+    #[test]
+    fn an_object_of_another_namespace_is_never_removed() {
+        let seen = queue();
+        let ours = crate::collect::current_namespace().expect("our namespace");
+        let target = ObjectId {
+            namespace: ours + 1,
+            kind: crate::model::Kind::SysvMsg,
+            id: 65538,
+        };
+        let err = remove::<SysvMsg>(target, &seen).unwrap_err();
+        assert!(
+            matches!(err.why, NotRemoved::OtherNamespace { its, ours: Some(o) } if its == ours + 1 && o == ours)
+        );
+        assert!(
+            err.to_string()
+                .contains("not removed: it is in IPC namespace"),
+            "{err}"
+        );
     }
 }

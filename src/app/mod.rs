@@ -11,10 +11,10 @@ use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use crate::actions::remove::{self, Expected};
+use crate::actions::remove;
 use crate::actions::{Done, Job};
-use crate::format;
 use crate::keymap::{self, Action, Context};
+use crate::kinds::Chosen;
 use crate::kinds::sysv_msg::SysvMsg;
 use crate::layout;
 use crate::model::{MsgQueue, Snapshot};
@@ -264,19 +264,21 @@ impl App {
             Event::Snapshot(snap) => {
                 self.refresh_requested = false;
                 self.queues.rebuild(&snap);
-                // The depth of the very queue the user chose: a queue that
-                // took over its id counts as gone.
-                let depth = |chosen: &MsgQueue| {
-                    let expected = Expected::from(chosen);
-                    snap.msg
-                        .queues
-                        .iter()
-                        .find(|q| q.id == chosen.id && remove::check(&expected, q).is_ok())
-                        .map(|q| (q.messages, q.used_bytes))
-                };
                 match &mut self.mode {
-                    Mode::Peek(view) => view.live = depth(&view.queue),
-                    Mode::ConfirmRemove(dialog) => dialog.live = depth(&dialog.queue),
+                    // The depth of the very queue the user chose: a queue
+                    // that took over its id counts as gone.
+                    Mode::Peek(view) => {
+                        view.live = snap
+                            .msg
+                            .queues
+                            .iter()
+                            .find(|q| {
+                                q.id == view.queue.id
+                                    && remove::check::<SysvMsg>(&view.queue, q).is_ok()
+                            })
+                            .map(|q| (q.messages, q.used_bytes));
+                    }
+                    Mode::ConfirmRemove(dialog) => dialog.live = dialog.chosen.in_snapshot(&snap),
                     Mode::Browse | Mode::Filter(_) => {}
                 }
                 self.snapshot = Some(*snap);
@@ -320,7 +322,7 @@ impl App {
                     unchecked,
                 },
                 Mode::ConfirmRemove(dialog),
-            ) if dialog.queue.id == id => {
+            ) if dialog.chosen.id() == i64::from(id) => {
                 dialog.blocked = Some(tasks);
                 dialog.unchecked = unchecked;
             }
@@ -380,17 +382,18 @@ impl App {
             },
             Mode::ConfirmRemove(dialog) => match keymap::action_for(Context::Dialog, &key) {
                 Some(Action::Confirm) if dialog.answerable(pressed) => {
-                    let (messages, bytes) = dialog
-                        .live
-                        .unwrap_or((dialog.queue.messages, dialog.queue.used_bytes));
+                    let told = dialog.live.as_ref().unwrap_or(&dialog.chosen).lost();
                     let job = Job::Remove {
-                        expected: Expected::from(&dialog.queue),
+                        target: dialog.target,
+                        chosen: dialog.chosen.clone(),
                         owner: dialog.owner.clone(),
-                        messages,
-                        bytes,
+                        told,
                     };
-                    self.status =
-                        Some(Status::info(format!("removing queue {}…", dialog.queue.id)));
+                    self.status = Some(Status::info(format!(
+                        "removing {} {}…",
+                        dialog.chosen.noun(),
+                        dialog.chosen.id()
+                    )));
                     self.mode = Mode::Browse;
                     vec![Effect::Act(job)]
                 }
@@ -404,8 +407,9 @@ impl App {
                 }
                 Some(Action::Cancel) => {
                     self.status = Some(Status::info(format!(
-                        "queue {} not removed",
-                        dialog.queue.id
+                        "{} {} not removed",
+                        dialog.chosen.noun(),
+                        dialog.chosen.id()
                     )));
                     self.mode = Mode::Browse;
                     Vec::new()
@@ -567,21 +571,19 @@ impl App {
         let Some((queue, owner, snap)) = self.selection() else {
             return Vec::new();
         };
-        let sender = format::process(queue.lspid, snap.sender(&queue));
-        let receiver = format::process(queue.lrpid, snap.receiver(&queue));
         let job = Job::FindBlocked {
             id: queue.id,
             namespace: snap.namespace,
         };
-        let live = Some((queue.messages, queue.used_bytes));
+        let target = snap.msg_object(queue.id);
+        let chosen = Chosen::SysvMsg(queue);
         self.mode = Mode::ConfirmRemove(Box::new(RemoveDialog {
-            queue,
+            target,
+            live: Some(chosen.clone()),
+            chosen,
             owner,
-            sender,
-            receiver,
             blocked: None,
             unchecked: 0,
-            live,
             shown_at: None,
         }));
         vec![Effect::Act(job)]

@@ -9,12 +9,13 @@ use ratatui::crossterm::event::KeyEvent;
 use super::line_edit::{self, LineKey};
 use super::list::Scroll;
 use crate::actions::peek::{Changes, Message, PAGE, Page, Selector};
-use crate::actions::remove::{self, Expected};
+use crate::actions::remove;
 use crate::actions::save::{FileId, Overwrite};
 use crate::actions::{Job, SaveFailure};
 use crate::collect::sysv_msg::queue_from_stat;
 use crate::format;
 use crate::keymap::{self, Action, Context};
+use crate::kinds::sysv_msg::SysvMsg;
 use crate::layout::PeekLayout;
 use crate::model::MsgQueue;
 use crate::sys::msg::QueueStat;
@@ -165,8 +166,7 @@ impl PeekView {
             ),
             _ => {
                 let now = queue_from_stat(self.queue.id, &page.before);
-                let chosen = Expected::from(&self.queue);
-                let replaced = remove::check(&chosen, &now).is_err();
+                let replaced = remove::check::<SysvMsg>(&self.queue, &now).is_err();
                 page.changes
                     | Changes {
                         replaced,

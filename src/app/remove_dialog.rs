@@ -2,25 +2,25 @@
 
 use std::time::Instant;
 
-use crate::model::MsgQueue;
+use crate::kinds::Chosen;
+use crate::model::ObjectId;
 
 /// The question before a removal, with everything that would be lost.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoveDialog {
-    /// The queue as the user saw it.
-    pub queue: MsgQueue,
+    /// Which object: namespace, kind, id.
+    pub target: ObjectId,
+    /// The object as the user saw it.
+    pub chosen: Chosen,
     /// Its owner's name.
     pub owner: String,
-    /// Its last sender, described.
-    pub sender: String,
-    /// Its last receiver, described.
-    pub receiver: String,
     /// Tasks blocked on it, once looked up.
     pub blocked: Option<Vec<String>>,
     /// Tasks the blocked scan could not read.
     pub unchecked: u32,
-    /// Its messages and bytes in the latest refresh (`None`: gone).
-    pub live: Option<(u64, u64)>,
+    /// The same object in the latest refresh (`None`: gone, or another
+    /// object has its id): what removing it loses now.
+    pub live: Option<Chosen>,
     /// When the dialog was first on screen complete (blocked tasks listed,
     /// every line whole at the width drawn, answer keys included); only a
     /// key pressed after that can confirm it. A frame that could not show

@@ -12,10 +12,12 @@ use std::io::{self, BufRead, IsTerminal, Write};
 
 use clap::Args;
 
-use crate::actions::{self, remove};
-use crate::collect::{CollectError, Collector};
+use crate::actions;
+use crate::collect;
 use crate::format;
-use crate::model::{Kind, MsgLimits, MsgQueue, MsgSource, MsgTable, Snapshot};
+use crate::kinds::Removable;
+use crate::kinds::sysv_msg::SysvMsg;
+use crate::model::{Kind, ObjectId, Snapshot};
 
 /// The kinds `rm` can remove.
 const REMOVABLE: [Kind; 1] = [Kind::SysvMsg];
@@ -79,151 +81,102 @@ pub fn parse_key(text: &str) -> Result<i32, String> {
 }
 
 /// Runs `ipctop rm`; with `read_only` (`ipctop --read-only rm …`) it only
-/// shows the queue and refuses.
+/// shows the object and refuses.
 pub fn run(args: &RmArgs, read_only: bool) -> Result<(), Box<dyn std::error::Error>> {
-    if args.kind != Kind::SysvMsg {
+    match args.kind {
+        Kind::SysvMsg => rm::<SysvMsg>(args, read_only),
         // `parse_kind` refuses these already; said again, not assumed.
-        return Err(format!("cannot remove a {} yet", args.kind.noun()).into());
+        other => Err(format!("cannot remove a {} yet", other.noun()).into()),
     }
-    let id = args.id;
-    let queue = remove::current(id)?.ok_or_else(|| format!("no message queue has id {id}"))?;
+}
+
+fn rm<K: Removable>(args: &RmArgs, read_only: bool) -> Result<(), Box<dyn std::error::Error>> {
+    let id = i64::from(args.id);
+    let (noun, long) = (K::NOUN, K::LONG_NOUN);
+    let object = K::current(id)?.ok_or_else(|| format!("no {long} has id {id}"))?;
 
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let snap = describe(&queue)?;
-    write_summary(&queue, &snap, &mut out)?;
+    let snap = K::describe(&object)?;
+    write_summary::<K>(&object, &snap, &mut out)?;
     out.flush()?;
 
     if read_only {
-        return Err(format!("queue {id} not removed: ipctop runs with --read-only").into());
+        return Err(format!("{noun} {id} not removed: ipctop runs with --read-only").into());
     }
-    if let Some(key) = args.expect_key
-        && key != queue.key
-    {
-        return Err(format!(
-            "queue {id} has key {}, not {}; not removed",
-            format::key(queue.key),
-            format::key(key)
-        )
-        .into());
+    if let Some(key) = args.expect_key {
+        let has = K::key(&object);
+        if has != Some(key) {
+            let has = has.map_or_else(
+                || "no key".to_owned(),
+                |k| format!("key {}", format::key(k)),
+            );
+            return Err(format!(
+                "{noun} {id} has {has}, not {}; not removed",
+                format::key(key)
+            )
+            .into());
+        }
     }
     if !args.yes {
-        confirm(id)?;
+        confirm(noun, id)?;
     }
 
-    let owner = snap.user_name(queue.uid);
-    let logged = actions::remove_logged(
-        &remove::Expected::from(&queue),
-        &owner,
-        queue.messages,
-        queue.used_bytes,
-    );
+    let owner = snap.user_name(K::owner_uid(&object));
+    let target = ObjectId {
+        namespace: collect::current_namespace()?,
+        kind: K::KIND,
+        id,
+    };
+    let logged = actions::remove_logged::<K>(target, &object, &owner, &K::lost(&object));
     if let Err(e) = &logged.log {
         // Already sanitized where it names a path; sanitized again here
         // so nothing else in it can reach the terminal either.
         super::say(&format!("warning: {e}"));
     }
     let removed = logged.outcome?;
-    writeln!(out, "{}", actions::removed_text(&removed))?;
+    writeln!(out, "{}", actions::removed_text::<K>(&removed))?;
     Ok(())
 }
 
 /// Asks `remove queue N? [y/N]` on the terminal; anything but yes, and a
 /// stdin that is not a terminal, refuses.
-fn confirm(id: i32) -> Result<(), String> {
+fn confirm(noun: &str, id: i64) -> Result<(), String> {
     let stdin = io::stdin();
     if !stdin.is_terminal() {
         return Err(format!(
-            "queue {id} not removed: stdin is not a terminal to confirm on (pass --yes to remove without asking)"
+            "{noun} {id} not removed: stdin is not a terminal to confirm on (pass --yes to remove without asking)"
         ));
     }
-    eprint!("remove queue {id}? [y/N] ");
+    let _ = write!(io::stderr(), "remove {noun} {id}? [y/N] ");
     let mut answer = String::new();
     stdin
         .lock()
         .read_line(&mut answer)
-        .map_err(|e| format!("queue {id} not removed: cannot read the answer: {e}"))?;
+        .map_err(|e| format!("{noun} {id} not removed: cannot read the answer: {e}"))?;
     match answer.trim().to_ascii_lowercase().as_str() {
         "y" | "yes" => Ok(()),
-        _ => Err(format!("queue {id} not removed")),
+        _ => Err(format!("{noun} {id} not removed")),
     }
 }
 
-/// The names and processes a summary mentions, looked up once: a
-/// snapshot of the one queue, so the summary can use the same rules as
-/// the monitor (a live process that started after the last send did not
-/// send it).
-fn describe(queue: &MsgQueue) -> Result<Snapshot, CollectError> {
-    let table = MsgTable::new(
-        vec![queue.clone()],
-        MsgLimits::default(),
-        MsgSource::StatAny,
-    );
-    Ok(Collector::new()?.describe(table))
-}
-
 /// What will be lost, one fact per line, every name sanitized.
-pub fn write_summary(queue: &MsgQueue, snap: &Snapshot, out: &mut impl Write) -> io::Result<()> {
-    let user = |uid| format::sanitize(&snap.user_name(uid)).into_owned();
-    let group = |gid| format::sanitize(&snap.group_name(gid)).into_owned();
-    let now = snap.taken_at;
-    let last = |time: i64, pid: i32, who| {
-        if time == 0 && pid <= 0 {
-            "never".to_owned()
-        } else {
-            format!(
-                "{} by {}",
-                format::timestamp(time, now),
-                format::process(pid, who)
-            )
-        }
-    };
-    writeln!(out, "message queue {}", queue.id)?;
-    writeln!(out, "  key            {}", format::key(queue.key))?;
-    writeln!(
-        out,
-        "  owner          {}:{} (uid {}, gid {})",
-        user(queue.uid),
-        group(queue.gid),
-        queue.uid,
-        queue.gid
-    )?;
-    writeln!(
-        out,
-        "  creator        {}:{} (uid {}, gid {})",
-        user(queue.cuid),
-        group(queue.cgid),
-        queue.cuid,
-        queue.cgid
-    )?;
-    writeln!(
-        out,
-        "  mode           {} ({:o})",
-        format::perms(queue.perms),
-        queue.perms
-    )?;
-    writeln!(out, "  messages       {}", format::count(queue.messages))?;
-    writeln!(
-        out,
-        "  bytes          {} ({})",
-        format::count(queue.used_bytes),
-        format::size(queue.used_bytes)
-    )?;
-    writeln!(
-        out,
-        "  last send      {}",
-        last(queue.stime, queue.lspid, snap.sender(queue))
-    )?;
-    writeln!(
-        out,
-        "  last receive   {}",
-        last(queue.rtime, queue.lrpid, snap.receiver(queue))
-    )
+pub fn write_summary<K: Removable>(
+    object: &K::Object,
+    snap: &Snapshot,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    writeln!(out, "{} {}", K::LONG_NOUN, K::id(object))?;
+    for (label, value) in K::summary(snap, object) {
+        writeln!(out, "  {label:<15}{value}")?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{MsgLimits, MsgQueue, MsgSource, MsgTable};
     use std::collections::HashMap;
     use std::time::{Duration, UNIX_EPOCH};
 
@@ -273,7 +226,7 @@ mod tests {
             groups: HashMap::from([(0, "root".to_owned())]),
         };
         let mut out = Vec::new();
-        write_summary(&queue, &snap, &mut out).expect("write");
+        write_summary::<SysvMsg>(&queue, &snap, &mut out).expect("write");
         let text = String::from_utf8(out).expect("utf-8");
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "message queue 65538");

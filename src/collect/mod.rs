@@ -18,12 +18,16 @@ pub use error::CollectError;
 use names::NameCache;
 use processes::ProcessCache;
 
-/// The IPC namespace this process is in, by inode.
+/// The IPC namespace the calling thread is in, by inode: the one its
+/// IPC calls act on (`unshare` moves a single thread; kernels before 3.17
+/// have no `/proc/thread-self`, and then the process's is taken).
 pub fn current_namespace() -> Result<u64, CollectError> {
-    const PATH: &str = "/proc/self/ns/ipc";
-    std::fs::metadata(PATH)
+    const THREAD: &str = "/proc/thread-self/ns/ipc";
+    const PROCESS: &str = "/proc/self/ns/ipc";
+    std::fs::metadata(THREAD)
+        .or_else(|_| std::fs::metadata(PROCESS))
         .map(|m| m.ino())
-        .map_err(|e| CollectError::Io(PATH, e))
+        .map_err(|e| CollectError::Io(PROCESS, e))
 }
 
 /// Everything one refresh needs that outlives the refresh: caches and

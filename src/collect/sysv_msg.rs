@@ -10,6 +10,7 @@ use std::io::BufRead;
 
 use super::CollectError;
 use crate::model::{MsgLimits, MsgQueue, MsgSource, MsgTable};
+use crate::sys::Errno;
 use crate::sys::msg::{self, QueueStat};
 
 /// Where the fallback path reads the queue table.
@@ -42,6 +43,21 @@ fn limits(info: &msg::MsgInfo) -> MsgLimits {
         msgmni: info.msgmni,
         msgmax: info.msgmax,
         msgmnb: info.msgmnb,
+    }
+}
+
+/// Queue `id` as it is now, `None` if there is none. Uses `IPC_STAT`,
+/// or, without read permission (an owner may remove a queue it may not
+/// read), a scan of the table.
+pub fn current(id: i32) -> Result<Option<MsgQueue>, CollectError> {
+    match msg::stat(id) {
+        Ok(stat) => Ok(Some(queue_from_stat(id, &stat))),
+        Err(e) if matches!(e.errno, Errno::EINVAL | Errno::EIDRM) => Ok(None),
+        Err(e) if e.errno == Errno::EACCES => {
+            let table = read_table(super::kernel::best_msg_source())?;
+            Ok(table.queues.into_iter().find(|q| q.id == id))
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

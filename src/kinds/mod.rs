@@ -134,6 +134,9 @@ pub trait ObjectKind: 'static {
     const DEFAULT_SORT: Sort<Self::Column>;
     /// What one object is called (`queue`).
     const NOUN: &'static str;
+    /// The same, in full where the kind is not on screen (`message
+    /// queue`).
+    const LONG_NOUN: &'static str;
 
     /// The column's header and place.
     fn column(column: Self::Column) -> ColumnSpec;
@@ -162,4 +165,114 @@ pub trait ObjectKind: 'static {
     type Json<'s>: serde::Serialize;
     /// `object` of `snap` for `list --json`.
     fn json<'s>(snap: &'s Snapshot, object: &'s Self::Object) -> Self::Json<'s>;
+}
+
+/// A kind whose objects ipctop removes: what tells an object from
+/// another that took over its id (the kernel has no compare-and-remove),
+/// what removing it loses, and the calls that read and remove it.
+pub trait Removable: ObjectKind {
+    /// What tells `now` (read again under the same id) from `chosen` (as
+    /// the user saw it), in words; empty when it is the same object.
+    fn changes(chosen: &Self::Object, now: &Self::Object) -> Vec<String>;
+    /// Object `id` as it is now; `None` when there is none.
+    fn current(id: i64) -> Result<Option<Self::Object>, crate::collect::CollectError>;
+    /// Removes object `id`.
+    fn remove(id: i64) -> Result<(), crate::sys::SysError>;
+    /// The audit log's fields naming the object (`key`, `id`).
+    fn audit_names(object: &Self::Object) -> Vec<(&'static str, String)>;
+    /// What removing `object` loses, counted, for the audit log
+    /// (`messages`, `bytes`).
+    fn lost(object: &Self::Object) -> Vec<(&'static str, u64)>;
+    /// The same in words: `3,980 messages, 15.55 KiB`.
+    fn loss(object: &Self::Object) -> String;
+    /// The user id of the owner, whose name the dialog and the log give.
+    fn owner_uid(object: &Self::Object) -> u32;
+    /// Its IPC key, for kinds that have one (`rm --expect-key`).
+    fn key(object: &Self::Object) -> Option<i32>;
+    /// The removal dialog's first line, naming the object (`key … · id …`;
+    /// the owner follows).
+    fn dialog_names(object: &Self::Object) -> DetailLine;
+    /// The removal dialog's facts after what will be lost: its last users,
+    /// its times.
+    fn dialog_facts(snap: &Snapshot, object: &Self::Object) -> Vec<DetailLine>;
+    /// `ipctop rm`'s summary: labelled facts, one per line.
+    fn summary(snap: &Snapshot, object: &Self::Object) -> Vec<(&'static str, String)>;
+    /// A snapshot holding just `object`, with the names it mentions
+    /// resolved (for `ipctop rm`'s summary).
+    fn describe(object: &Self::Object) -> Result<Snapshot, crate::collect::CollectError>;
+}
+
+/// An object the user chose, of any removable kind: what the removal
+/// dialog and the removal job hold. One variant per kind; everything else
+/// comes from the kind's [`Removable`] description, through
+/// [`each_kind!`](crate::each_kind).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Chosen {
+    /// A System V message queue.
+    SysvMsg(crate::model::MsgQueue),
+}
+
+/// Runs `$body` with `$kind` naming the kind of `$chosen` and `$object`
+/// its object: the one place that lists every removable kind.
+#[macro_export]
+macro_rules! each_kind {
+    ($chosen:expr, |$kind:ident, $object:ident| $body:expr) => {
+        match $chosen {
+            $crate::kinds::Chosen::SysvMsg($object) => {
+                type $kind = $crate::kinds::sysv_msg::SysvMsg;
+                $body
+            }
+        }
+    };
+}
+
+impl Chosen {
+    /// The object's kind.
+    pub fn kind(&self) -> Kind {
+        crate::each_kind!(self, |K, _o| K::KIND)
+    }
+
+    /// The kernel's id of the object.
+    pub fn id(&self) -> i64 {
+        crate::each_kind!(self, |K, o| K::id(o))
+    }
+
+    /// What one object of its kind is called (`queue`).
+    pub fn noun(&self) -> &'static str {
+        crate::each_kind!(self, |K, _o| K::NOUN)
+    }
+
+    /// The same object in `snap`, if it is still there (the same
+    /// incarnation, not another object under its id).
+    pub fn in_snapshot(&self, snap: &Snapshot) -> Option<Chosen> {
+        crate::each_kind!(self, |K, o| K::objects(snap)
+            .iter()
+            .find(|now| K::id(now) == K::id(o) && K::changes(o, now).is_empty())
+            .map(|now| Chosen::SysvMsg(now.clone())))
+    }
+
+    /// What removing it loses, counted (for the audit log).
+    pub fn lost(&self) -> Vec<(&'static str, u64)> {
+        crate::each_kind!(self, |K, o| K::lost(o))
+    }
+
+    /// What removing it loses, in words.
+    pub fn loss(&self) -> String {
+        crate::each_kind!(self, |K, o| K::loss(o))
+    }
+
+    /// Its owner's uid.
+    pub fn owner_uid(&self) -> u32 {
+        crate::each_kind!(self, |K, o| K::owner_uid(o))
+    }
+
+    /// The dialog's line naming it.
+    pub fn dialog_names(&self) -> DetailLine {
+        crate::each_kind!(self, |K, o| K::dialog_names(o))
+    }
+
+    /// The dialog's facts about it, as of `snap`.
+    pub fn dialog_facts(&self, snap: &Snapshot) -> Vec<DetailLine> {
+        crate::each_kind!(self, |K, o| K::dialog_facts(snap, o))
+    }
 }

@@ -5,10 +5,13 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::{
-    BAR_WIDTH, CellValue, ColumnSpec, DetailLine, Matcher, ObjectKind, Sort, SortKey, Tone,
+    BAR_WIDTH, CellValue, ColumnSpec, DetailLine, Matcher, ObjectKind, Removable, Sort, SortKey,
+    Tone,
 };
+use crate::collect::{CollectError, Collector, sysv_msg};
 use crate::format;
-use crate::model::{Kind, MsgQueue, Operator, Snapshot, key_bits};
+use crate::model::{Kind, MsgLimits, MsgQueue, MsgSource, MsgTable, Operator, Snapshot, key_bits};
+use crate::sys::{Errno, SysError, msg};
 
 /// System V message queues, as the engine sees them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -90,6 +93,7 @@ impl ObjectKind for SysvMsg {
         descending: true,
     };
     const NOUN: &'static str = "queue";
+    const LONG_NOUN: &'static str = "message queue";
 
     fn column(column: Column) -> ColumnSpec {
         let (title, width) = match column {
@@ -264,5 +268,158 @@ impl ObjectKind for SysvMsg {
                 format::sanitize(filter)
             )
         }
+    }
+}
+
+impl Removable for SysvMsg {
+    /// Another key, creator or change time is another queue (or one
+    /// changed with `IPC_SET`); send and receive times only move forward,
+    /// so earlier ones (or none) mean a queue created in the same second
+    /// under the old id.
+    fn changes(chosen: &MsgQueue, now: &MsgQueue) -> Vec<String> {
+        let mut changes = Vec::new();
+        if now.key != chosen.key {
+            changes.push(format!(
+                "key {} is now {}",
+                format::key(chosen.key),
+                format::key(now.key)
+            ));
+        }
+        if (now.cuid, now.cgid) != (chosen.cuid, chosen.cgid) {
+            changes.push(format!(
+                "creator {}:{} is now {}:{}",
+                chosen.cuid, chosen.cgid, now.cuid, now.cgid
+            ));
+        }
+        if now.ctime != chosen.ctime {
+            changes.push("it was created or changed again".to_owned());
+        }
+        if now.stime < chosen.stime || now.rtime < chosen.rtime {
+            changes.push("its history starts again".to_owned());
+        }
+        changes
+    }
+
+    fn current(id: i64) -> Result<Option<MsgQueue>, CollectError> {
+        match i32::try_from(id) {
+            Ok(id) => sysv_msg::current(id),
+            Err(_) => Ok(None),
+        }
+    }
+
+    fn remove(id: i64) -> Result<(), SysError> {
+        let id = i32::try_from(id)
+            .map_err(|_| SysError::new(format!("remove queue {id}"), Errno::EINVAL))?;
+        msg::remove(id)
+    }
+
+    fn audit_names(q: &MsgQueue) -> Vec<(&'static str, String)> {
+        vec![("key", format::key(q.key)), ("id", q.id.to_string())]
+    }
+
+    fn lost(q: &MsgQueue) -> Vec<(&'static str, u64)> {
+        vec![("messages", q.messages), ("bytes", q.used_bytes)]
+    }
+
+    fn loss(q: &MsgQueue) -> String {
+        format!(
+            "{}, {}",
+            format::plural(q.messages, "message"),
+            format::size(q.used_bytes)
+        )
+    }
+
+    fn owner_uid(q: &MsgQueue) -> u32 {
+        q.uid
+    }
+
+    fn key(q: &MsgQueue) -> Option<i32> {
+        Some(q.key)
+    }
+
+    fn dialog_names(q: &MsgQueue) -> DetailLine {
+        vec![
+            (Tone::Label, " key ".to_owned()),
+            (Tone::Plain, format::key(q.key)),
+            (Tone::Label, " · id ".to_owned()),
+            (Tone::Plain, q.id.to_string()),
+        ]
+    }
+
+    fn dialog_facts(snap: &Snapshot, q: &MsgQueue) -> Vec<DetailLine> {
+        let line = |label: &str, value: String| {
+            vec![(Tone::Label, label.to_owned()), (Tone::Plain, value)]
+        };
+        vec![
+            line(" last sender   ", format::process(q.lspid, snap.sender(q))),
+            line(
+                " last receiver ",
+                format::process(q.lrpid, snap.receiver(q)),
+            ),
+            line(
+                " created/changed ",
+                format::timestamp(q.ctime, snap.taken_at),
+            ),
+        ]
+    }
+
+    fn describe(q: &MsgQueue) -> Result<Snapshot, CollectError> {
+        let table = MsgTable::new(vec![q.clone()], MsgLimits::default(), MsgSource::StatAny);
+        Ok(Collector::new()?.describe(table))
+    }
+
+    fn summary(snap: &Snapshot, q: &MsgQueue) -> Vec<(&'static str, String)> {
+        let user = |uid| format::sanitize(&snap.user_name(uid)).into_owned();
+        let group = |gid| format::sanitize(&snap.group_name(gid)).into_owned();
+        let now = snap.taken_at;
+        let last = |time: i64, pid: i32, who| {
+            if time == 0 && pid <= 0 {
+                "never".to_owned()
+            } else {
+                format!(
+                    "{} by {}",
+                    format::timestamp(time, now),
+                    format::process(pid, who)
+                )
+            }
+        };
+        vec![
+            ("key", format::key(q.key)),
+            (
+                "owner",
+                format!(
+                    "{}:{} (uid {}, gid {})",
+                    user(q.uid),
+                    group(q.gid),
+                    q.uid,
+                    q.gid
+                ),
+            ),
+            (
+                "creator",
+                format!(
+                    "{}:{} (uid {}, gid {})",
+                    user(q.cuid),
+                    group(q.cgid),
+                    q.cuid,
+                    q.cgid
+                ),
+            ),
+            (
+                "mode",
+                format!("{} ({:o})", format::perms(q.perms), q.perms),
+            ),
+            ("messages", format::count(q.messages)),
+            (
+                "bytes",
+                format!(
+                    "{} ({})",
+                    format::count(q.used_bytes),
+                    format::size(q.used_bytes)
+                ),
+            ),
+            ("last send", last(q.stime, q.lspid, snap.sender(q))),
+            ("last receive", last(q.rtime, q.lrpid, snap.receiver(q))),
+        ]
     }
 }

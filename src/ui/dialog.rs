@@ -1,21 +1,21 @@
 //! The confirmation dialog before a removal.
 
-use std::time::SystemTime;
-
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::style::Theme;
+use super::table::spans;
 use crate::app::RemoveDialog;
 use crate::format;
+use crate::model::Snapshot;
 
 /// Blocked tasks listed in the dialog; more are counted.
 const LISTED_TASKS: usize = 5;
 
-/// Draws the dialog centred over `area`; ages are counted back from `now`,
-/// the time of the snapshot on screen. Returns whether it was on screen
+/// Draws the dialog centred over `area`, with facts (and their ages) as
+/// of `snap`, the snapshot on screen. Returns whether it was on screen
 /// whole: every line at full width, its answer keys included. Lines are
 /// never wrapped (a wrapped dialog's height is guesswork): one too wide is
 /// cut, and the dialog then says to enlarge the terminal instead of
@@ -24,45 +24,31 @@ pub fn draw(
     frame: &mut Frame<'_>,
     area: Rect,
     dialog: &RemoveDialog,
-    now: SystemTime,
+    snap: &Snapshot,
     theme: &Theme,
 ) -> bool {
-    let q = &dialog.queue;
+    let chosen = &dialog.chosen;
     let label = |text: &'static str| Span::styled(text, theme.dim());
-    let loss = match dialog.live {
-        Some((messages, bytes)) => Span::styled(
-            format!(
-                "{}, {}",
-                format::plural(messages, "message"),
-                format::size(bytes)
-            ),
-            theme.alert(),
+    let loss = match &dialog.live {
+        Some(live) => Span::styled(live.loss(), theme.alert()),
+        None => Span::styled(
+            format!("nothing: the {} is gone or was replaced", chosen.noun()),
+            theme.dim(),
         ),
-        None => Span::styled("nothing: the queue is gone or was replaced", theme.dim()),
     };
+    let mut names = spans(chosen.dialog_names(), theme);
+    names.push(label(" · owner "));
+    names.push(Span::raw(format::sanitize(&dialog.owner).into_owned()));
     let mut lines = vec![
-        Line::from(vec![
-            label(" key "),
-            Span::raw(format::key(q.key)),
-            label(" · id "),
-            Span::raw(q.id.to_string()),
-            label(" · owner "),
-            Span::raw(format::sanitize(&dialog.owner).into_owned()),
-        ]),
+        Line::from(names),
         Line::from(vec![label(" will lose "), loss]),
-        Line::from(vec![
-            label(" last sender   "),
-            Span::raw(dialog.sender.clone()),
-        ]),
-        Line::from(vec![
-            label(" last receiver "),
-            Span::raw(dialog.receiver.clone()),
-        ]),
-        Line::from(vec![
-            label(" created/changed "),
-            Span::raw(format::timestamp(q.ctime, now)),
-        ]),
     ];
+    lines.extend(
+        chosen
+            .dialog_facts(snap)
+            .into_iter()
+            .map(|facts| Line::from(spans(facts, theme))),
+    );
     match &dialog.blocked {
         None => lines.push(Line::styled(" looking for blocked processes…", theme.dim())),
         Some(tasks) if tasks.is_empty() && dialog.unchecked > 0 => {
@@ -123,7 +109,7 @@ pub fn draw(
     }
     let popup = area.centered(Constraint::Length(width), Constraint::Length(height));
     frame.render_widget(Clear, popup);
-    let title = format!(" remove queue {}? ", q.id);
+    let title = format!(" remove {} {}? ", chosen.noun(), chosen.id());
     frame.render_widget(
         Paragraph::new(lines).block(Block::bordered().title(Span::styled(title, theme.alert()))),
         popup,

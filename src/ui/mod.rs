@@ -47,7 +47,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) -> Drawn {
     chrome::footer(frame, areas.footer, app, &theme);
     // A dialog is opened from a snapshot, so there always is one.
     if let (Mode::ConfirmRemove(dialog), Some(snap)) = (&app.mode, &app.snapshot) {
-        drawn.dialog_complete = dialog::draw(frame, area, dialog, snap.taken_at, &theme);
+        drawn.dialog_complete = dialog::draw(frame, area, dialog, snap, &theme);
     }
     if app.help {
         drawn.help_last_scroll = help::draw(

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
 use super::style::{self, Theme};
 use crate::app::list::List;
-use crate::kinds::{BAR_WIDTH, CellValue, ObjectKind, Tone};
+use crate::kinds::{BAR_WIDTH, CellValue, DetailLine, ObjectKind, Tone};
 use crate::layout::Areas;
 use crate::model::Snapshot;
 
@@ -170,20 +170,21 @@ fn detail<K: ObjectKind>(
         .border_style(theme.dim());
     let lines: Vec<Line<'_>> = K::detail(snap, object)
         .into_iter()
-        .map(|pieces| {
-            Line::from(
-                pieces
-                    .into_iter()
-                    .map(|(tone, text)| match tone {
-                        Tone::Label => Span::styled(text, theme.dim()),
-                        Tone::Plain => Span::raw(text),
-                        Tone::Fill(percent) => Span::styled(text, theme.fill(percent)),
-                    })
-                    .collect::<Vec<_>>(),
-            )
-        })
+        .map(|pieces| Line::from(spans(pieces, theme)))
         .collect();
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// A line of a kind's description, styled by its tones.
+pub fn spans(pieces: DetailLine, theme: &Theme) -> Vec<Span<'static>> {
+    pieces
+        .into_iter()
+        .map(|(tone, text)| match tone {
+            Tone::Label => Span::styled(text, theme.dim()),
+            Tone::Plain => Span::raw(text),
+            Tone::Fill(percent) => Span::styled(text, theme.fill(percent)),
+        })
+        .collect()
 }
 
 #[cfg(test)]
