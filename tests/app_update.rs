@@ -419,7 +419,7 @@ mod peek_and_remove {
 
     fn deliver(app: &mut App, id: i32, first: usize, page: Page) -> Vec<Effect> {
         app.update(Event::Done(Done::Peeked {
-            id,
+            queue: synthetic::object(id),
             first,
             result: Ok(Box::new(page)),
         }))
@@ -433,7 +433,7 @@ mod peek_and_remove {
         assert_eq!(
             effects,
             vec![Effect::Act(Job::Peek {
-                id: 131076,
+                queue: synthetic::object(131076),
                 first: 0,
                 count: 500
             })]
@@ -461,7 +461,7 @@ mod peek_and_remove {
         assert_eq!(
             effects,
             vec![Effect::Act(Job::Peek {
-                id: 65538,
+                queue: synthetic::object(65538),
                 first: 500,
                 count: 500
             })]
@@ -663,8 +663,7 @@ mod peek_and_remove {
         assert_eq!(
             effects,
             vec![Effect::Act(Job::FindBlocked {
-                id: 65538,
-                namespace: synthetic::NAMESPACE
+                target: synthetic::object(65538)
             })]
         );
         let Mode::ConfirmRemove(dialog) = &app.mode else {
@@ -686,7 +685,7 @@ mod peek_and_remove {
         );
         let before_the_list = synthetic::tick();
         app.update(Event::Done(Done::Blocked {
-            id: 65538,
+            target: synthetic::object(65538),
             tasks: vec!["4711 order-api: waiting to send 64 B".into()],
             unchecked: 0,
         }));
@@ -738,7 +737,7 @@ mod peek_and_remove {
         let before = synthetic::tick();
         key(&mut app, KeyCode::Char('d'));
         app.update(Event::Done(Done::Blocked {
-            id: 65538,
+            target: synthetic::object(65538),
             tasks: Vec::new(),
             unchecked: 0,
         }));
@@ -764,7 +763,7 @@ mod peek_and_remove {
         let mut app = app_with((120, 30), snapshot(busy_queues()));
         key(&mut app, KeyCode::Char('d'));
         app.update(Event::Done(Done::Blocked {
-            id: 65538,
+            target: synthetic::object(65538),
             tasks: Vec::new(),
             unchecked: 0,
         }));

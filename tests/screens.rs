@@ -186,7 +186,7 @@ fn remove_dialog_80x24() {
     let mut app = app_with((80, 24), snapshot(busy_queues()));
     press(&mut app, KeyCode::Char('d'));
     app.update(Event::Done(ipctop::actions::Done::Blocked {
-        id: 65538,
+        target: synthetic::object(65538),
         tasks: vec!["4711/4713 order-api: waiting to send 64 B".into()],
         unchecked: 0,
     }));
@@ -199,7 +199,7 @@ fn dialog_answers_y(size: (u16, u16), tasks: usize) -> (String, bool) {
     let mut app = app_with(size, snapshot(busy_queues()));
     press(&mut app, KeyCode::Char('d'));
     app.update(Event::Done(ipctop::actions::Done::Blocked {
-        id: 65538,
+        target: synthetic::object(65538),
         tasks: (0..tasks)
             .map(|t| format!("4711/{} order-api: waiting to send 64 B", 4713 + t))
             .collect(),

@@ -22,10 +22,10 @@ use save::Overwrite;
 /// Work for the actions thread.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Job {
-    /// Copy up to `count` messages of queue `id` from position `first`.
+    /// Copy up to `count` messages of `queue` from position `first`.
     Peek {
-        /// The queue.
-        id: i32,
+        /// The queue: namespace, kind, msqid.
+        queue: ObjectId,
         /// First position.
         first: usize,
         /// How many at most.
@@ -53,12 +53,11 @@ pub enum Job {
         /// removal fails; a removal logs what was really lost).
         told: Vec<(&'static str, u64)>,
     },
-    /// Find the tasks blocked on queue `id` of IPC namespace `namespace`.
+    /// Find the tasks blocked on `target`, among the tasks of its IPC
+    /// namespace (ids repeat across namespaces).
     FindBlocked {
-        /// The queue.
-        id: i32,
-        /// Its namespace (inode): ids repeat across namespaces.
-        namespace: u64,
+        /// The object: namespace, kind, id.
+        target: ObjectId,
     },
 }
 
@@ -89,7 +88,7 @@ pub enum Done {
     /// Messages read (or why not).
     Peeked {
         /// The queue.
-        id: i32,
+        queue: ObjectId,
         /// The position asked for.
         first: usize,
         /// The page.
@@ -104,10 +103,10 @@ pub enum Done {
     },
     /// A removal's outcome, in words for the status line.
     Removed(Result<String, String>),
-    /// The tasks blocked on a queue, described.
+    /// The tasks blocked on an object, described.
     Blocked {
-        /// The queue.
-        id: i32,
+        /// The object.
+        target: ObjectId,
         /// One line per task.
         tasks: Vec<String>,
         /// Tasks whose state could not be read (another user's, as a
@@ -130,10 +129,17 @@ pub struct SaveFailure {
 /// Does `job`. Blocking: run it off the UI thread.
 pub fn perform(job: Job) -> Done {
     match job {
-        Job::Peek { id, first, count } => Done::Peeked {
-            id,
+        Job::Peek {
+            queue,
             first,
-            result: peek::read_page(id, first, count).map(Box::new),
+            count,
+        } => Done::Peeked {
+            queue,
+            first,
+            result: in_our_namespace(queue)
+                .map_err(PeekError::OtherNamespace)
+                .and_then(|id| peek::read_page(id, first, count))
+                .map(Box::new),
         },
         Job::Save {
             path,
@@ -154,22 +160,41 @@ pub fn perform(job: Job) -> Done {
         } => Done::Removed(crate::each_kind!(&chosen, |K, object| {
             removal_status::<K>(remove_logged::<K>(target, object, &owner, &told))
         })),
-        Job::FindBlocked { id, namespace } => match blocked::scan() {
-            Ok(scan) => Done::Blocked {
-                id,
-                tasks: blocked::blocked_on(&scan.blocked, id)
-                    .filter(|task| blocked::in_namespace(task.pid, namespace))
-                    .map(describe_blocked)
-                    .collect(),
-                unchecked: scan.unreadable,
-            },
-            Err(e) => Done::Blocked {
-                id,
-                tasks: vec![format!("cannot look for blocked processes: {e}")],
-                unchecked: 0,
-            },
-        },
+        Job::FindBlocked { target } => {
+            let tasks = match (i32::try_from(target.id), blocked::scan()) {
+                (Ok(id), Ok(scan)) => Ok((
+                    blocked::blocked_on(&scan.blocked, id)
+                        .filter(|task| blocked::in_namespace(task.pid, target.namespace))
+                        .map(describe_blocked)
+                        .collect(),
+                    scan.unreadable,
+                )),
+                (Err(_), _) => Err(format!("no queue can have id {}", target.id)),
+                (_, Err(e)) => Err(e.to_string()),
+            };
+            let (tasks, unchecked) = tasks
+                .unwrap_or_else(|e| (vec![format!("cannot look for blocked processes: {e}")], 0));
+            Done::Blocked {
+                target,
+                tasks,
+                unchecked,
+            }
+        }
     }
+}
+
+/// The msqid of `queue` when it is in the IPC namespace this thread's
+/// calls act on; otherwise what it is and where ipctop is, in words.
+fn in_our_namespace(queue: ObjectId) -> Result<i32, String> {
+    let ours = crate::collect::current_namespace().ok();
+    if ours != Some(queue.namespace) {
+        let ours = ours.map_or_else(|| "unknown".to_owned(), |n| format!("ipc:[{n}]"));
+        return Err(format!(
+            "queue {} is in IPC namespace ipc:[{}], ipctop in {ours}",
+            queue.id, queue.namespace
+        ));
+    }
+    i32::try_from(queue.id).map_err(|_| format!("no queue can have id {}", queue.id))
 }
 
 /// A removal attempt and its audit-log line.
@@ -250,4 +275,32 @@ pub fn describe_blocked(b: &Blocked) -> String {
     };
     let stopped = if b.stopped { " (stopped)" } else { "" };
     format!("{task} {who}: {what}{stopped}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Kind;
+
+    #[test]
+    fn a_peek_for_another_namespace_reads_nothing() {
+        let ours = crate::collect::current_namespace().expect("our namespace");
+        let queue = ObjectId {
+            namespace: ours + 1,
+            kind: Kind::SysvMsg,
+            id: 0,
+        };
+        let done = perform(Job::Peek {
+            queue,
+            first: 0,
+            count: 1,
+        });
+        let Done::Peeked { result, .. } = done else {
+            panic!("not a peek: {done:?}");
+        };
+        let Err(PeekError::OtherNamespace(why)) = result else {
+            panic!("read in the wrong namespace: {result:?}");
+        };
+        assert!(why.contains(&format!("ipc:[{}]", ours + 1)), "{why}");
+    }
 }

@@ -170,6 +170,8 @@ pub enum PeekError {
     },
     /// The queue is gone.
     Gone(i32),
+    /// The queue asked for is not in ipctop's IPC namespace: why, in words.
+    OtherNamespace(String),
     /// Another queue took over the id (or `IPC_SET` changed it) while its
     /// messages were read: what was read may mix two queues.
     Replaced(i32),
@@ -219,6 +221,7 @@ impl fmt::Display for PeekError {
                 f,
                 "no message queue has id {id} (removed, or never existed)"
             ),
+            Self::OtherNamespace(why) => write!(f, "not peeking: {why}"),
             Self::Replaced(id) => write!(
                 f,
                 "queue {id} was replaced by another queue (or changed with IPC_SET) while it was read; \

@@ -308,21 +308,26 @@ impl App {
     /// An action finished: show its outcome where the user is looking.
     fn on_done(&mut self, done: Done) -> Vec<Effect> {
         match (done, &mut self.mode) {
-            (Done::Peeked { id, first, result }, Mode::Peek(view)) if view.queue.id == id => {
-                match result {
-                    Ok(page) => view.take_page(first, *page),
-                    Err(e) => view.read_failed(e.to_string()),
-                }
-            }
+            (
+                Done::Peeked {
+                    queue,
+                    first,
+                    result,
+                },
+                Mode::Peek(view),
+            ) if view.target == queue => match result {
+                Ok(page) => view.take_page(first, *page),
+                Err(e) => view.read_failed(e.to_string()),
+            },
             (Done::Saved { path, result }, Mode::Peek(view)) => view.saved(path, result),
             (
                 Done::Blocked {
-                    id,
+                    target,
                     tasks,
                     unchecked,
                 },
                 Mode::ConfirmRemove(dialog),
-            ) if dialog.chosen.id() == i64::from(id) => {
+            ) if dialog.target == target => {
                 dialog.blocked = Some(tasks);
                 dialog.unchecked = unchecked;
             }
@@ -553,10 +558,10 @@ impl App {
     }
 
     fn open_peek(&mut self) -> Vec<Effect> {
-        let Some((queue, owner, _)) = self.selection() else {
+        let Some((queue, owner, snap)) = self.selection() else {
             return Vec::new();
         };
-        let (view, job) = PeekView::open(queue, owner);
+        let (view, job) = PeekView::open(snap.msg_object(queue.id), queue, owner);
         self.mode = Mode::Peek(Box::new(view));
         vec![Effect::Act(job)]
     }
@@ -571,11 +576,8 @@ impl App {
         let Some((queue, owner, snap)) = self.selection() else {
             return Vec::new();
         };
-        let job = Job::FindBlocked {
-            id: queue.id,
-            namespace: snap.namespace,
-        };
         let target = snap.msg_object(queue.id);
+        let job = Job::FindBlocked { target };
         let chosen = Chosen::SysvMsg(queue);
         self.mode = Mode::ConfirmRemove(Box::new(RemoveDialog {
             target,

@@ -17,7 +17,7 @@ use crate::format;
 use crate::keymap::{self, Action, Context};
 use crate::kinds::sysv_msg::SysvMsg;
 use crate::layout::PeekLayout;
-use crate::model::MsgQueue;
+use crate::model::{MsgQueue, ObjectId};
 use crate::sys::msg::QueueStat;
 
 /// A line the user is typing, or a question, inside the peek view.
@@ -78,6 +78,8 @@ pub enum Outcome {
 /// The peek view.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PeekView {
+    /// Which queue: namespace, kind, msqid.
+    pub target: ObjectId,
     /// The queue, as selected.
     pub queue: MsgQueue,
     /// Its owner's name.
@@ -109,14 +111,15 @@ pub struct PeekView {
 
 impl PeekView {
     /// A view of `queue`, and the job that reads its first page.
-    pub fn open(queue: MsgQueue, owner: String) -> (Self, Job) {
+    pub fn open(target: ObjectId, queue: MsgQueue, owner: String) -> (Self, Job) {
         let live = Some((queue.messages, queue.used_bytes));
         let job = Job::Peek {
-            id: queue.id,
+            queue: target,
             first: 0,
             count: PAGE,
         };
         let view = Self {
+            target,
             queue,
             owner,
             messages: Vec::new(),
@@ -345,7 +348,7 @@ impl PeekView {
         }
         self.loading = true;
         vec![Job::Peek {
-            id: self.queue.id,
+            queue: self.target,
             first: self.messages.len(),
             count: PAGE,
         }]
@@ -355,7 +358,7 @@ impl PeekView {
         self.loading = true;
         self.note = None;
         vec![Job::Peek {
-            id: self.queue.id,
+            queue: self.target,
             first: 0,
             count: self.messages.len().max(PAGE),
         }]

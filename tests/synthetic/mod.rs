@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use ipctop::app::{App, Drawn, Event};
-use ipctop::model::{MsgLimits, MsgQueue, MsgSource, MsgTable, Process, Snapshot};
+use ipctop::model::{Kind, MsgLimits, MsgQueue, MsgSource, MsgTable, ObjectId, Process, Snapshot};
 use ipctop::sys::msg::QueueStat;
 
 /// 2025-11-28 08:00:00 UTC: "now" in every synthetic snapshot.
@@ -42,6 +42,15 @@ pub fn seen_whole(app: &mut App) {
 
 /// The namespace inode synthetic snapshots claim.
 pub const NAMESPACE: u64 = 4_026_531_839;
+
+/// The identity of queue `id` in synthetic snapshots.
+pub fn object(id: i32) -> ObjectId {
+    ObjectId {
+        namespace: NAMESPACE,
+        kind: Kind::SysvMsg,
+        id: i64::from(id),
+    }
+}
 
 /// A queue with the given id, key and fill; the rest plausible.
 pub fn queue(id: i32, key: i32, messages: u64, used_bytes: u64) -> MsgQueue {
@@ -185,7 +194,7 @@ pub fn deliver_messages(app: &mut App, id: i32, messages: &[(i64, &[u8])]) {
         at_end: true,
     };
     app.update(Event::Done(Done::Peeked {
-        id,
+        queue: object(id),
         first: 0,
         result: Ok(Box::new(page)),
     }));
