@@ -161,12 +161,9 @@ pub fn spawn_collector(
             loop {
                 if schedule.due(Instant::now()) {
                     if !sent.load(Ordering::Acquire) {
-                        let msg = match collector.collect() {
-                            Ok(snapshot) => Event::Snapshot(Box::new(snapshot)),
-                            Err(e) => Event::CollectFailed(e.to_string()),
-                        };
-                        sent.store(matches!(msg, Event::Snapshot(_)), Ordering::Release);
-                        if tx.send(msg).is_err() {
+                        let snapshot = Event::Snapshot(Box::new(collector.collect()));
+                        sent.store(true, Ordering::Release);
+                        if tx.send(snapshot).is_err() {
                             return;
                         }
                     }

@@ -5,7 +5,7 @@
 //! render it without any I/O and tests can build one by hand.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::SystemTime;
 
 use serde::Serialize;
@@ -243,6 +243,11 @@ pub struct Snapshot {
     pub users: HashMap<u32, String>,
     /// Group names of the gids the tables mention.
     pub groups: HashMap<u32, String>,
+    /// The kinds whose objects could not be read this refresh, with the
+    /// reason; their tables are empty, or, in the monitor, the last good
+    /// read (see [`Snapshot::keep_failed_from`]). The other kinds are
+    /// unaffected.
+    pub failures: BTreeMap<Kind, String>,
 }
 
 impl Snapshot {
@@ -285,6 +290,36 @@ impl Snapshot {
     /// Group name of `gid`, or the number when it has none.
     pub fn group_name(&self, gid: u32) -> Cow<'_, str> {
         name_or_number(&self.groups, gid)
+    }
+
+    /// Why objects of `kind` could not be read this refresh, if they
+    /// could not.
+    pub fn failure(&self, kind: Kind) -> Option<&str> {
+        self.failures.get(&kind).map(String::as_str)
+    }
+
+    /// For each kind that failed in this snapshot, takes `older`'s table
+    /// of it (the last good read, if `older` had one), with the names and
+    /// processes it mentions, so a failed refresh of one kind does not
+    /// empty its tab. The failure stays recorded: the tab says its rows
+    /// are from an earlier read.
+    pub fn keep_failed_from(&mut self, older: &Snapshot) {
+        if self.failures.contains_key(&Kind::SysvMsg) {
+            self.msg = older.msg.clone();
+            for (names, old) in [
+                (&mut self.users, &older.users),
+                (&mut self.groups, &older.groups),
+            ] {
+                for (id, name) in old {
+                    names.entry(*id).or_insert_with(|| name.clone());
+                }
+            }
+            for (pid, process) in &older.processes {
+                self.processes
+                    .entry(*pid)
+                    .or_insert_with(|| process.clone());
+            }
+        }
     }
 
     /// Identity of a queue in this snapshot.

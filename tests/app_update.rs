@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use ipctop::app::{App, Drawn, Effect, Event, Mode, Tab};
 use ipctop::kinds::sysv_msg::Column;
+use ipctop::model::Kind;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use synthetic::{app_with, busy_queues, queue, snapshot};
 
@@ -305,14 +306,25 @@ fn ctrl_z_and_sigtstp_suspend_from_every_view_and_sigcont_redraws() {
 }
 
 #[test]
-fn refresh_errors_show_until_the_next_good_snapshot() {
+fn a_kind_that_cannot_be_read_keeps_its_last_rows_until_it_can() {
     let mut app = app_with((120, 30), snapshot(busy_queues()));
-    app.update(Event::CollectFailed("cannot list message queues".into()));
-    let status = app.status.clone().expect("a status");
-    assert!(status.error && status.text.contains("cannot list"));
+    let mut failed = snapshot(Vec::new());
+    failed.users.clear();
+    failed
+        .failures
+        .insert(Kind::SysvMsg, "cannot list message queues".into());
+    app.update(Event::Snapshot(Box::new(failed)));
+    let snap = app.snapshot.as_ref().expect("a snapshot");
+    assert_eq!(
+        snap.failure(Kind::SysvMsg),
+        Some("cannot list message queues")
+    );
     assert_eq!(listed(&app).len(), 5, "the last good table stays");
-    refresh(&mut app, busy_queues());
-    assert!(app.status.is_none());
+    assert_eq!(snap.user_name(1000), "app", "with the names it mentions");
+    refresh(&mut app, busy_queues()[..2].to_vec());
+    let snap = app.snapshot.as_ref().expect("a snapshot");
+    assert_eq!(snap.failure(Kind::SysvMsg), None);
+    assert_eq!(listed(&app).len(), 2, "a good read replaces it");
 }
 
 #[test]

@@ -65,11 +65,11 @@ fn sending_and_receiving_update_counts_pids_and_times() {
     // not hide changes.
     let mut collector = Collector::new().expect("create collector");
 
-    let before = ours(&collector.collect().expect("collect"), id);
+    let before = ours(&collector.collect(), id);
     assert_eq!((before.messages, before.lspid, before.stime), (0, 0, 0));
 
     send_messages(id, 3, 100, 1).expect("send 3 messages");
-    let sent = ours(&collector.collect().expect("collect"), id);
+    let sent = ours(&collector.collect(), id);
     assert_eq!(sent.messages, 3);
     assert_eq!(sent.used_bytes, 300);
     assert_eq!(sent.lspid, our_pid());
@@ -79,7 +79,7 @@ fn sending_and_receiving_update_counts_pids_and_times() {
 
     let (mtype, body) = receive_one(id, 100).expect("receive one message");
     assert_eq!((mtype, body), (1, payload(100, 0)), "first in, first out");
-    let received = ours(&collector.collect().expect("collect"), id);
+    let received = ours(&collector.collect(), id);
     assert_eq!(received.messages, 2);
     assert_eq!(received.used_bytes, 200);
     assert_eq!(received.lrpid, our_pid());

@@ -86,3 +86,26 @@ fn table_lines_up_like_ipcs_and_is_sanitized() {
         assert!(!line.chars().any(ipctop::format::is_unsafe), "{line}");
     }
 }
+
+#[test]
+fn json_says_which_kind_could_not_be_read_instead_of_listing_none() {
+    let mut snap = snapshot(Vec::new());
+    snap.failures.insert(
+        ipctop::model::Kind::SysvMsg,
+        "read queue slot 3: \u{1b}[2Jdenied".into(),
+    );
+    let mut out = Vec::new();
+    write_json(&snap, &mut out).expect("write");
+    let doc: serde_json::Value = serde_json::from_slice(&out).expect("valid JSON");
+    assert!(
+        doc.get("msg").is_none(),
+        "no empty list that would say none: {doc}"
+    );
+    assert_eq!(doc["errors"]["msg"], "read queue slot 3: \u{1b}[2Jdenied");
+    assert!(!out.contains(&0x1b), "escaped, not raw");
+    // All read: no errors member at all.
+    let mut out = Vec::new();
+    write_json(&snapshot(busy_queues()), &mut out).expect("write");
+    let doc: serde_json::Value = serde_json::from_slice(&out).expect("valid JSON");
+    assert!(doc.get("errors").is_none(), "{doc}");
+}

@@ -290,3 +290,31 @@ fn peek_list_shows_the_largest_mtypes_whole() {
     let screen = screen(&app);
     assert!(screen.contains(" 9223372036854… "), "{screen}");
 }
+
+#[test]
+fn a_kind_that_cannot_be_read_says_so_on_its_tab() {
+    let mut failed = snapshot(Vec::new());
+    failed.failures.insert(
+        ipctop::model::Kind::SysvMsg,
+        "read queue slot 3: permission denied \x1b[2J".into(),
+    );
+    let mut app = app_with((80, 24), snapshot(busy_queues()));
+    app.update(Event::Snapshot(Box::new(failed.clone())));
+    let shown = screen(&app);
+    assert!(
+        shown.contains(" cannot read them: read queue slot 3: permission denied ·[2J · rows from"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("0x5ea1f00d"),
+        "the last good rows stay:\n{shown}"
+    );
+    // Failing from the first refresh: nothing to keep.
+    let fresh = app_with((80, 24), failed);
+    let shown = screen(&fresh);
+    assert!(
+        shown.contains(" cannot read them: read queue slot 3"),
+        "{shown}"
+    );
+    assert!(!shown.contains("rows from"), "{shown}");
+}

@@ -95,8 +95,6 @@ pub enum Event {
     Resize(u16, u16),
     /// A refresh finished.
     Snapshot(Box<Snapshot>),
-    /// A refresh failed; the reason in words.
-    CollectFailed(String),
     /// A signal asked us to stop (SIGTERM, SIGHUP, SIGINT, SIGQUIT,
     /// SIGUSR1, SIGUSR2), or the terminal went away.
     Terminate,
@@ -168,28 +166,17 @@ pub struct Status {
     pub text: String,
     /// Shown as an error.
     pub error: bool,
-    /// A failed refresh: the next good one makes it old news. Other
-    /// messages stay until something else is said.
-    pub from_refresh: bool,
 }
 
 impl Status {
     /// A plain message.
     pub fn info(text: String) -> Self {
-        Self {
-            text,
-            error: false,
-            from_refresh: false,
-        }
+        Self { text, error: false }
     }
 
     /// An error.
     pub fn error(text: String) -> Self {
-        Self {
-            text,
-            error: true,
-            from_refresh: false,
-        }
+        Self { text, error: true }
     }
 }
 
@@ -261,8 +248,12 @@ impl App {
             // One collected before the pause took effect: the table must
             // not move once PAUSED shows, unless `r` asked for it.
             Event::Snapshot(_) if self.paused && !self.refresh_requested => {}
-            Event::Snapshot(snap) => {
+            Event::Snapshot(mut snap) => {
                 self.refresh_requested = false;
+                // A kind that could not be read keeps its last good rows.
+                if let Some(older) = &self.snapshot {
+                    snap.keep_failed_from(older);
+                }
                 self.queues.rebuild(&snap);
                 match &mut self.mode {
                     // The depth of the very queue the user chose: a queue
@@ -282,16 +273,7 @@ impl App {
                     Mode::Browse | Mode::Filter(_) => {}
                 }
                 self.snapshot = Some(*snap);
-                if self.status.as_ref().is_some_and(|s| s.from_refresh) {
-                    self.status = None;
-                }
                 self.scroll();
-            }
-            Event::CollectFailed(reason) => {
-                self.status = Some(Status {
-                    from_refresh: true,
-                    ..Status::error(format!("refresh failed: {reason}"))
-                });
             }
             Event::Terminate => return vec![Effect::Quit],
             Event::Suspend => return vec![Effect::Suspend],

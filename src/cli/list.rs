@@ -1,5 +1,6 @@
 //! `ipctop list`: one snapshot, printed as a table or as JSON.
 
+use std::collections::BTreeMap;
 use std::io::{self, BufWriter, Write};
 use std::marker::PhantomData;
 
@@ -22,21 +23,35 @@ impl<K: ObjectKind> Serialize for Objects<'_, K> {
     }
 }
 
-/// Adds the member for kind `K` (`"msg": [ … ]`) to the listing.
+/// Adds the member for kind `K` (`"msg": [ … ]`) to the listing, unless
+/// its objects could not be read (an empty array would say "none").
 fn member<K: ObjectKind, M: SerializeMap>(
     listing: &mut M,
     snap: &Snapshot,
 ) -> Result<(), M::Error> {
+    if snap.failure(K::KIND).is_some() {
+        return Ok(());
+    }
     listing.serialize_entry(K::KIND.name(), &Objects::<K>(snap, PhantomData))
 }
 
 /// Writes `snap` as one JSON object: the namespace, then one member per
-/// kind, named as on the command line, each an array of its objects.
+/// kind, named as on the command line, each an array of its objects; and
+/// `"errors"`, a kind's name to why it could not be read, when one could
+/// not (its member is then absent).
 pub fn write_json(snap: &Snapshot, out: &mut impl Write) -> io::Result<()> {
     let mut json = serde_json::Serializer::with_formatter(&mut *out, TerminalSafe);
     let mut listing = json.serialize_map(None)?;
     listing.serialize_entry("namespace", &snap.namespace)?;
     member::<SysvMsg, _>(&mut listing, snap)?;
+    if !snap.failures.is_empty() {
+        let errors: BTreeMap<&str, &str> = snap
+            .failures
+            .iter()
+            .map(|(kind, why)| (kind.name(), why.as_str()))
+            .collect();
+        listing.serialize_entry("errors", &errors)?;
+    }
     listing.end()?;
     writeln!(out)
 }
@@ -96,8 +111,9 @@ pub fn write_table(snap: &Snapshot, out: &mut impl Write) -> io::Result<()> {
 
 /// Collects once and prints to stdout. A closed pipe (`| head`) is not
 /// an error.
+/// Exits 1 when a kind could not be read, after printing the others.
 pub fn run(json: bool) -> Result<(), Box<dyn std::error::Error>> {
-    let snap = Collector::for_listing()?.collect()?;
+    let snap = Collector::for_listing()?.collect();
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let written = if json {
@@ -107,7 +123,16 @@ pub fn run(json: bool) -> Result<(), Box<dyn std::error::Error>> {
     }
     .and_then(|()| out.flush());
     match written {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e.into()),
-        _ => Ok(()),
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => return Err(e.into()),
+        _ => {}
     }
+    if snap.failures.is_empty() {
+        return Ok(());
+    }
+    let failures: Vec<String> = snap
+        .failures
+        .iter()
+        .map(|(kind, why)| format!("cannot read the {}s: {why}", kind.noun()))
+        .collect();
+    Err(failures.join("; ").into())
 }

@@ -10,10 +10,11 @@ pub mod names;
 pub mod processes;
 pub mod sysv_msg;
 
+use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::time::SystemTime;
 
-use crate::model::{MsgSource, MsgTable, Snapshot};
+use crate::model::{Kind, MsgLimits, MsgSource, MsgTable, Snapshot};
 pub use error::CollectError;
 use names::NameCache;
 use processes::ProcessCache;
@@ -72,10 +73,19 @@ impl Collector {
         })
     }
 
-    /// Reads every object and resolves the names it mentions.
-    pub fn collect(&mut self) -> Result<Snapshot, CollectError> {
-        let msg = sysv_msg::read_table(self.source)?;
-        Ok(self.describe(msg))
+    /// Reads every object and resolves the names it mentions. A kind
+    /// that cannot be read is recorded in [`Snapshot::failures`] with an
+    /// empty table; the other kinds are read all the same.
+    pub fn collect(&mut self) -> Snapshot {
+        let mut failures = BTreeMap::new();
+        let msg = sysv_msg::read_table(self.source).unwrap_or_else(|e| {
+            failures.insert(Kind::SysvMsg, e.to_string());
+            MsgTable::new(Vec::new(), MsgLimits::default(), self.source)
+        });
+        Snapshot {
+            failures,
+            ..self.describe(msg)
+        }
     }
 
     /// A snapshot of `msg` with the user, group and process names its
@@ -104,6 +114,7 @@ impl Collector {
             processes,
             users,
             groups,
+            failures: BTreeMap::new(),
         }
     }
 }

@@ -346,6 +346,7 @@ mod tests {
             processes: cache.lookup_at([pid], Some(offset * SECOND), read),
             users: HashMap::new(),
             groups: HashMap::new(),
+            failures: Default::default(),
         };
         match snapshot.operator(pid, stamp) {
             Operator::Running("sender") => true,

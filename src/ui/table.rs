@@ -3,12 +3,13 @@
 //! ([`ObjectKind`]), how they look from here.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
 use super::style::{self, Theme};
 use crate::app::list::List;
+use crate::format;
 use crate::kinds::{BAR_WIDTH, CellValue, DetailLine, ObjectKind, Tone};
 use crate::layout::Areas;
 use crate::model::Snapshot;
@@ -28,7 +29,22 @@ pub fn draw<K: ObjectKind>(
         frame.render_widget(Paragraph::new(loading).style(theme.dim()), areas.body);
         return;
     };
-    table(frame, areas.body, list, snap, theme);
+    let mut body = areas.body;
+    if let Some(why) = snap.failure(K::KIND) {
+        // This kind alone could not be read: say so above its table (the
+        // last good rows, if there were any), and leave the others be.
+        let [notice, rest] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
+        let kept = if list.rows.is_empty() {
+            ""
+        } else {
+            " · rows from the last good read"
+        };
+        let text = format!(" cannot read them: {}{kept}", format::sanitize(why));
+        frame.render_widget(Paragraph::new(text).style(theme.alert()), notice);
+        body = rest;
+    }
+    table(frame, body, list, snap, theme);
     if let Some(area) = areas.detail {
         detail(frame, area, list, snap, theme);
     }

@@ -206,21 +206,26 @@ pub fn is_root() -> bool {
     nix::unistd::geteuid().is_root()
 }
 
-/// One fresh snapshot from a new collector reading queues from `source`.
+/// One fresh snapshot from a new collector reading queues from `source`;
+/// every kind must have been read.
 pub fn collect_with(source: MsgSource) -> Snapshot {
-    ipctop::collect::Collector::with_source(source)
-        .expect("create collector")
-        .collect()
-        .expect("collect snapshot")
+    read_all(ipctop::collect::Collector::with_source(source).expect("create collector"))
 }
 
 /// One fresh snapshot from `Collector::new()` (the best source for the
-/// running kernel).
+/// running kernel); every kind must have been read.
 pub fn collect() -> Snapshot {
-    ipctop::collect::Collector::new()
-        .expect("create collector")
-        .collect()
-        .expect("collect snapshot")
+    read_all(ipctop::collect::Collector::new().expect("create collector"))
+}
+
+fn read_all(mut collector: ipctop::collect::Collector) -> Snapshot {
+    let snapshot = collector.collect();
+    assert!(
+        snapshot.failures.is_empty(),
+        "collect: {:?}",
+        snapshot.failures
+    );
+    snapshot
 }
 
 /// The queue with msqid `id` in `snapshot`, if it is there.

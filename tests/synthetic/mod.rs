@@ -118,6 +118,7 @@ pub fn snapshot(queues: Vec<MsgQueue>) -> Snapshot {
         ]),
         users: HashMap::from([(0, "root".to_owned()), (1000, "app".to_owned())]),
         groups: HashMap::from([(0, "root".to_owned()), (1000, "app".to_owned())]),
+        failures: Default::default(),
     }
 }
 
