@@ -81,30 +81,34 @@ impl serde_json::ser::Formatter for TerminalSafe {
     }
 }
 
-/// Writes `snap` as a table in the manner of `ipcs -q`.
+/// Writes `snap` as plain tables in the manner of `ipcs`, one per kind
+/// (a kind that could not be read is left out: stderr says why).
 pub fn write_table(snap: &Snapshot, out: &mut impl Write) -> io::Result<()> {
-    writeln!(
-        out,
-        "{:<10} {:>10} {:<10} {:<5} {:>10} {:>12} {:>12} {:>8} {:>8}",
-        "KEY", "ID", "OWNER", "PERMS", "MESSAGES", "USED-BYTES", "MAX-BYTES", "LSPID", "LRPID"
-    )?;
-    for q in &snap.msg.queues {
-        let max = q
-            .max_bytes
-            .map_or_else(|| "?".to_owned(), |m| m.to_string());
-        writeln!(
-            out,
-            "{:<10} {:>10} {:<10} {:<5} {:>10} {:>12} {:>12} {:>8} {:>8}",
-            format::key(q.key),
-            q.id,
-            format::sanitize(&snap.user_name(q.uid)),
-            format!("{:o}", q.perms),
-            q.messages,
-            q.used_bytes,
-            max,
-            q.lspid,
-            q.lrpid
-        )?;
+    plain::<SysvMsg>(snap, out)
+}
+
+/// Kind `K`'s plain table: its header, then a line per object.
+fn plain<K: ObjectKind>(snap: &Snapshot, out: &mut impl Write) -> io::Result<()> {
+    if snap.failure(K::KIND).is_some() {
+        return Ok(());
+    }
+    let line = |cells: &mut dyn Iterator<Item = String>| {
+        let cells: Vec<String> = cells
+            .zip(K::PLAIN)
+            .map(|(cell, &(_, width, right))| {
+                if right {
+                    format!("{cell:>width$}")
+                } else {
+                    format!("{cell:<width$}")
+                }
+            })
+            .collect();
+        cells.join(" ")
+    };
+    let header = line(&mut K::PLAIN.iter().map(|(title, ..)| (*title).to_owned()));
+    writeln!(out, "{header}")?;
+    for object in K::objects(snap) {
+        writeln!(out, "{}", line(&mut K::plain_row(snap, object).into_iter()))?;
     }
     Ok(())
 }

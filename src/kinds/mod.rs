@@ -51,6 +51,8 @@ pub enum Tone {
     Plain,
     /// A value coloured by a fill level in percent.
     Fill(f64),
+    /// Something wrong (`3 unreadable`).
+    Alert,
 }
 
 /// A detail line: pieces of text, each with its tone.
@@ -159,6 +161,19 @@ pub trait ObjectKind: 'static {
     /// What an empty table says: with no objects at all (`filter` empty),
     /// or none matching `filter`.
     fn empty(filter: &str) -> String;
+
+    /// Notes for the header about how the kind was read (`via /proc`,
+    /// `2 unreadable`), each after a separator.
+    fn header_notes(snap: &Snapshot) -> Vec<DetailLine>;
+    /// The header's summary of the kind (totals, limits), longest first:
+    /// the longest that fits is shown.
+    fn summaries(snap: &Snapshot) -> Vec<String>;
+
+    /// The columns of `ipctop list`'s plain table: header, width, aligned
+    /// right.
+    const PLAIN: &'static [(&'static str, usize, bool)];
+    /// `object`'s cells in the plain table, one per [`Self::PLAIN`] column.
+    fn plain_row(snap: &Snapshot, object: &Self::Object) -> Vec<String>;
 
     /// One object as `ipctop list --json` writes it: its fields, plus
     /// the names the snapshot resolved.

@@ -250,6 +250,66 @@ impl ObjectKind for SysvMsg {
         ]
     }
 
+    fn header_notes(snap: &Snapshot) -> Vec<DetailLine> {
+        let mut notes = Vec::new();
+        if snap.msg.source == MsgSource::ProcFile {
+            notes.push(vec![(Tone::Label, " · via /proc".to_owned())]);
+        }
+        if snap.msg.unreadable > 0 {
+            notes.push(vec![
+                (Tone::Plain, " · ".to_owned()),
+                (Tone::Alert, format!("{} unreadable", snap.msg.unreadable)),
+            ]);
+        }
+        notes
+    }
+
+    fn summaries(snap: &Snapshot) -> Vec<String> {
+        let msg = &snap.msg;
+        let queues = format::plural(msg.queues.len() as u64, "queue");
+        let totals = format!(
+            "{queues}/{} · {} msgs · {}",
+            format::count(msg.limits.msgmni),
+            format::count(msg.total_messages()),
+            format::size(msg.total_bytes()),
+        );
+        let limits = format!(
+            " · msgmax {} · msgmnb {}",
+            format::size(msg.limits.msgmax),
+            format::size(msg.limits.msgmnb)
+        );
+        let short = format!("{queues} · {} msgs ", format::count(msg.total_messages()));
+        vec![format!("{totals}{limits} "), format!("{totals} "), short]
+    }
+
+    /// As `ipcs -q` lays it out.
+    const PLAIN: &'static [(&'static str, usize, bool)] = &[
+        ("KEY", 10, false),
+        ("ID", 10, true),
+        ("OWNER", 10, false),
+        ("PERMS", 5, false),
+        ("MESSAGES", 10, true),
+        ("USED-BYTES", 12, true),
+        ("MAX-BYTES", 12, true),
+        ("LSPID", 8, true),
+        ("LRPID", 8, true),
+    ];
+
+    fn plain_row(snap: &Snapshot, q: &MsgQueue) -> Vec<String> {
+        vec![
+            format::key(q.key),
+            q.id.to_string(),
+            format::sanitize(&snap.user_name(q.uid)).into_owned(),
+            format!("{:o}", q.perms),
+            q.messages.to_string(),
+            q.used_bytes.to_string(),
+            q.max_bytes
+                .map_or_else(|| "?".to_owned(), |m| m.to_string()),
+            q.lspid.to_string(),
+            q.lrpid.to_string(),
+        ]
+    }
+
     type Json<'s> = QueueJson<'s>;
 
     fn json<'s>(snap: &'s Snapshot, queue: &'s MsgQueue) -> QueueJson<'s> {

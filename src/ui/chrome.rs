@@ -7,9 +7,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::style::Theme;
+use super::table::spans;
 use crate::app::{App, Mode, Tab};
 use crate::format;
-use crate::model::MsgSource;
+use crate::kinds::ObjectKind;
+use crate::kinds::sysv_msg::SysvMsg;
 
 /// Lays `left` and `right` out on one line, `right` flush right; `None`
 /// when both do not fit.
@@ -33,15 +35,8 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         format::interval(app.interval)
     )));
     if let Some(snap) = &app.snapshot {
-        if snap.msg.source == MsgSource::ProcFile {
-            left.push(Span::styled(" · via /proc", theme.dim()));
-        }
-        if snap.msg.unreadable > 0 {
-            left.push(Span::raw(" · "));
-            left.push(Span::styled(
-                format!("{} unreadable", snap.msg.unreadable),
-                theme.alert(),
-            ));
+        for note in SysvMsg::header_notes(snap) {
+            left.extend(spans(note, theme));
         }
     }
     if app.paused {
@@ -50,23 +45,7 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     }
     // The longest summary that fits, down to none.
     let summaries = match &app.snapshot {
-        Some(snap) => {
-            let msg = &snap.msg;
-            let queues = format::plural(msg.queues.len() as u64, "queue");
-            let totals = format!(
-                "{queues}/{} · {} msgs · {}",
-                format::count(msg.limits.msgmni),
-                format::count(msg.total_messages()),
-                format::size(msg.total_bytes()),
-            );
-            let limits = format!(
-                " · msgmax {} · msgmnb {}",
-                format::size(msg.limits.msgmax),
-                format::size(msg.limits.msgmnb)
-            );
-            let short = format!("{queues} · {} msgs ", format::count(msg.total_messages()));
-            vec![format!("{totals}{limits} "), format!("{totals} "), short]
-        }
+        Some(snap) => SysvMsg::summaries(snap),
         None => vec!["reading… ".to_owned()],
     };
     let line = summaries

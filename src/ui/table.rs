@@ -199,6 +199,7 @@ pub fn spans(pieces: DetailLine, theme: &Theme) -> Vec<Span<'static>> {
             Tone::Label => Span::styled(text, theme.dim()),
             Tone::Plain => Span::raw(text),
             Tone::Fill(percent) => Span::styled(text, theme.fill(percent)),
+            Tone::Alert => Span::styled(text, theme.alert()),
         })
         .collect()
 }
