@@ -75,10 +75,12 @@ impl<K: ObjectKind> List<K> {
         let objects = K::objects(snap);
         let mut matcher = Matcher::new(&self.filter);
         let sort = self.sort;
-        let mut keyed: Vec<(SortKey<'_>, usize)> = (0..objects.len())
-            .filter(|&i| K::matches(&mut matcher, snap, &objects[i]))
-            .map(|i| (K::sort_key(sort.column, snap, &objects[i]), i))
-            .collect();
+        let mut keyed: Vec<(SortKey<'_>, usize)> = Vec::with_capacity(objects.len());
+        keyed.extend(
+            (0..objects.len())
+                .filter(|&i| K::matches(&mut matcher, snap, &objects[i]))
+                .map(|i| (K::sort_key(sort.column, snap, &objects[i]), i)),
+        );
         keyed.sort_by(|(ka, a), (kb, b)| {
             let primary = if sort.descending {
                 kb.cmp(ka)
