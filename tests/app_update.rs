@@ -699,7 +699,7 @@ mod peek_and_remove {
         app.update(Event::Done(Done::Blocked {
             target: synthetic::object(65538),
             tasks: vec!["4711 order-api: waiting to send 64 B".into()],
-            unchecked: 0,
+            unchecked: Vec::new(),
         }));
         let early = Event::Key(
             KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE),
@@ -751,7 +751,7 @@ mod peek_and_remove {
         app.update(Event::Done(Done::Blocked {
             target: synthetic::object(65538),
             tasks: Vec::new(),
-            unchecked: 0,
+            unchecked: Vec::new(),
         }));
         // `d` and `y` read in one burst: the frame with the dialog is drawn
         // after both keys were read.
@@ -777,7 +777,7 @@ mod peek_and_remove {
         app.update(Event::Done(Done::Blocked {
             target: synthetic::object(65538),
             tasks: Vec::new(),
-            unchecked: 0,
+            unchecked: Vec::new(),
         }));
         // The view could not show it whole (the screens tests check when).
         app.drawn(synthetic::tick(), Drawn::default());

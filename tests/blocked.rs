@@ -242,8 +242,20 @@ fn scan_of_fixture_tree_finds_every_waiting_thread_and_counts_the_refusals() {
         ]
     );
     // 300 (malformed line), 700 (syscall is a directory), 800 (task is a
-    // file); not 301, 400 or 550, which vanished.
-    assert_eq!(found.unreadable, 3);
+    // file); not 301, 400 or 550, which vanished. Each says why.
+    let unchecked: Vec<(i32, u32, &str)> = found
+        .unreadable
+        .iter()
+        .map(|u| (u.pid, u.tasks, u.why.as_str()))
+        .collect();
+    assert_eq!(
+        unchecked,
+        [
+            (300, 1, "its syscall line made no sense"),
+            (700, 1, "it is a directory"),
+            (800, 0, "a part of the path is not a directory"),
+        ]
+    );
 
     let on_first: Vec<i32> = blocked_on(&found.blocked, 0x70020).map(|b| b.tid).collect();
     assert_eq!(on_first, [100]);

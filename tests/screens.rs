@@ -188,7 +188,7 @@ fn remove_dialog_80x24() {
     app.update(Event::Done(ipctop::actions::Done::Blocked {
         target: synthetic::object(65538),
         tasks: vec!["4711/4713 order-api: waiting to send 64 B".into()],
-        unchecked: 0,
+        unchecked: Vec::new(),
     }));
     assert_screen!("remove_dialog_80x24", app);
 }
@@ -203,7 +203,7 @@ fn dialog_answers_y(size: (u16, u16), tasks: usize) -> (String, bool) {
         tasks: (0..tasks)
             .map(|t| format!("4711/{} order-api: waiting to send 64 B", 4713 + t))
             .collect(),
-        unchecked: 0,
+        unchecked: Vec::new(),
     }));
     let shown = screen(&app);
     let (_, drawn) = render(&app);
@@ -317,4 +317,28 @@ fn a_kind_that_cannot_be_read_says_so_on_its_tab() {
         "{shown}"
     );
     assert!(!shown.contains("rows from"), "{shown}");
+}
+
+#[test]
+fn the_dialog_says_which_processes_could_not_be_checked_and_why() {
+    let mut app = app_with((80, 24), snapshot(busy_queues()));
+    press(&mut app, KeyCode::Char('d'));
+    app.update(Event::Done(ipctop::actions::Done::Blocked {
+        target: synthetic::object(65538),
+        tasks: Vec::new(),
+        unchecked: vec![
+            "1 process_api (permission denied)".into(),
+            "77 agent (permission denied)".into(),
+        ],
+    }));
+    let shown = screen(&app);
+    assert!(
+        shown.contains(" no process found blocked on it "),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(" not checked: 1 process_api (permission denied) and 1 more"),
+        "{shown}"
+    );
+    assert!(shown.contains(" y remove "), "still answerable:\n{shown}");
 }

@@ -22,8 +22,9 @@ use std::time::SystemTime;
 use nix::fcntl::{OFlag, openat};
 use nix::sys::stat::Mode;
 
-use super::file::{explain, kind};
+use super::file::kind;
 use crate::format;
+use crate::sys::explain_io as explain;
 use crate::sys::time::utc;
 
 /// The log's file name in its directory.

@@ -11,7 +11,7 @@ pub mod save;
 
 use std::path::PathBuf;
 
-use crate::collect::blocked::{self, Blocked, MsgOp};
+use crate::collect::blocked::{self, Blocked, MsgOp, Unchecked};
 use crate::format;
 use crate::kinds::{Chosen, Removable};
 use crate::model::ObjectId;
@@ -109,9 +109,11 @@ pub enum Done {
         target: ObjectId,
         /// One line per task.
         tasks: Vec<String>,
-        /// Tasks whose state could not be read (another user's, as a
-        /// normal user; some even to root): they may be blocked too.
-        unchecked: u32,
+        /// Processes that could not be checked (another user's, as a
+        /// normal user; some even to root) and may be blocked too,
+        /// described with why: only those that can be in the object's IPC
+        /// namespace.
+        unchecked: Vec<String>,
     },
 }
 
@@ -167,13 +169,23 @@ pub fn perform(job: Job) -> Done {
                         .filter(|task| blocked::in_namespace(task.pid, target.namespace))
                         .map(describe_blocked)
                         .collect(),
-                    scan.unreadable,
+                    scan.unreadable
+                        .iter()
+                        .filter(|u| {
+                            blocked::namespace_of(u.pid).is_none_or(|ns| ns == target.namespace)
+                        })
+                        .map(describe_unchecked)
+                        .collect(),
                 )),
                 (Err(_), _) => Err(format!("no queue can have id {}", target.id)),
                 (_, Err(e)) => Err(e.to_string()),
             };
-            let (tasks, unchecked) = tasks
-                .unwrap_or_else(|e| (vec![format!("cannot look for blocked processes: {e}")], 0));
+            let (tasks, unchecked) = tasks.unwrap_or_else(|e| {
+                (
+                    vec![format!("cannot look for blocked processes: {e}")],
+                    Vec::new(),
+                )
+            });
             Done::Blocked {
                 target,
                 tasks,
@@ -252,6 +264,16 @@ pub fn removed_text<K: Removable>(removed: &K::Object) -> String {
         K::id(removed),
         K::loss(removed)
     )
+}
+
+/// `1 process_api (permission denied)`: a process that could not be
+/// checked, and why (sanitized).
+pub fn describe_unchecked(u: &Unchecked) -> String {
+    let who = u
+        .command
+        .as_deref()
+        .map_or_else(|| "?".to_owned(), |c| format::sanitize(c).into_owned());
+    format!("{} {who} ({})", u.pid, format::sanitize(&u.why))
 }
 
 /// `4711/4713 worker: waiting to send 100 B` (sanitized).

@@ -17,8 +17,9 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 pub use super::file::FileId;
-use super::file::{explain, kind};
+use super::file::kind;
 use crate::format;
+use crate::sys::explain_io as explain;
 
 /// How to treat an existing file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -567,7 +567,7 @@ impl App {
             chosen,
             owner,
             blocked: None,
-            unchecked: 0,
+            unchecked: Vec::new(),
             shown_at: None,
         }));
         vec![Effect::Act(job)]

@@ -16,8 +16,8 @@ pub struct RemoveDialog {
     pub owner: String,
     /// Tasks blocked on it, once looked up.
     pub blocked: Option<Vec<String>>,
-    /// Tasks the blocked scan could not read.
-    pub unchecked: u32,
+    /// Processes the blocked scan could not check, described.
+    pub unchecked: Vec<String>,
     /// The same object in the latest refresh (`None`: gone, or another
     /// object has its id): what removing it loses now.
     pub live: Option<Chosen>,

@@ -305,9 +305,22 @@ pub struct Blocked {
 pub struct BlockedScan {
     /// Tasks in a message-queue call, by pid then tid.
     pub blocked: Vec<Blocked>,
-    /// Tasks (or whole processes, when their task list is refused) that
-    /// could not be read or whose `syscall` line made no sense.
-    pub unreadable: u32,
+    /// Processes with tasks that could not be read (or whose `syscall`
+    /// line made no sense), by pid: they might be blocked too.
+    pub unreadable: Vec<Unchecked>,
+}
+
+/// A process the scan could not check, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unchecked {
+    /// The process.
+    pub pid: i32,
+    /// Its command (`comm`), when even that can be read.
+    pub command: Option<String>,
+    /// Its tasks that could not be read (0: its task list itself).
+    pub tasks: u32,
+    /// Why, in words (`permission denied`).
+    pub why: String,
 }
 
 /// [`scan_in`] over `/proc` with this machine's ABIs.
@@ -328,15 +341,22 @@ pub fn scan_in(proc_root: &Path, abis: &[MsgAbi]) -> io::Result<BlockedScan> {
         let Some(pid) = numeric(&entry.file_name()) else {
             continue;
         };
-        let tasks = entry.path().join("task");
-        let listing = match fs::read_dir(&tasks) {
+        let process = entry.path();
+        let unchecked = |tasks, why: String| Unchecked {
+            pid,
+            command: read_comm(&process),
+            tasks,
+            why,
+        };
+        let listing = match fs::read_dir(process.join("task")) {
             Ok(listing) => listing,
             Err(e) if vanished(&e) => continue,
-            Err(_) => {
-                found.unreadable += 1;
+            Err(e) => {
+                found.unreadable.push(unchecked(0, reason(&e)));
                 continue;
             }
         };
+        let mut refused: Option<(u32, String)> = None;
         for task in listing.flatten() {
             let Some(tid) = numeric(&task.file_name()) else {
                 continue;
@@ -350,10 +370,17 @@ pub fn scan_in(proc_root: &Path, abis: &[MsgAbi]) -> io::Result<BlockedScan> {
                     }
                 }
                 Err(Unread::Vanished) => {}
-                Err(Unread::Refused) => found.unreadable += 1,
+                Err(Unread::Refused(why)) => {
+                    let (tasks, _) = refused.get_or_insert((0, why));
+                    *tasks += 1;
+                }
             }
         }
+        if let Some((tasks, why)) = refused {
+            found.unreadable.push(unchecked(tasks, why));
+        }
     }
+    found.unreadable.sort_by_key(|u| u.pid);
     found.blocked.sort_by_key(|b| (b.pid, b.tid));
     Ok(found)
 }
@@ -362,8 +389,15 @@ pub fn scan_in(proc_root: &Path, abis: &[MsgAbi]) -> io::Result<BlockedScan> {
 /// blocked on "queue 3" of another namespace (a container) waits on
 /// another queue. Unknown (the process is gone or hidden) counts as no.
 pub fn in_namespace(pid: i32, namespace: u64) -> bool {
+    namespace_of(pid) == Some(namespace)
+}
+
+/// The IPC namespace (inode) of process `pid`, when it can be read.
+pub fn namespace_of(pid: i32) -> Option<u64> {
     use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(format!("{PROC}/{pid}/ns/ipc")).is_ok_and(|m| m.ino() == namespace)
+    std::fs::metadata(format!("{PROC}/{pid}/ns/ipc"))
+        .ok()
+        .map(|m| m.ino())
 }
 
 /// The tasks of `list` waiting on queue `msqid`.
@@ -375,8 +409,19 @@ pub fn blocked_on(list: &[Blocked], msqid: i32) -> impl Iterator<Item = &Blocked
 enum Unread {
     /// The task exited during the scan.
     Vanished,
-    /// Permission denied, or a line of the wrong shape.
-    Refused,
+    /// Permission denied, or a line of the wrong shape: why, in words.
+    Refused(String),
+}
+
+/// An error reading a task's files, in words.
+fn reason(e: &io::Error) -> String {
+    crate::sys::explain_io(e)
+}
+
+/// The command of the process in `dir` (`comm`), if it can be read.
+fn read_comm(dir: &Path) -> Option<String> {
+    let comm = fs::read_to_string(dir.join("comm")).ok()?;
+    Some(comm.trim_end_matches('\n').to_owned())
 }
 
 /// The message call the task in `dir` is in, if any.
@@ -387,14 +432,15 @@ fn read_task(dir: &Path, abis: &[MsgAbi]) -> Result<Option<MsgCall>, Unread> {
         if vanished(&e) {
             Unread::Vanished
         } else {
-            Unread::Refused
+            Unread::Refused(reason(&e))
         }
     })?;
-    let text = std::str::from_utf8(&buf[..len]).map_err(|_| Unread::Refused)?;
+    let malformed = || Unread::Refused("its syscall line made no sense".to_owned());
+    let text = std::str::from_utf8(&buf[..len]).map_err(|_| malformed())?;
     match parse_syscall(text) {
         Ok(TaskSyscall::In(call)) => Ok(classify(&call, abis)),
         Ok(TaskSyscall::Running | TaskSyscall::Outside) => Ok(None),
-        Err(_) => Err(Unread::Refused),
+        Err(_) => Err(malformed()),
     }
 }
 
@@ -576,7 +622,7 @@ mod tests {
         fs::create_dir_all(dir.join("syscall")).expect("create dir");
         assert!(matches!(
             read_task(&dir, MsgAbi::native()),
-            Err(Unread::Refused)
+            Err(Unread::Refused(why)) if why == "it is a directory"
         ));
         fs::remove_dir_all(&dir).expect("clean up");
         assert!(matches!(

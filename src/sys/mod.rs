@@ -84,3 +84,40 @@ pub fn explain(errno: Errno) -> &'static str {
         other => other.desc(),
     }
 }
+
+/// What went wrong with a file, in words (never `(os error 13)`).
+pub fn explain_io(e: &std::io::Error) -> String {
+    let Some(errno) = e.raw_os_error().map(Errno::from_raw) else {
+        return e.to_string();
+    };
+    match errno {
+        Errno::EACCES | Errno::EPERM => "permission denied".to_owned(),
+        Errno::ENOENT => "no such file or directory".to_owned(),
+        Errno::ENOTDIR => "a part of the path is not a directory".to_owned(),
+        Errno::EEXIST => "something that is not a directory is in the way".to_owned(),
+        Errno::EISDIR => "it is a directory".to_owned(),
+        Errno::ELOOP => "it is a symbolic link".to_owned(),
+        Errno::EROFS => "the file system is read-only".to_owned(),
+        Errno::ENOSPC => "no space left on the device".to_owned(),
+        Errno::EDQUOT => "the disk quota is exhausted".to_owned(),
+        Errno::ENAMETOOLONG => "the name is too long".to_owned(),
+        Errno::EMFILE | Errno::ENFILE => "too many open files".to_owned(),
+        Errno::EIO => "input/output error on the device".to_owned(),
+        other => other.desc().to_lowercase(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io;
+
+    #[test]
+    fn errors_are_words_without_error_numbers() {
+        let e = io::Error::from_raw_os_error(libc::EACCES);
+        assert_eq!(explain_io(&e), "permission denied");
+        let e = io::Error::from_raw_os_error(libc::EXDEV);
+        assert!(!explain_io(&e).contains("os error"), "{}", explain_io(&e));
+        assert_eq!(explain_io(&io::Error::other("short write")), "short write");
+    }
+}

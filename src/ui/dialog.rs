@@ -11,6 +11,16 @@ use crate::app::RemoveDialog;
 use crate::format;
 use crate::model::Snapshot;
 
+/// `1 process_api (permission denied)`, `… and 3 more`: the first of
+/// `processes`, the rest counted.
+fn listed(processes: &[String]) -> String {
+    match processes {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first, rest @ ..] => format!("{first} and {} more", rest.len()),
+    }
+}
+
 /// Blocked tasks listed in the dialog; more are counted.
 const LISTED_TASKS: usize = 5;
 
@@ -51,12 +61,10 @@ pub fn draw(
     );
     match &dialog.blocked {
         None => lines.push(Line::styled(" looking for blocked processes…", theme.dim())),
-        Some(tasks) if tasks.is_empty() && dialog.unchecked > 0 => {
+        Some(tasks) if tasks.is_empty() && !dialog.unchecked.is_empty() => {
+            lines.push(Line::styled(" no process found blocked on it", theme.dim()));
             lines.push(Line::styled(
-                format!(
-                    " no process found blocked on it ({} could not be checked)",
-                    format::plural(u64::from(dialog.unchecked), "task")
-                ),
+                format!(" not checked: {}", listed(&dialog.unchecked)),
                 theme.dim(),
             ));
         }
