@@ -16,6 +16,11 @@
 //! and converts it to wall-clock seconds at every look-up, so a value
 //! cached before a step is never compared with stamps made after it.
 //!
+//! The offset between the two clocks is the kernel's own word for it,
+//! `btime` in `/proc/stat` (the wall-clock time of boot, as of now, in
+//! whole seconds): the same clock the kernel stamps `stime` with, whatever
+//! this process's idea of the time (a `faketime` preload, say).
+//!
 //! The conversion uses the *lowest* wall-minus-boot offset this cache has
 //! seen, the current one included, which makes every step fail safe:
 //! a stamp the kernel made while the cache was watching is never earlier
@@ -33,7 +38,24 @@ use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
 use crate::model::Process;
-use crate::sys::{pidfd, time};
+use crate::sys::pidfd;
+
+/// How far the kernel's wall clock is ahead of its boot clock now, in
+/// nanoseconds: `btime` of `/proc/stat`. `None` if it cannot be read.
+fn wall_minus_boot() -> Option<i64> {
+    parse_btime(&std::fs::read_to_string("/proc/stat").ok()?)
+}
+
+/// `btime` of a `/proc/stat` text, in nanoseconds.
+fn parse_btime(stat: &str) -> Option<i64> {
+    let seconds: i64 = stat
+        .lines()
+        .find_map(|line| line.strip_prefix("btime "))?
+        .trim()
+        .parse()
+        .ok()?;
+    seconds.checked_mul(1_000_000_000)
+}
 
 /// Most processes kept open at once; beyond it they are read uncached
 /// (each entry holds a file descriptor, and those are limited).
@@ -108,7 +130,7 @@ impl ProcessCache {
     /// Start times are converted to the wall clock with the clocks read
     /// now, in this call (see the module docs for clock steps).
     pub fn lookup(&mut self, pids: impl IntoIterator<Item = i32>) -> HashMap<i32, Process> {
-        self.lookup_at(pids, time::wall_minus_boot(), read_process)
+        self.lookup_at(pids, wall_minus_boot(), read_process)
     }
 
     /// [`ProcessCache::lookup`] with the current wall-minus-boot `offset`
@@ -223,6 +245,16 @@ fn read_process(pid: i32) -> Option<Seen> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn boot_time_is_the_kernels_btime() {
+        let stat = "cpu  1 2 3\nintr 5\nbtime 1764316800\nprocesses 9\n";
+        assert_eq!(parse_btime(stat), Some(1_764_316_800_000_000_000));
+        assert_eq!(parse_btime("cpu 1\n"), None);
+        assert_eq!(parse_btime("btime x\n"), None);
+        // And this machine's is after 1970.
+        assert!(wall_minus_boot().is_some_and(|offset| offset > 0));
+    }
     use crate::model::{MsgLimits, MsgSource, MsgTable, Operator, Snapshot};
     use std::io::{BufRead, BufReader, Write};
     use std::process::{Child, Command, Stdio};

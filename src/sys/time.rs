@@ -1,31 +1,7 @@
 //! Broken-down time via `localtime_r` (which honours `TZ` and
-//! `/etc/localtime`) and `gmtime_r`, and the offset between the wall clock
-//! and the kernel's boot clock.
+//! `/etc/localtime`) and `gmtime_r`.
 
 use std::mem::MaybeUninit;
-
-use nix::time::{ClockId, clock_gettime};
-
-/// How far the wall clock (`CLOCK_REALTIME`) is ahead of the boot clock
-/// (`CLOCK_BOOTTIME`, time since boot including suspend), in nanoseconds,
-/// as of now: Unix time = boot-clock time + this. Every wall-clock step
-/// (NTP, `date -s`) changes it; nothing else does, bar NTP's slow slewing.
-/// `None` if either clock cannot be read.
-///
-/// The wall clock is read first: the few nanoseconds between the readings
-/// then make the offset come out low, never high.
-pub fn wall_minus_boot() -> Option<i64> {
-    let wall = clock_gettime(ClockId::CLOCK_REALTIME).ok()?;
-    let boot = clock_gettime(ClockId::CLOCK_BOOTTIME).ok()?;
-    // `time_t` and the nanoseconds field are narrower on some targets.
-    #[allow(clippy::useless_conversion)]
-    let nanos = |t: nix::sys::time::TimeSpec| {
-        i64::from(t.tv_sec())
-            .checked_mul(1_000_000_000)?
-            .checked_add(i64::from(t.tv_nsec()))
-    };
-    nanos(wall)?.checked_sub(nanos(boot)?)
-}
 
 /// A broken-down (civil) date and time, in the zone of the conversion
 /// that made it: [`local`] or [`utc`]. It does not record which.
@@ -83,13 +59,6 @@ fn broken_down(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_wall_clock_is_ahead_of_the_boot_clock() {
-        // Any machine running this test has a wall clock set after 1970
-        // plus its uptime: far ahead of the time since boot.
-        assert!(wall_minus_boot().is_some_and(|offset| offset > 0));
-    }
 
     #[test]
     fn utc_is_exact() {
