@@ -75,6 +75,22 @@ pub enum Command {
     },
 }
 
+/// Parses an object id as `ipctop list` shows it (a whole number from 0
+/// to 2147483647), or says what is wrong in words.
+pub fn parse_id(text: &str) -> Result<i32, String> {
+    let text = text.trim();
+    match text.parse::<i64>() {
+        Ok(n) if n < 0 => Err(format!("{n} is not an id: ids are never negative")),
+        Ok(n) => {
+            i32::try_from(n).map_err(|_| format!("{n} is not an id: ids go up to {}", i32::MAX))
+        }
+        Err(_) => Err(format!(
+            "{:?} is not an id: ids are whole numbers (the ID column of ipctop list)",
+            text
+        )),
+    }
+}
+
 /// Parses `250ms`, `2s`, `1m` and checks the bounds.
 pub fn parse_interval(text: &str) -> Result<Duration, String> {
     let d = humantime::parse_duration(text).map_err(|e| format!("{e} (try 250ms or 2s)"))?;
@@ -133,6 +149,25 @@ pub fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_parse_or_say_why_not_in_words() {
+        assert_eq!(parse_id("65538"), Ok(65538));
+        assert_eq!(parse_id(" 0 "), Ok(0));
+        let words = |text| parse_id(text).unwrap_err();
+        assert_eq!(
+            words("five"),
+            "\"five\" is not an id: ids are whole numbers (the ID column of ipctop list)"
+        );
+        assert_eq!(words("-5"), "-5 is not an id: ids are never negative");
+        assert_eq!(
+            words("99999999999"),
+            "99999999999 is not an id: ids go up to 2147483647"
+        );
+        for text in ["five", "-5", "99999999999"] {
+            assert!(!words(text).contains("invalid digit"), "{text}");
+        }
+    }
 
     #[test]
     fn intervals_parse_with_units_and_bounds() {

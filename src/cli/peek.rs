@@ -23,6 +23,7 @@ pub const PREVIEW_CHARS: usize = 60;
 #[derive(Debug, Clone, Args)]
 pub struct PeekArgs {
     /// The queue's msqid (the ID column of `ipctop list`).
+    #[arg(value_parser = super::parse_id, allow_negative_numbers = true)]
     pub msqid: i32,
 
     /// Print one JSON object: {"id": …, "messages": [{"index", "mtype",

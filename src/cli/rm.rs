@@ -51,6 +51,7 @@ pub struct RmArgs {
     pub kind: Kind,
 
     /// Its id (the ID column of `ipctop list`).
+    #[arg(value_parser = super::parse_id, allow_negative_numbers = true)]
     pub id: i32,
 
     /// Refuse unless its key is KEY (hex `0x5ea1f00d` or decimal).

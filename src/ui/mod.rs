@@ -67,7 +67,10 @@ fn not_built(frame: &mut Frame<'_>, area: Rect, tab: Tab) {
     let (what, meanwhile) = match tab {
         Tab::SysvShm => ("System V shared-memory segments", "ipcs -m"),
         Tab::SysvSem => ("System V semaphore sets", "ipcs -s"),
-        Tab::PosixMq => ("POSIX message queues", "ls -l /dev/mqueue"),
+        Tab::PosixMq => (
+            "POSIX message queues",
+            "ls -l /dev/mqueue, where an mqueue file system is mounted (grep mqueue /proc/self/mountinfo)",
+        ),
         Tab::Pipes => ("pipes and FIFOs", "lsfd -Q 'TYPE == \"FIFO\"'"),
         Tab::Limits => ("system IPC limits", "lsipc -g"),
         Tab::SysvMsg => ("message queues", "ipcs -q"),
