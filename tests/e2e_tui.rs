@@ -302,18 +302,22 @@ fn closing_the_terminal_ends_cleanly() {
 #[test]
 fn the_harness_runs_each_program_in_a_private_home_it_removes() {
     let mut tui = Tui::spawn_program(
-        Size::new(120, 10),
+        Size::new(250, 10),
         "sh",
         &[
             "-c",
-            r#"echo "home=$HOME state=$XDG_STATE_HOME pwd=$(pwd -P)""#,
+            r#"echo "home=$HOME state=$XDG_STATE_HOME config=$XDG_CONFIG_HOME pwd=$(pwd -P)""#,
         ],
         &[],
     );
     assert!(tui.wait_exit().success());
     let home = tui.home().to_path_buf();
     let real = std::fs::canonicalize(&home).expect("resolve the private home");
-    let want = format!("home={0} state={0} pwd={1}", home.display(), real.display());
+    let want = format!(
+        "home={0} state={0} config={0} pwd={1}",
+        home.display(),
+        real.display()
+    );
     tui.wait_for("the environment echoed", |s| s.contains(&want));
     drop(tui);
     assert!(!home.exists(), "{} removed with the Tui", home.display());
@@ -464,7 +468,10 @@ fn demo_as_another_user_cleans_up_when_the_terminal_closes() {
 
 #[test]
 fn refuses_to_run_without_a_terminal() {
+    let home = common::TempDir::new("no-terminal");
     let out = Command::new(BIN)
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

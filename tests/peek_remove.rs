@@ -40,12 +40,14 @@ fn stat(id: i32) -> QueueStat {
 
 /// `ipctop args…` with stdin from /dev/null and the audit log under
 /// `state` (never the real user's): `state` is its `XDG_STATE_HOME`, and
-/// its `HOME` too, for tests that take `XDG_STATE_HOME` away.
+/// its `HOME` too, for tests that take `XDG_STATE_HOME` away; and its
+/// `XDG_CONFIG_HOME`, so no configuration file of the user's applies.
 fn ipctop(args: &[&str], state: &TempDir) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.args(args)
         .env("XDG_STATE_HOME", state.path())
         .env("HOME", state.path())
+        .env("XDG_CONFIG_HOME", state.path())
         .stdin(Stdio::null());
     cmd
 }
