@@ -605,3 +605,41 @@ fn list_prints_a_line_for_the_queue() {
     assert_eq!(line[3], "600", "{line:?}");
     assert_eq!(line[4], "0", "{line:?}");
 }
+
+#[test]
+fn the_configuration_file_chooses_the_columns_and_the_sort() {
+    let config = common::TempDir::new("e2e-config");
+    let dir = config.path().join("ipctop");
+    std::fs::create_dir(&dir).expect("create the config dir");
+    std::fs::write(
+        dir.join("config.toml"),
+        "[sysv_msg]\nsort = \"ID\"\ncolumns = [\"MSGS\", \"ID\", \"KEY\"]\n",
+    )
+    .expect("write the config file");
+    let mut tui = Tui::spawn_with_env(
+        Size::new(120, 30),
+        &FAST,
+        &[("XDG_CONFIG_HOME", config.as_str())],
+    );
+    wait_ready(&tui);
+    let screen = tui.wait_for("the configured columns", |s| {
+        s.rows()
+            .iter()
+            .any(|r| r.contains("KEY") && r.contains("ID▲"))
+    });
+    let header = screen
+        .rows()
+        .iter()
+        .find(|r| r.contains("ID▲"))
+        .cloned()
+        .unwrap_or_default();
+    let words: Vec<&str> = header.split_whitespace().collect();
+    assert_eq!(words, ["KEY", "ID▲", "MSGS"], "{screen}");
+    // `s` steps through the shown columns alone.
+    tui.send_keys("s");
+    tui.wait_for("sorted by MSGS", |s| s.contains("MSGS▼"));
+    tui.send_keys("s");
+    tui.wait_for("sorted by KEY again", |s| s.contains("KEY▲"));
+    tui.send_keys("q");
+    assert!(tui.wait_exit().success());
+}

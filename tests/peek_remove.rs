@@ -881,6 +881,28 @@ fn cli_rm_under_read_only_refuses() {
 }
 
 #[test]
+fn cli_rm_refuses_when_the_configuration_says_read_only() {
+    let q = QueueGuard::new(0o600).expect("create queue");
+    let id = q.id();
+    let state = TempDir::new("rm-config-read-only");
+    let config = state.path().join("ipctop");
+    fs::create_dir(&config).expect("create the config dir");
+    fs::write(config.join("config.toml"), "read_only = true\n").expect("write the config");
+    let out = run(&mut ipctop(
+        &["rm", "msg", &id.to_string(), "--yes"],
+        &state,
+    ));
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert!(
+        text(&out.stderr).contains("not removed"),
+        "{}",
+        describe(&out)
+    );
+    assert!(msg::stat(id).is_ok(), "the queue survives");
+    assert_eq!(audit_log(&state), None, "nothing reached the kernel");
+}
+
+#[test]
 fn cli_rm_asks_on_a_terminal() {
     let mut q = QueueGuard::new(0o600).expect("create queue");
     let id = q.id();
