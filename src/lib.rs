@@ -15,6 +15,7 @@ pub mod actions;
 pub mod app;
 pub mod cli;
 pub mod collect;
+pub mod config;
 pub mod event;
 pub mod format;
 pub mod keymap;

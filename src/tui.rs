@@ -3,7 +3,7 @@
 use std::io::{self, IsTerminal, Stdout};
 use std::mem::ManuallyDrop;
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use nix::sys::termios::{LocalFlags, tcgetattr};
 use ratatui::Terminal;
@@ -17,6 +17,7 @@ use ratatui::layout::Rect;
 
 use crate::app::{App, Drawn, Effect, Event};
 use crate::collect::Collector;
+use crate::config::Settings;
 use crate::event::{self, Control};
 use crate::ui;
 
@@ -134,10 +135,10 @@ impl Drop for RestoreOnDrop {
     }
 }
 
-/// Runs the monitor until the user quits or a signal arrives. With
-/// `read_only`, nothing that changes the kernel is done.
-pub fn run(interval: Duration, read_only: bool) -> Result<(), TuiError> {
-    match show(interval, read_only) {
+/// Runs the monitor with `settings` until the user quits or a signal
+/// arrives.
+pub fn run(settings: &Settings) -> Result<(), TuiError> {
+    match show(settings) {
         // A vanished terminal is a normal way to end (as the SIGHUP that
         // comes with it is): nothing to restore, nobody to tell.
         Err(TuiError::Io(e)) if vanished(&e) => Ok(()),
@@ -145,7 +146,7 @@ pub fn run(interval: Duration, read_only: bool) -> Result<(), TuiError> {
     }
 }
 
-fn show(interval: Duration, read_only: bool) -> Result<(), TuiError> {
+fn show(settings: &Settings) -> Result<(), TuiError> {
     if !std::io::stdout().is_terminal() {
         return Err(TuiError::NotATerminal);
     }
@@ -161,9 +162,9 @@ fn show(interval: Duration, read_only: bool) -> Result<(), TuiError> {
     // `restore` shows the cursor instead.
     let mut terminal = ManuallyDrop::new(Terminal::new(CrosstermBackend::new(io::stdout()))?);
     let size = terminal.size()?;
-    let mut app = App::new(interval, (size.width, size.height));
+    let mut app = App::new(settings.interval, (size.width, size.height));
+    app.configure(settings);
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    app.read_only = read_only;
 
     let collector = event::spawn_collector(collector, app.interval, tx.clone())?;
     let actions = event::spawn_actions(&tx)?;

@@ -857,3 +857,27 @@ fn help_scrolls_when_it_does_not_fit() {
     assert_eq!(app.help_scroll, 0, "opens at the top");
     assert_eq!(selected(&app), Some(65538), "the table did not move");
 }
+
+#[test]
+fn the_configuration_sets_the_model_and_the_sort_steps_through_shown_columns() {
+    let settings = ipctop::config::parse(
+        "interval = \"2s\"\nmouse = false\nread_only = true\nwarn = 50\n\
+         [sysv_msg]\nsort = \"MSGS\"\ncolumns = [\"ID\", \"MSGS\"]\n",
+    )
+    .expect("a valid configuration");
+    let mut app = App::new(Duration::from_secs(1), (120, 30));
+    app.configure(&settings);
+    assert_eq!(app.interval, Duration::from_secs(2));
+    assert!(!app.mouse && app.read_only);
+    assert_eq!(app.thresholds.warn, 50.0);
+    assert_eq!(app.queues.sort.column, Column::Messages);
+    assert!(app.queues.sort.descending, "MSGS sorts largest first");
+    key(&mut app, KeyCode::Char('s'));
+    assert_eq!(
+        app.queues.sort.column,
+        Column::Id,
+        "wraps to the first shown"
+    );
+    key(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.queues.sort.column, Column::Messages);
+}

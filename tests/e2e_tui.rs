@@ -302,18 +302,22 @@ fn closing_the_terminal_ends_cleanly() {
 #[test]
 fn the_harness_runs_each_program_in_a_private_home_it_removes() {
     let mut tui = Tui::spawn_program(
-        Size::new(120, 10),
+        Size::new(250, 10),
         "sh",
         &[
             "-c",
-            r#"echo "home=$HOME state=$XDG_STATE_HOME pwd=$(pwd -P)""#,
+            r#"echo "home=$HOME state=$XDG_STATE_HOME config=$XDG_CONFIG_HOME pwd=$(pwd -P)""#,
         ],
         &[],
     );
     assert!(tui.wait_exit().success());
     let home = tui.home().to_path_buf();
     let real = std::fs::canonicalize(&home).expect("resolve the private home");
-    let want = format!("home={0} state={0} pwd={1}", home.display(), real.display());
+    let want = format!(
+        "home={0} state={0} config={0} pwd={1}",
+        home.display(),
+        real.display()
+    );
     tui.wait_for("the environment echoed", |s| s.contains(&want));
     drop(tui);
     assert!(!home.exists(), "{} removed with the Tui", home.display());
@@ -464,7 +468,10 @@ fn demo_as_another_user_cleans_up_when_the_terminal_closes() {
 
 #[test]
 fn refuses_to_run_without_a_terminal() {
+    let home = common::TempDir::new("no-terminal");
     let out = Command::new(BIN)
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -597,4 +604,42 @@ fn list_prints_a_line_for_the_queue() {
     assert_eq!(line[0], "0x00000000", "{line:?}");
     assert_eq!(line[3], "600", "{line:?}");
     assert_eq!(line[4], "0", "{line:?}");
+}
+
+#[test]
+fn the_configuration_file_chooses_the_columns_and_the_sort() {
+    let config = common::TempDir::new("e2e-config");
+    let dir = config.path().join("ipctop");
+    std::fs::create_dir(&dir).expect("create the config dir");
+    std::fs::write(
+        dir.join("config.toml"),
+        "[sysv_msg]\nsort = \"ID\"\ncolumns = [\"MSGS\", \"ID\", \"KEY\"]\n",
+    )
+    .expect("write the config file");
+    let mut tui = Tui::spawn_with_env(
+        Size::new(120, 30),
+        &FAST,
+        &[("XDG_CONFIG_HOME", config.as_str())],
+    );
+    wait_ready(&tui);
+    let screen = tui.wait_for("the configured columns", |s| {
+        s.rows()
+            .iter()
+            .any(|r| r.contains("KEY") && r.contains("ID▲"))
+    });
+    let header = screen
+        .rows()
+        .iter()
+        .find(|r| r.contains("ID▲"))
+        .cloned()
+        .unwrap_or_default();
+    let words: Vec<&str> = header.split_whitespace().collect();
+    assert_eq!(words, ["KEY", "ID▲", "MSGS"], "{screen}");
+    // `s` steps through the shown columns alone.
+    tui.send_keys("s");
+    tui.wait_for("sorted by MSGS", |s| s.contains("MSGS▼"));
+    tui.send_keys("s");
+    tui.wait_for("sorted by KEY again", |s| s.contains("KEY▲"));
+    tui.send_keys("q");
+    assert!(tui.wait_exit().success());
 }

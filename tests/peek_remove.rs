@@ -40,12 +40,14 @@ fn stat(id: i32) -> QueueStat {
 
 /// `ipctop args…` with stdin from /dev/null and the audit log under
 /// `state` (never the real user's): `state` is its `XDG_STATE_HOME`, and
-/// its `HOME` too, for tests that take `XDG_STATE_HOME` away.
+/// its `HOME` too, for tests that take `XDG_STATE_HOME` away; and its
+/// `XDG_CONFIG_HOME`, so no configuration file of the user's applies.
 fn ipctop(args: &[&str], state: &TempDir) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.args(args)
         .env("XDG_STATE_HOME", state.path())
         .env("HOME", state.path())
+        .env("XDG_CONFIG_HOME", state.path())
         .stdin(Stdio::null());
     cmd
 }
@@ -873,6 +875,28 @@ fn cli_rm_under_read_only_refuses() {
     assert_eq!(
         text(&out.stderr),
         format!("ipctop: queue {id} not removed: ipctop runs with --read-only\n")
+    );
+    assert!(msg::stat(id).is_ok(), "the queue survives");
+    assert_eq!(audit_log(&state), None, "nothing reached the kernel");
+}
+
+#[test]
+fn cli_rm_refuses_when_the_configuration_says_read_only() {
+    let q = QueueGuard::new(0o600).expect("create queue");
+    let id = q.id();
+    let state = TempDir::new("rm-config-read-only");
+    let config = state.path().join("ipctop");
+    fs::create_dir(&config).expect("create the config dir");
+    fs::write(config.join("config.toml"), "read_only = true\n").expect("write the config");
+    let out = run(&mut ipctop(
+        &["rm", "msg", &id.to_string(), "--yes"],
+        &state,
+    ));
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert!(
+        text(&out.stderr).contains("not removed"),
+        "{}",
+        describe(&out)
     );
     assert!(msg::stat(id).is_ok(), "the queue survives");
     assert_eq!(audit_log(&state), None, "nothing reached the kernel");

@@ -53,6 +53,9 @@ pub struct List<K: ObjectKind> {
     pub filter: String,
     /// Sort order.
     pub sort: Sort<K::Column>,
+    /// The columns shown when they fit, in table order (all of them
+    /// unless configured); `s` steps through these alone.
+    pub columns: Vec<K::Column>,
 }
 
 impl<K: ObjectKind> Default for List<K> {
@@ -63,6 +66,7 @@ impl<K: ObjectKind> Default for List<K> {
             scroll: Scroll::default(),
             filter: String::new(),
             sort: K::DEFAULT_SORT,
+            columns: K::COLUMNS.to_vec(),
         }
     }
 }
@@ -116,10 +120,14 @@ impl<K: ObjectKind> List<K> {
         self.scroll.into_view(visible, self.rows.len());
     }
 
-    /// Sorts by the next column in `s` order, in that column's first
-    /// direction.
+    /// Sorts by the next shown column in `s` order, in that column's
+    /// first direction.
     pub fn sort_by_next(&mut self) {
-        let columns = K::COLUMNS;
+        let columns: &[K::Column] = if self.columns.is_empty() {
+            K::COLUMNS
+        } else {
+            &self.columns
+        };
         let at = columns.iter().position(|c| *c == self.sort.column);
         let column = columns[at.map_or(0, |i| (i + 1) % columns.len())];
         self.sort = Sort {

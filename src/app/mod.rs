@@ -13,6 +13,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use crate::actions::remove;
 use crate::actions::{Done, Job};
+use crate::config::{Settings, ThemeChoice, Thresholds};
 use crate::keymap::{self, Action, Context};
 use crate::kinds::Chosen;
 use crate::kinds::sysv_msg::SysvMsg;
@@ -213,6 +214,12 @@ pub struct App {
     pub help_last_scroll: usize,
     /// `--read-only`: nothing that changes the kernel is done.
     pub read_only: bool,
+    /// Use the mouse (off with `--no-mouse` or `mouse = false`).
+    pub mouse: bool,
+    /// The colours, from the configuration.
+    pub theme: ThemeChoice,
+    /// Fill levels marked as worth a look and as critical.
+    pub thresholds: Thresholds,
 }
 
 impl App {
@@ -234,7 +241,22 @@ impl App {
             help_scroll: 0,
             help_last_scroll: 0,
             read_only: false,
+            mouse: true,
+            theme: ThemeChoice::default(),
+            thresholds: Thresholds::default(),
         }
+    }
+
+    /// Takes what `settings` say: interval, read-only, mouse, theme,
+    /// thresholds, and each tab's sort and columns.
+    pub fn configure(&mut self, settings: &Settings) {
+        self.interval = settings.interval.clamp(MIN_INTERVAL, MAX_INTERVAL);
+        self.read_only = settings.read_only;
+        self.mouse = settings.mouse;
+        self.theme = settings.theme;
+        self.thresholds = settings.thresholds;
+        self.queues.sort = settings.sysv_msg.sort;
+        self.queues.columns.clone_from(&settings.sysv_msg.columns);
     }
 
     /// Applies one message; returns what must be done outside.

@@ -1,5 +1,6 @@
 //! The command line: `ipctop`, `ipctop list`, `ipctop peek`, `ipctop rm`,
-//! `ipctop demo`.
+//! `ipctop demo`, `ipctop completions`, `ipctop man`. Flags override the
+//! configuration file ([`crate::config`]).
 
 pub mod demo;
 pub mod list;
@@ -10,9 +11,10 @@ use std::io::Write as _;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, Parser, Subcommand};
 
 use crate::app::{MAX_INTERVAL, MIN_INTERVAL};
+use crate::config::{self, Settings};
 use crate::format;
 
 /// ipctop: top for Linux IPC. Watches System V message queues live:
@@ -20,14 +22,24 @@ use crate::format;
 #[derive(Debug, Parser)]
 #[command(name = "ipctop", version, about, long_about = None)]
 pub struct Cli {
-    /// Refresh interval, e.g. 250ms, 1s, 2s (100ms to 60s).
-    #[arg(short, long, default_value = "1s", value_parser = parse_interval)]
-    pub interval: Duration,
+    /// Refresh interval, e.g. 250ms, 1s, 2s (100ms to 60s; default 1s,
+    /// or the configuration file's `interval`).
+    #[arg(short, long, value_parser = parse_interval)]
+    pub interval: Option<Duration>,
 
     /// Change nothing: removal (and every other changing action) is
     /// disabled; peeking and saving messages to files still work.
     #[arg(long, global = true)]
     pub read_only: bool,
+
+    /// Do not use the mouse (the terminal keeps its own selection).
+    #[arg(long)]
+    pub no_mouse: bool,
+
+    /// Print the effective configuration (the file, then these flags) as
+    /// TOML, and exit.
+    #[arg(long)]
+    pub print_config: bool,
 
     /// What to do instead of the interactive monitor.
     #[command(subcommand)]
@@ -60,10 +72,20 @@ pub enum Command {
     /// Start a small producer/consumer workload and watch it; everything
     /// it creates is removed when ipctop exits.
     Demo {
-        /// Refresh interval of the monitor, e.g. 250ms, 1s, 2s.
-        #[arg(short, long, default_value = "1s", value_parser = parse_interval)]
-        interval: Duration,
+        /// Refresh interval of the monitor, e.g. 250ms, 1s, 2s (default
+        /// 1s, or the configuration file's `interval`).
+        #[arg(short, long, value_parser = parse_interval)]
+        interval: Option<Duration>,
     },
+    /// Print a shell completion script, e.g. `ipctop completions bash >
+    /// /etc/bash_completion.d/ipctop`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `ipctop man | man -l -`.
+    Man,
     /// A demo process (started by `ipctop demo`, not by hand).
     #[command(hide = true)]
     DemoWorker {
@@ -133,15 +155,61 @@ pub fn say(message: &str) {
     let _ = writeln!(std::io::stderr(), "ipctop: {}", format::sanitize(message));
 }
 
+/// Reads the configuration file (a warning on stderr if it cannot be
+/// used) and applies the command line's flags over it.
+fn settings(cli: &Cli) -> (Settings, config::Source) {
+    let loaded = config::load();
+    if let Some(warning) = &loaded.warning {
+        say(warning);
+    }
+    let mut settings = loaded.settings;
+    if let Some(interval) = cli.interval {
+        settings.interval = interval;
+    }
+    settings.read_only |= cli.read_only;
+    settings.mouse &= !cli.no_mouse;
+    (settings, loaded.source)
+}
+
+/// The effective configuration, as `--print-config` prints it.
+fn print_config(cli: &Cli) -> std::io::Result<()> {
+    let (settings, source) = settings(cli);
+    let text = format!(
+        "# ipctop configuration: {source}; command-line flags applied\n{}",
+        config::to_toml(&settings)
+    );
+    std::io::stdout().write_all(text.as_bytes())
+}
+
 /// Runs what the command line asks for.
 pub fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    match cli.command {
-        None => crate::tui::run(cli.interval, cli.read_only)?,
-        Some(Command::List { json }) => list::run(json)?,
-        Some(Command::Peek(args)) => peek::run(&args)?,
-        Some(Command::Rm(args)) => rm::run(&args, cli.read_only)?,
-        Some(Command::Demo { interval }) => demo::run(interval)?,
-        Some(Command::DemoWorker { role, msqid }) => demo::work(role, msqid)?,
+    if cli.print_config {
+        print_config(&cli)?;
+        return Ok(());
+    }
+    match &cli.command {
+        None => crate::tui::run(&settings(&cli).0)?,
+        Some(Command::List { json }) => list::run(*json)?,
+        Some(Command::Peek(args)) => peek::run(args)?,
+        Some(Command::Rm(args)) => rm::run(args, settings(&cli).0.read_only)?,
+        Some(Command::Demo { interval }) => {
+            let mut settings = settings(&cli).0;
+            settings.interval = interval.unwrap_or(settings.interval);
+            // The demo's own workload is there to be removed.
+            settings.read_only = cli.read_only;
+            demo::run(&settings)?;
+        }
+        Some(Command::DemoWorker { role, msqid }) => demo::work(*role, *msqid)?,
+        Some(Command::Completions { shell }) => {
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "ipctop", &mut out);
+            std::io::stdout().write_all(&out)?;
+        }
+        Some(Command::Man) => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            std::io::stdout().write_all(&out)?;
+        }
     }
     Ok(())
 }

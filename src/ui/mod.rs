@@ -29,7 +29,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) -> Drawn {
         return drawn;
     }
     let areas = Areas::new(area);
-    let theme = style::Theme::new(app.color);
+    let theme = style::Theme::new(app.theme, app.color, app.thresholds);
     chrome::header(frame, areas.header, app, &theme);
     chrome::tabs(frame, areas.tabs, app, &theme);
     match (&app.mode, app.tab) {

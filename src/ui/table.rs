@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
-use super::style::{self, Theme};
+use super::style::Theme;
 use crate::app::list::List;
 use crate::format;
 use crate::kinds::{BAR_WIDTH, CellValue, DetailLine, ObjectKind, Tone};
@@ -50,9 +50,13 @@ pub fn draw<K: ObjectKind>(
     }
 }
 
-/// The columns of `K` that fit in `available` cells, in table order.
-pub fn visible_columns<K: ObjectKind>(available: u16) -> Vec<K::Column> {
-    let priority = K::PRIORITY;
+/// The columns of `shown` that fit in `available` cells, in table order.
+pub fn visible_columns<K: ObjectKind>(shown: &[K::Column], available: u16) -> Vec<K::Column> {
+    let priority: Vec<K::Column> = K::PRIORITY
+        .iter()
+        .copied()
+        .filter(|c| shown.contains(c))
+        .collect();
     let total = |n: usize| -> u16 {
         priority[..n]
             .iter()
@@ -78,7 +82,7 @@ fn table<K: ObjectKind>(
     snap: &Snapshot,
     theme: &Theme,
 ) {
-    let columns = visible_columns::<K>(area.width);
+    let columns = visible_columns::<K>(&list.columns, area.width);
     let header = Row::new(columns.iter().map(|c| {
         let spec = K::column(*c);
         let mut title = spec.title.to_owned();
@@ -147,7 +151,7 @@ fn fill_cell(percent: Option<f64>, theme: &Theme) -> Cell<'static> {
         "{}{:>4.0}%{}",
         bar(percent, BAR_WIDTH),
         percent.min(999.0),
-        style::fill_marker(percent)
+        theme.fill_marker(percent)
     );
     Cell::from(Span::styled(text, theme.fill(percent)))
 }
@@ -220,13 +224,21 @@ mod tests {
 
     #[test]
     fn narrow_screens_keep_the_most_useful_columns() {
-        assert_eq!(visible_columns::<SysvMsg>(5), vec![Column::Key]);
-        let mid = visible_columns::<SysvMsg>(80);
+        let all = SysvMsg::COLUMNS;
+        assert_eq!(visible_columns::<SysvMsg>(all, 5), vec![Column::Key]);
+        let mid = visible_columns::<SysvMsg>(all, 80);
         assert!(mid.contains(&Column::Fill) && mid.contains(&Column::Messages));
         assert!(!mid.contains(&Column::Perms));
+        assert_eq!(visible_columns::<SysvMsg>(all, 300).len(), all.len());
+    }
+
+    #[test]
+    fn only_configured_columns_are_shown() {
+        let shown = [Column::Perms, Column::Id];
         assert_eq!(
-            visible_columns::<SysvMsg>(300).len(),
-            SysvMsg::COLUMNS.len()
+            visible_columns::<SysvMsg>(&shown, 300),
+            vec![Column::Id, Column::Perms]
         );
+        assert_eq!(visible_columns::<SysvMsg>(&shown, 9), vec![Column::Id]);
     }
 }

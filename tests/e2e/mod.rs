@@ -23,9 +23,12 @@
 //! Column arithmetic in [`Screen`] assumes narrow (one-cell) characters,
 //! which is all ipctop draws in its tables.
 //!
-//! Every program runs with `HOME`, `XDG_STATE_HOME` and its working
-//! directory in a fresh temporary directory of the [`Tui`]'s own (removed
-//! with it), unless the test passes its own values: nothing a test does,
+//! Every program runs with `HOME`, `XDG_STATE_HOME`, `XDG_CONFIG_HOME`
+//! and its working directory in a fresh temporary directory of the
+//! [`Tui`]'s own (removed with it), unless the test passes its own values:
+//! no test reads the configuration file of the user running the tests
+//! (a test writes `ipctop/config.toml` under [`Tui::home`] to give one), and
+//! nothing a test does,
 //! such as removing a queue (which appends to the audit log under
 //! `XDG_STATE_HOME`, or `HOME` without it) or saving a message under a
 //! relative name, can write to the files of the user running the tests.
@@ -111,7 +114,8 @@ pub struct Tui {
     reader: Option<JoinHandle<()>>,
     status: Option<ExitStatus>,
     size: Size,
-    /// The program's `HOME`, `XDG_STATE_HOME` and working directory (unless
+    /// The program's `HOME`, `XDG_STATE_HOME`, `XDG_CONFIG_HOME` and working
+    /// directory (unless
     /// the test gave its own), removed when the `Tui` is dropped, after the
     /// program has ended.
     home: TempDir,
@@ -159,6 +163,7 @@ impl Tui {
         cmd.env("TERM", "xterm-256color");
         cmd.env("HOME", home.path());
         cmd.env("XDG_STATE_HOME", home.path());
+        cmd.env("XDG_CONFIG_HOME", home.path());
         // The test's own values, set last, win.
         for (k, v) in env {
             cmd.env(k, v);
@@ -241,8 +246,9 @@ impl Tui {
         }
     }
 
-    /// The private directory the program runs in, which is also its `HOME`
-    /// and `XDG_STATE_HOME` unless the test gave its own.
+    /// The private directory the program runs in, which is also its
+    /// `HOME`, `XDG_STATE_HOME` and `XDG_CONFIG_HOME` unless the test gave
+    /// its own.
     pub fn home(&self) -> &Path {
         self.home.path()
     }
