@@ -121,7 +121,7 @@ const fn bind(keys: &'static [Key], action: Action, help: &'static str) -> Bindi
 
 /// Keys that work everywhere.
 pub const GLOBAL: &[Binding] = &[
-    bind(&[ch('q'), ctrl('c')], Action::Quit, "quit"),
+    bind(&[ctrl('c')], Action::Quit, "quit"),
     bind(&[ctrl('z')], Action::Suspend, "suspend (fg resumes)"),
     bind(
         &[ch('?'), key(KeyCode::F(1))],
@@ -154,6 +154,7 @@ pub const MOVEMENT: &[Binding] = &[
 
 /// The queue table.
 pub const BROWSE: &[Binding] = &[
+    bind(&[ch('q'), key(KeyCode::F(10))], Action::Quit, "quit"),
     bind(&[key(KeyCode::Tab)], Action::NextTab, "next tab"),
     bind(&[key(KeyCode::BackTab)], Action::PrevTab, "previous tab"),
     bind(&[ch('1')], Action::GoTab(Tab::SysvMsg), "Queues tab"),
@@ -173,7 +174,7 @@ pub const BROWSE: &[Binding] = &[
         "remove the queue (asks first)",
     ),
     bind(
-        &[ch('/')],
+        &[ch('/'), key(KeyCode::F(3)), key(KeyCode::F(4))],
         Action::Filter,
         "filter: Enter applies, Esc clears",
     ),
@@ -190,13 +191,13 @@ pub const BROWSE: &[Binding] = &[
     ),
     bind(&[ch('+'), ch('=')], Action::Faster, "refresh more often"),
     bind(&[ch('-')], Action::Slower, "refresh less often"),
-    bind(&[ch('r')], Action::Refresh, "refresh now"),
+    bind(&[ch('r'), key(KeyCode::F(5))], Action::Refresh, "refresh now"),
 ];
 
 /// The message list of a queue.
 pub const PEEK: &[Binding] = &[
     bind(
-        &[key(KeyCode::Esc)],
+        &[key(KeyCode::Esc), ch('q')],
         Action::Back,
         "back (to the list, to the queues)",
     ),
@@ -225,7 +226,11 @@ pub const PEEK: &[Binding] = &[
         Action::MoreMessages,
         "read the next page of messages",
     ),
-    bind(&[ch('r')], Action::Refresh, "read the messages again"),
+    bind(
+        &[ch('r'), key(KeyCode::F(5))],
+        Action::Refresh,
+        "read the messages again",
+    ),
 ];
 
 /// A yes/no question.
@@ -318,7 +323,10 @@ pub fn help_entries(context: Context) -> Vec<HelpEntry> {
         .copied()
         .filter(|b| matches!(b.action, Action::GoTab(_)))
         .collect();
-    let mut entries = Vec::new();
+    let mut entries: Vec<HelpEntry> = Vec::new();
+    // One line per action: keys of it in several sections (Ctrl-C
+    // everywhere, q in the table) share it.
+    let mut actions: Vec<Action> = Vec::new();
     for binding in &all {
         match binding.action {
             Action::GoTab(_) if std::ptr::eq(*binding, tab_keys[0]) => entries.push(HelpEntry {
@@ -338,10 +346,22 @@ pub fn help_entries(context: Context) -> Vec<HelpEntry> {
                     .join(", "),
             }),
             Action::GoTab(_) => {}
-            _ => entries.push(HelpEntry {
-                keys: binding_label(binding),
-                help: binding.help.to_owned(),
-            }),
+            action => match actions.iter().position(|a| *a == action) {
+                Some(at) => {
+                    entries[at].keys.push_str(", ");
+                    entries[at].keys.push_str(&binding_label(binding));
+                }
+                None => {
+                    actions.push(action);
+                    entries.push(HelpEntry {
+                        keys: binding_label(binding),
+                        help: binding.help.to_owned(),
+                    });
+                }
+            },
+        }
+        if matches!(binding.action, Action::GoTab(_)) && std::ptr::eq(*binding, tab_keys[0]) {
+            actions.push(binding.action);
         }
     }
     entries
@@ -441,7 +461,8 @@ mod tests {
     fn help_has_every_action_and_one_line_for_the_tabs() {
         let entries = help_entries(Context::Browse);
         let bindings = GLOBAL.len() + BROWSE.len() + MOVEMENT.len();
-        assert_eq!(entries.len(), bindings - 5);
+        // Six tab keys on one line, and quit's keys of two sections on one.
+        assert_eq!(entries.len(), bindings - 6);
         let tabs = entries.iter().find(|e| e.keys == "1..6").expect("tab line");
         assert!(
             tabs.help.starts_with("SysV Msg, SysV Shm,"),
@@ -451,15 +472,20 @@ mod tests {
         assert!(
             entries
                 .iter()
-                .any(|e| e.keys == "q, Ctrl-C" && e.help == "quit")
+                .any(|e| e.keys == "Ctrl-C, q, F10" && e.help == "quit")
         );
+        // In a view on top, q goes back one level; Ctrl-C still quits.
+        let peek = help_entries(Context::Peek);
+        assert!(peek.iter().any(|e| e.keys == "Esc, q" && e.help.starts_with("back")));
+        assert!(peek.iter().any(|e| e.keys == "Ctrl-C" && e.help == "quit"));
         let dialog = help_entries(Context::Dialog);
         assert_eq!(dialog[0].keys, "y");
     }
 
     #[test]
     fn labels_read_like_the_docs() {
-        assert_eq!(binding_label(&GLOBAL[0]), "q, Ctrl-C");
+        assert_eq!(binding_label(&GLOBAL[0]), "Ctrl-C");
+        assert_eq!(binding_label(&BROWSE[0]), "q, F10");
         assert_eq!(key_label(&ch(' ')), "Space");
         assert_eq!(key_label(&key(KeyCode::F(1))), "F1");
         assert_eq!(key_label(&key(KeyCode::Delete)), "Del");

@@ -118,9 +118,10 @@ fn open_peek(tui: &mut Tui, queue: &QueueGuard) -> Screen {
     })
 }
 
-/// `q`, a clean exit, a restored terminal.
+/// Ctrl-C, a clean exit, a restored terminal. Quits from wherever the test left the program: Ctrl-C quits from any
+/// view (q only from the table: in the peek view it goes back).
 fn quit(tui: &mut Tui) {
-    tui.send_keys("q");
+    tui.send_keys("\x03");
     let status = tui.wait_exit();
     assert!(status.success(), "exit status {status}");
     assert_terminal_restored(tui);
@@ -685,4 +686,21 @@ fn recycled_id_dialog_scenario() {
     assert_eq!(msg::stat(id).map(|s| s.key), Ok(NEW_KEY), "still there");
     // The namespace, with the new queue, ends with this process.
     drop(new);
+}
+
+#[test]
+fn q_in_the_peek_view_goes_back_and_q_in_the_table_quits() {
+    let queue = queue_with_fixture();
+    let mut tui = Tui::spawn(WIDE, &FAST);
+    select(&mut tui, &queue);
+    open_peek(&mut tui, &queue);
+    tui.send_keys("q");
+    let title = detail_title(&queue);
+    tui.wait_for("the queue table again, the queue still selected", |s| {
+        s.has_queue(queue.id()) && s.contains(&title)
+    });
+    tui.send_keys("q");
+    let status = tui.wait_exit();
+    assert!(status.success(), "exit status {status}");
+    assert_terminal_restored(&tui);
 }

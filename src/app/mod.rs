@@ -359,9 +359,10 @@ impl App {
         }
         if self.help {
             let last = self.help_last_scroll;
+            // The help is a view on top: q closes it, as Esc does (Ctrl-C,
+            // above, quits).
             let delta = match keymap::action_for(self.context(), &key) {
-                Some(Action::Quit) => return vec![Effect::Quit],
-                Some(Action::Help) => return self.close_help(),
+                Some(Action::Quit | Action::Help) => return self.close_help(),
                 _ if key.code == KeyCode::Esc => return self.close_help(),
                 Some(Action::Up) => -1,
                 Some(Action::Down) => 1,
