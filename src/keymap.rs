@@ -191,7 +191,11 @@ pub const BROWSE: &[Binding] = &[
     ),
     bind(&[ch('+'), ch('=')], Action::Faster, "refresh more often"),
     bind(&[ch('-')], Action::Slower, "refresh less often"),
-    bind(&[ch('r'), key(KeyCode::F(5))], Action::Refresh, "refresh now"),
+    bind(
+        &[ch('r'), key(KeyCode::F(5))],
+        Action::Refresh,
+        "refresh now",
+    ),
 ];
 
 /// The message list of a queue.
@@ -476,7 +480,10 @@ mod tests {
         );
         // In a view on top, q goes back one level; Ctrl-C still quits.
         let peek = help_entries(Context::Peek);
-        assert!(peek.iter().any(|e| e.keys == "Esc, q" && e.help.starts_with("back")));
+        assert!(
+            peek.iter()
+                .any(|e| e.keys == "Esc, q" && e.help.starts_with("back"))
+        );
         assert!(peek.iter().any(|e| e.keys == "Ctrl-C" && e.help == "quit"));
         let dialog = help_entries(Context::Dialog);
         assert_eq!(dialog[0].keys, "y");

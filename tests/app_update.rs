@@ -198,11 +198,21 @@ fn interval_steps_stop_at_the_bounds() {
     }
     assert_eq!(app.interval, Duration::from_millis(100));
     assert!(key(&mut app, KeyCode::Char('+')).is_empty());
+    let said = |app: &App| app.status.as_ref().map(|s| s.text.clone());
+    assert_eq!(
+        said(&app).as_deref(),
+        Some("already refreshing every 100ms, the fastest there is"),
+        "a key that does nothing says why"
+    );
     for _ in 0..20 {
         key(&mut app, KeyCode::Char('-'));
     }
     assert_eq!(app.interval, Duration::from_secs(60));
     assert!(key(&mut app, KeyCode::Char('-')).is_empty());
+    assert_eq!(
+        said(&app).as_deref(),
+        Some("already refreshing every 60s, the slowest there is")
+    );
 
     let clamped = App::new(Duration::from_millis(1), (80, 24));
     assert_eq!(clamped.interval, Duration::from_millis(100));

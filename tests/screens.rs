@@ -342,3 +342,15 @@ fn the_dialog_says_which_processes_could_not_be_checked_and_why() {
     );
     assert!(shown.contains(" y remove "), "still answerable:\n{shown}");
 }
+
+#[test]
+fn the_footer_offers_to_resume_while_paused() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    assert!(screen(&app).contains(" p pause "));
+    press(&mut app, KeyCode::Char('p'));
+    let shown = screen(&app);
+    assert!(
+        shown.contains(" p resume ") && !shown.contains(" p pause "),
+        "{shown}"
+    );
+}

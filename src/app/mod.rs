@@ -14,6 +14,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use crate::actions::remove;
 use crate::actions::{Done, Job};
 use crate::config::{Settings, ThemeChoice, Thresholds};
+use crate::format;
 use crate::keymap::{self, Action, Context};
 use crate::kinds::Chosen;
 use crate::kinds::sysv_msg::SysvMsg;
@@ -614,7 +615,18 @@ impl App {
                 self.interval = next;
                 vec![Effect::SetInterval(next)]
             }
-            None => Vec::new(),
+            None => {
+                let (limit, which) = if slower {
+                    (MAX_INTERVAL, "slowest")
+                } else {
+                    (MIN_INTERVAL, "fastest")
+                };
+                self.status = Some(Status::info(format!(
+                    "already refreshing every {}, the {which} there is",
+                    format::interval(limit)
+                )));
+                Vec::new()
+            }
         }
     }
 

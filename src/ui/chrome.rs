@@ -88,20 +88,24 @@ pub fn tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
 
 /// Key hints, or what the filter prompt accepts, and the status.
 pub fn footer(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    let pause = if app.paused { "p resume" } else { "p pause" };
     let hints = match &app.mode {
-        _ if app.help => " Esc close help · q quit",
-        Mode::Filter(_) => " type to filter · Enter apply · Esc clear",
+        _ if app.help => " Esc / q close help · Ctrl-C quit".to_owned(),
+        Mode::Filter(_) => " type to filter · Enter apply · Esc clear".to_owned(),
         Mode::Peek(view) if view.opened.is_some() => {
-            " ↑↓ scroll · x text/hex · w save · Esc back · ? help"
+            " ↑↓ scroll · x text/hex · w save · Esc back · ? help".to_owned()
         }
         Mode::Peek(_) => {
             " Enter open · t msgrcv preview · w save · n more · r reread · Esc back · ? help"
+                .to_owned()
         }
-        Mode::ConfirmRemove(_) => " y remove · n / Esc keep",
+        Mode::ConfirmRemove(_) => " y remove · n / Esc keep".to_owned(),
         Mode::Browse if app.read_only => {
-            " Enter peek · / filter · s sort · p pause · ? help · q quit · READ-ONLY"
+            format!(" Enter peek · / filter · s sort · {pause} · ? help · q quit · READ-ONLY")
         }
-        Mode::Browse => " Enter peek · d delete · / filter · s sort · p pause · ? help · q quit",
+        Mode::Browse => {
+            format!(" Enter peek · d delete · / filter · s sort · {pause} · ? help · q quit")
+        }
     };
     let left = [Span::styled(hints, theme.dim())];
     let line = match &app.status {
