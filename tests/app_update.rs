@@ -110,8 +110,11 @@ fn filter_narrows_live_applies_on_enter_and_clears_on_esc() {
 
 #[test]
 fn filter_matches_id_owner_and_commands() {
-    let cases: [(&str, &[i32]); 6] = [
+    let cases: [(&str, &[i32]); 8] = [
         ("98307", &[98307]),
+        // Pids as the SENDER and RECEIVER cells show them.
+        ("4711", &[65538, 65539]),
+        ("4800", &[163845]),
         ("root", &[98307]),
         ("worker", &[65538, 65539]),
         ("evil", &[131076]),
@@ -126,6 +129,16 @@ fn filter_matches_id_owner_and_commands() {
         key(&mut app, KeyCode::Enter);
         assert_eq!(listed(&app), expected, "filter {text:?}");
     }
+}
+
+#[test]
+fn the_filter_is_echoed_as_typed_and_matched_in_any_case() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "WORKER");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.queues.filter, "WORKER", "kept as typed, for the echo");
+    assert_eq!(listed(&app), vec![65538, 65539]);
 }
 
 #[test]

@@ -49,7 +49,8 @@ pub struct List<K: ObjectKind> {
     pub selected: Option<ObjectId>,
     /// The selected row and the first row on screen.
     pub scroll: Scroll,
-    /// Applied filter (lower case); empty shows everything.
+    /// Applied filter, as typed (matched ignoring case); empty shows
+    /// everything.
     pub filter: String,
     /// Sort order.
     pub sort: Sort<K::Column>,
@@ -73,7 +74,8 @@ impl<K: ObjectKind> List<K> {
     /// place.
     pub fn rebuild(&mut self, snap: &Snapshot) {
         let objects = K::objects(snap);
-        let mut matcher = Matcher::new(&self.filter);
+        let needle = self.filter.to_lowercase();
+        let mut matcher = Matcher::new(&needle);
         let sort = self.sort;
         let mut keyed: Vec<(SortKey<'_>, usize)> = Vec::with_capacity(objects.len());
         keyed.extend(

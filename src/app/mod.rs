@@ -465,7 +465,7 @@ impl App {
     }
 
     fn set_filter(&mut self, text: String) {
-        self.queues.filter = text.to_lowercase();
+        self.queues.filter = text;
         self.with_snapshot(List::rebuild);
     }
 
