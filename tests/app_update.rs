@@ -155,16 +155,27 @@ fn esc_while_typing_drops_the_filter_and_backspace_edits_it() {
 }
 
 #[test]
-fn s_cycles_sort_columns_and_capital_s_reverses() {
+fn s_cycles_the_visible_sort_columns_and_capital_s_reverses() {
     let mut app = app_with((120, 30), snapshot(busy_queues()));
     assert_eq!(app.queues.sort.column, Column::Fill);
-    key(&mut app, KeyCode::Char('s'));
-    assert_eq!(app.queues.sort.column, Column::Sender);
-    key(&mut app, KeyCode::Char('s'));
-    key(&mut app, KeyCode::Char('s'));
-    key(&mut app, KeyCode::Char('s'));
-    key(&mut app, KeyCode::Char('s'));
-    assert_eq!(app.queues.sort.column, Column::Key);
+    let visible = app.visible_columns();
+    assert!(
+        !visible.contains(&Column::Capacity),
+        "hidden at 120 columns"
+    );
+    assert!(!visible.contains(&Column::Perms), "hidden at 120 columns");
+    // Every visible column once, in table order, then back to FILL.
+    let fill = visible
+        .iter()
+        .position(|c| *c == Column::Fill)
+        .expect("FILL");
+    for i in 1..=visible.len() {
+        key(&mut app, KeyCode::Char('s'));
+        assert_eq!(app.queues.sort.column, visible[(fill + i) % visible.len()]);
+    }
+    while app.queues.sort.column != Column::Key {
+        key(&mut app, KeyCode::Char('s'));
+    }
     assert!(!app.queues.sort.descending);
     assert_eq!(listed(&app), vec![98307, 163845, 65538, 65539, 131076]);
     key(&mut app, KeyCode::Char('S'));
@@ -173,12 +184,87 @@ fn s_cycles_sort_columns_and_capital_s_reverses() {
     key(&mut app, KeyCode::Char('s'));
     assert_eq!(app.queues.sort.column, Column::Id);
     assert_eq!(listed(&app), vec![65538, 65539, 98307, 131076, 163845]);
-    key(&mut app, KeyCode::Char('s'));
-    key(&mut app, KeyCode::Char('s'));
-    key(&mut app, KeyCode::Char('s'));
-    assert_eq!(app.queues.sort.column, Column::Messages);
+    while app.queues.sort.column != Column::Messages {
+        key(&mut app, KeyCode::Char('s'));
+    }
     assert!(app.queues.sort.descending, "numbers start largest first");
     assert_eq!(listed(&app), vec![65538, 65539, 131076, 163845, 98307]);
+}
+
+#[test]
+fn angle_brackets_move_the_sort_among_visible_columns() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    let visible = app.visible_columns();
+    let fill = visible
+        .iter()
+        .position(|c| *c == Column::Fill)
+        .expect("FILL");
+    key(&mut app, KeyCode::Char('>'));
+    assert_eq!(app.queues.sort.column, visible[fill + 1]);
+    key(&mut app, KeyCode::Char('<'));
+    key(&mut app, KeyCode::Char('<'));
+    assert_eq!(app.queues.sort.column, visible[fill - 1]);
+    key(&mut app, KeyCode::Home);
+    while app.queues.sort.column != visible[0] {
+        key(&mut app, KeyCode::Char('<'));
+    }
+    key(&mut app, KeyCode::Char('<'));
+    assert_eq!(app.queues.sort.column, visible[visible.len() - 1], "wraps");
+}
+
+#[test]
+fn a_sort_column_hidden_by_a_resize_is_left_for_its_visible_neighbour() {
+    let mut app = app_with((220, 30), snapshot(busy_queues()));
+    assert!(app.visible_columns().contains(&Column::Perms));
+    while app.queues.sort.column != Column::Perms {
+        key(&mut app, KeyCode::Char('s'));
+    }
+    app.update(Event::Resize(120, 30));
+    let visible = app.visible_columns();
+    assert!(!visible.contains(&Column::Perms));
+    assert_eq!(app.queues.sort.column, Column::Perms, "kept until changed");
+    // PERMS stands between OWNER and MSGS in table order.
+    key(&mut app, KeyCode::Char('>'));
+    assert_eq!(app.queues.sort.column, Column::Messages);
+    app.update(Event::Resize(220, 30));
+    while app.queues.sort.column != Column::Perms {
+        key(&mut app, KeyCode::Char('s'));
+    }
+    app.update(Event::Resize(120, 30));
+    key(&mut app, KeyCode::Char('<'));
+    assert_eq!(app.queues.sort.column, Column::Owner);
+}
+
+#[test]
+fn f6_opens_a_menu_of_the_visible_columns() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    let visible = app.visible_columns();
+    let fill = visible
+        .iter()
+        .position(|c| *c == Column::Fill)
+        .expect("FILL");
+    key(&mut app, KeyCode::F(6));
+    assert_eq!(app.mode, Mode::SortMenu(fill), "on the sorted column");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Browse);
+    assert_eq!(app.queues.sort.column, Column::Fill);
+
+    key(&mut app, KeyCode::F(6));
+    key(&mut app, KeyCode::Home);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Up);
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.mode, Mode::SortMenu(0), "stops at the top");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Browse);
+    assert_eq!(app.queues.sort.column, visible[0]);
+    assert_eq!(listed(&app), vec![98307, 163845, 65538, 65539, 131076]);
+
+    key(&mut app, KeyCode::F(6));
+    key(&mut app, KeyCode::End);
+    assert_eq!(app.mode, Mode::SortMenu(visible.len() - 1));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.queues.sort.column, visible[visible.len() - 1]);
 }
 
 #[test]

@@ -318,3 +318,69 @@ fn a_kind_that_cannot_be_read_says_so_on_its_tab() {
     );
     assert!(!shown.contains("rows from"), "{shown}");
 }
+
+fn line(app: &App, y: usize) -> String {
+    screen(app).lines().nth(y).unwrap_or_default().to_owned()
+}
+
+#[test]
+fn the_sort_arrow_shows_on_a_full_title_and_a_hidden_sort_is_named() {
+    let mut app = app_with((200, 30), snapshot(busy_queues()));
+    while app.queues.sort.column != ipctop::kinds::sysv_msg::Column::LastReceive {
+        press(&mut app, KeyCode::Char('s'));
+    }
+    let header = line(&app, 2);
+    assert!(header.contains("LAST RC▼"), "{header}");
+    assert!(!line(&app, 1).contains("sorted by"), "the arrow says it");
+
+    app.update(Event::Resize(80, 24));
+    let tabs = line(&app, 1);
+    assert!(tabs.contains("sorted by LAST RCV ▼"), "{tabs}");
+    assert!(!line(&app, 2).contains('▼'), "no column shows it");
+}
+
+#[test]
+fn sort_menu_80x24() {
+    let mut app = app_with((80, 24), snapshot(busy_queues()));
+    press(&mut app, KeyCode::F(6));
+    press(&mut app, KeyCode::Down);
+    assert_screen!("sort_menu_80x24", app);
+}
+
+#[test]
+fn a_table_that_scrolls_says_where_it_is() {
+    let queues: Vec<_> = (0..40)
+        .map(|i| synthetic::queue(1000 + i, i, 0, 0))
+        .collect();
+    let mut app = app_with((80, 24), snapshot(queues.clone()));
+    let footer = line(&app, 23);
+    assert!(footer.ends_with("row 1 of 40 \""), "{footer}");
+    press(&mut app, KeyCode::End);
+    assert!(line(&app, 23).contains("row 40 of 40"));
+    // Five rows fit: no sign.
+    let app = app_with((80, 24), snapshot(busy_queues()));
+    assert!(!line(&app, 23).contains(" of "));
+
+    // With a filter, the tab bar counts the matches.
+    let mut app = app_with((80, 24), snapshot(queues));
+    press(&mut app, KeyCode::Char('/'));
+    for c in "100".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    let tabs = line(&app, 1);
+    assert!(tabs.contains("10 of 40 · filter: /100"), "{tabs}");
+}
+
+#[test]
+fn a_long_message_list_says_where_it_is() {
+    let messages: Vec<(i64, &[u8])> = (0..30).map(|i| (i, &b"m"[..])).collect();
+    let mut app = app_with((80, 24), snapshot(busy_queues()));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    synthetic::deliver_messages(&mut app, 65539, &messages);
+    assert!(line(&app, 23).ends_with("1 of 30 \""), "{}", line(&app, 23));
+    press(&mut app, KeyCode::Down);
+    assert!(line(&app, 23).ends_with("2 of 30 \""), "{}", line(&app, 23));
+}

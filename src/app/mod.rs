@@ -15,7 +15,7 @@ use crate::actions::remove;
 use crate::actions::{Done, Job};
 use crate::keymap::{self, Action, Context};
 use crate::kinds::Chosen;
-use crate::kinds::sysv_msg::SysvMsg;
+use crate::kinds::sysv_msg::{Column, SysvMsg};
 use crate::layout;
 use crate::model::{MsgQueue, Snapshot};
 use line_edit::LineKey;
@@ -84,6 +84,9 @@ pub enum Mode {
     Peek(Box<PeekView>),
     /// "Remove this queue?"
     ConfirmRemove(Box<RemoveDialog>),
+    /// The sort menu (F6): the visible columns, and the one the cursor is
+    /// on.
+    SortMenu(usize),
 }
 
 /// Something that happened.
@@ -270,7 +273,7 @@ impl App {
                             .map(|q| (q.messages, q.used_bytes));
                     }
                     Mode::ConfirmRemove(dialog) => dialog.live = dialog.chosen.in_snapshot(&snap),
-                    Mode::Browse | Mode::Filter(_) => {}
+                    Mode::Browse | Mode::Filter(_) | Mode::SortMenu(_) => {}
                 }
                 self.snapshot = Some(*snap);
                 self.scroll();
@@ -355,6 +358,10 @@ impl App {
                 self.on_filter_key(key);
                 Vec::new()
             }
+            Mode::SortMenu(cursor) => {
+                let cursor = *cursor;
+                self.on_menu_key(cursor, key)
+            }
             Mode::Peek(view) => match view.on_key(key, pressed, layout::peek_layout(self.size)) {
                 Outcome::Stay(jobs) => jobs.into_iter().map(Effect::Act).collect(),
                 Outcome::Close => {
@@ -422,7 +429,7 @@ impl App {
         match &mut self.mode {
             Mode::ConfirmRemove(dialog) => dialog.drawn(at, drawn.dialog_complete),
             Mode::Peek(view) => view.drawn(at),
-            Mode::Browse | Mode::Filter(_) => {}
+            Mode::Browse | Mode::Filter(_) | Mode::SortMenu(_) => {}
         }
     }
 
@@ -432,12 +439,46 @@ impl App {
             Mode::Browse | Mode::Filter(_) => Context::Browse,
             Mode::Peek(_) => Context::Peek,
             Mode::ConfirmRemove(_) => Context::Dialog,
+            Mode::SortMenu(_) => Context::Menu,
         }
     }
 
     fn close_help(&mut self) -> Vec<Effect> {
         self.help = false;
         self.help_scroll = 0;
+        Vec::new()
+    }
+
+    /// The sort menu: ↑↓ move, Enter sorts by the column, Esc closes.
+    fn on_menu_key(&mut self, cursor: usize, key: KeyEvent) -> Vec<Effect> {
+        let visible = self.visible_columns();
+        let last = visible.len().saturating_sub(1);
+        let at = cursor.min(last);
+        let next = match keymap::action_for(Context::Menu, &key) {
+            Some(Action::Up) => at.saturating_sub(1),
+            Some(Action::Down) => (at + 1).min(last),
+            Some(Action::Top | Action::PageUp) => 0,
+            Some(Action::Bottom | Action::PageDown) => last,
+            Some(Action::Help) => {
+                self.help = true;
+                at
+            }
+            Some(Action::Open) => {
+                if let Some(&column) = visible.get(at) {
+                    self.queues.choose_sort(column);
+                }
+                self.mode = Mode::Browse;
+                self.with_snapshot(List::rebuild);
+                return Vec::new();
+            }
+            // A picker: `q` goes back, like Esc.
+            Some(Action::Back | Action::Quit) => {
+                self.mode = Mode::Browse;
+                return Vec::new();
+            }
+            _ => at,
+        };
+        self.mode = Mode::SortMenu(next);
         Vec::new()
     }
 
@@ -494,17 +535,22 @@ impl App {
             Action::Top => self.move_selection(isize::MIN),
             Action::Bottom => self.move_selection(isize::MAX),
             Action::Filter
-            | Action::SortNext
             | Action::SortReverse
+            | Action::SortLeft
+            | Action::SortRight
+            | Action::SortMenu
             | Action::Open
             | Action::Delete
                 if self.tab != Tab::SysvMsg => {}
             Action::Open => return self.open_peek(),
             Action::Delete => return self.ask_remove(),
             Action::Filter => self.mode = Mode::Filter(self.queues.filter.clone()),
-            Action::SortNext => {
-                self.queues.sort_by_next();
-                self.with_snapshot(List::rebuild);
+            Action::SortRight => self.sort_step(1),
+            Action::SortLeft => self.sort_step(-1),
+            Action::SortMenu => {
+                let visible = self.visible_columns();
+                let at = visible.iter().position(|c| *c == self.queues.sort.column);
+                self.mode = Mode::SortMenu(at.unwrap_or(0));
             }
             Action::SortReverse => {
                 self.queues.sort.descending = !self.queues.sort.descending;
@@ -530,6 +576,18 @@ impl App {
             | Action::Cancel => {}
         }
         Vec::new()
+    }
+
+    /// The columns of the queue table the screen shows: the only sort
+    /// targets (the view draws exactly these, from the same function).
+    pub fn visible_columns(&self) -> Vec<Column> {
+        layout::table_columns::<SysvMsg>(self.size)
+    }
+
+    fn sort_step(&mut self, delta: isize) {
+        let visible = self.visible_columns();
+        self.queues.sort_step(&visible, delta);
+        self.with_snapshot(List::rebuild);
     }
 
     /// The selected queue with its owner's name, if there is one.
