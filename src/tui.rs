@@ -9,6 +9,7 @@ use nix::sys::termios::{LocalFlags, tcgetattr};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::cursor::{Hide, Show};
+use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -58,10 +59,15 @@ impl From<std::io::Error> for TuiError {
 /// The terminal ipctop draws on: stdout.
 type Screen = Terminal<CrosstermBackend<Stdout>>;
 
-/// Full-screen mode: raw input, the alternate screen, no cursor.
-fn enter() -> io::Result<()> {
+/// Full-screen mode: raw input, the alternate screen, no cursor, and
+/// the mouse reported to us if `mouse`.
+fn enter(mouse: bool) -> io::Result<()> {
     enable_raw_mode()?;
-    execute!(io::stdout(), EnterAlternateScreen, Hide)
+    execute!(io::stdout(), EnterAlternateScreen, Hide)?;
+    if mouse {
+        execute!(io::stdout(), EnableMouseCapture)?;
+    }
+    Ok(())
 }
 
 /// Puts the terminal back as the shell had it. Every step is tried and
@@ -70,19 +76,22 @@ fn enter() -> io::Result<()> {
 /// is left to tell. Nothing here may panic.
 fn restore() {
     let _ = disable_raw_mode();
+    // Always: it may be on even if this run did not turn it on (a crash
+    // of ours mid-way), and turning it off twice is harmless.
+    let _ = execute!(io::stdout(), DisableMouseCapture);
     let _ = execute!(io::stdout(), LeaveAlternateScreen, Show);
 }
 
 /// Full-screen mode again after a stop (ours or anyone's: a shell may have
 /// reset the terminal meanwhile), then a full redraw on the next frame.
-fn resume(screen: &mut Screen) -> io::Result<()> {
+fn resume(screen: &mut Screen, mouse: bool) -> io::Result<()> {
     // crossterm sets raw mode only if it thinks it is off. Turning it off
     // first only when the terminal is in line mode anyway never puts a
     // raw terminal in line mode, not even for a moment.
     if line_mode() {
         let _ = disable_raw_mode();
     }
-    enter()?;
+    enter(mouse)?;
     // Clears the screen and ratatui's idea of it, so the next frame draws
     // every cell, at the terminal's size now. (`Terminal::clear` would ask
     // the terminal where its cursor is, and the answer would race the
@@ -100,10 +109,10 @@ fn line_mode() -> bool {
 /// any job; on SIGCONT the screen comes back. SIGSTOP, not SIGTSTP: the
 /// kernel drops a SIGTSTP to a process group without a shell to resume
 /// it (an orphaned one), and the terminal would be restored for nothing.
-fn suspend(screen: &mut Screen) -> io::Result<()> {
+fn suspend(screen: &mut Screen, mouse: bool) -> io::Result<()> {
     restore();
     signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
-    resume(screen)
+    resume(screen, mouse)
 }
 
 /// Is `e` the error of a terminal that went away (window closed, ssh
@@ -135,9 +144,10 @@ impl Drop for RestoreOnDrop {
 }
 
 /// Runs the monitor until the user quits or a signal arrives. With
-/// `read_only`, nothing that changes the kernel is done.
-pub fn run(interval: Duration, read_only: bool) -> Result<(), TuiError> {
-    match show(interval, read_only) {
+/// `read_only`, nothing that changes the kernel is done; with `mouse`,
+/// the mouse is captured.
+pub fn run(interval: Duration, read_only: bool, mouse: bool) -> Result<(), TuiError> {
+    match show(interval, read_only, mouse) {
         // A vanished terminal is a normal way to end (as the SIGHUP that
         // comes with it is): nothing to restore, nobody to tell.
         Err(TuiError::Io(e)) if vanished(&e) => Ok(()),
@@ -145,7 +155,7 @@ pub fn run(interval: Duration, read_only: bool) -> Result<(), TuiError> {
     }
 }
 
-fn show(interval: Duration, read_only: bool) -> Result<(), TuiError> {
+fn show(interval: Duration, read_only: bool, mouse: bool) -> Result<(), TuiError> {
     if !std::io::stdout().is_terminal() {
         return Err(TuiError::NotATerminal);
     }
@@ -155,7 +165,7 @@ fn show(interval: Duration, read_only: bool) -> Result<(), TuiError> {
     // before it does: no exit path leaves a raw terminal behind.
     event::spawn_signals(tx.clone())?;
     let _restore = RestoreOnDrop::install();
-    enter()?;
+    enter(false)?;
     // Never dropped: its Drop shows the cursor and reports a failure with
     // `eprintln!`, which panics when stderr is a vanished terminal;
     // `restore` shows the cursor instead.
@@ -164,6 +174,10 @@ fn show(interval: Duration, read_only: bool) -> Result<(), TuiError> {
     let mut app = App::new(interval, (size.width, size.height));
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     app.read_only = read_only;
+    app.mouse = mouse;
+    if app.mouse {
+        execute!(io::stdout(), EnableMouseCapture)?;
+    }
 
     let collector = event::spawn_collector(collector, app.interval, tx.clone())?;
     let actions = event::spawn_actions(&tx)?;
@@ -195,11 +209,11 @@ fn show(interval: Duration, read_only: bool) -> Result<(), TuiError> {
                     };
                 }
                 Effect::Suspend => {
-                    suspend(&mut terminal)?;
+                    suspend(&mut terminal, app.mouse)?;
                     continue;
                 }
                 Effect::Redraw => {
-                    resume(&mut terminal)?;
+                    resume(&mut terminal, app.mouse)?;
                     continue;
                 }
                 Effect::SetInterval(d) => Control::SetInterval(d),

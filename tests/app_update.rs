@@ -956,3 +956,138 @@ fn help_scrolls_when_it_does_not_fit() {
     assert_eq!(app.help_scroll, 0, "opens at the top");
     assert_eq!(selected(&app), Some(65538), "the table did not move");
 }
+
+mod mouse {
+    use super::*;
+    use ipctop::layout::{self, Areas};
+    use ratatui::crossterm::event::{MouseButton, MouseEventKind};
+    use ratatui::layout::Rect;
+
+    fn click(app: &mut App, column: u16, row: u16) -> Vec<Effect> {
+        let down = MouseEventKind::Down(MouseButton::Left);
+        app.update(Event::Mouse(down, column, row))
+    }
+
+    fn wheel(app: &mut App, down: bool) {
+        let kind = if down {
+            MouseEventKind::ScrollDown
+        } else {
+            MouseEventKind::ScrollUp
+        };
+        app.update(Event::Mouse(kind, 5, 5));
+    }
+
+    fn areas(app: &App) -> Areas {
+        Areas::new(Rect::new(0, 0, app.size.0, app.size.1))
+    }
+
+    fn many() -> Vec<ipctop::model::MsgQueue> {
+        (0..40).map(|i| queue(1000 + i, i, 0, 0)).collect()
+    }
+
+    #[test]
+    fn a_click_on_a_row_selects_it_and_the_wheel_moves_three_rows() {
+        let mut app = app_with((120, 30), snapshot(busy_queues()));
+        let first = areas(&app).body.y + 1;
+        click(&mut app, 40, first + 2);
+        assert_eq!(selected(&app), Some(65539), "third row");
+        click(&mut app, 40, first + 20);
+        assert_eq!(selected(&app), Some(65539), "below the last row: nothing");
+
+        let mut app = app_with((80, 24), snapshot(many()));
+        wheel(&mut app, true);
+        assert_eq!(app.queues.scroll.cursor, 3);
+        wheel(&mut app, true);
+        wheel(&mut app, false);
+        assert_eq!(app.queues.scroll.cursor, 3);
+        // Scrolled: a click picks the row shown there, not the n-th row.
+        for _ in 0..10 {
+            wheel(&mut app, true);
+        }
+        let offset = app.queues.scroll.offset;
+        assert!(offset > 0);
+        click(&mut app, 3, first);
+        assert_eq!(app.queues.scroll.cursor, offset);
+    }
+
+    #[test]
+    fn a_click_on_a_header_sorts_by_it_and_again_reverses() {
+        let mut app = app_with((120, 30), snapshot(busy_queues()));
+        let header = areas(&app).body.y;
+        let columns = app.visible_columns();
+        let spans = layout::column_spans::<ipctop::kinds::sysv_msg::SysvMsg>(&columns, 0);
+        let (_, start, end) = spans
+            .iter()
+            .copied()
+            .find(|(c, ..)| *c == Column::Id)
+            .expect("ID visible");
+        click(&mut app, end - 1, header);
+        assert_eq!(app.queues.sort.column, Column::Id);
+        assert!(!app.queues.sort.descending);
+        assert_eq!(listed(&app), vec![65538, 65539, 98307, 131076, 163845]);
+        click(&mut app, start, header);
+        assert!(app.queues.sort.descending, "again: reversed");
+        assert_eq!(listed(&app), vec![163845, 131076, 98307, 65539, 65538]);
+        // The gap between two columns is no header.
+        click(&mut app, end, header);
+        assert_eq!(app.queues.sort.column, Column::Id);
+    }
+
+    #[test]
+    fn a_click_on_a_tab_switches_to_it() {
+        let mut app = app_with((120, 30), snapshot(busy_queues()));
+        let tabs = areas(&app).tabs;
+        let spans = layout::tab_spans(tabs.x);
+        let (tab, start, _) = spans[2];
+        click(&mut app, start, tabs.y);
+        assert_eq!(app.tab, tab);
+        assert_eq!(app.tab, Tab::SysvSem);
+        // Keys for the table do nothing here; a click on the table neither.
+        click(&mut app, 3, tabs.y + 2);
+        let (_, _, end) = spans[0];
+        click(&mut app, end - 1, tabs.y);
+        assert_eq!(app.tab, Tab::SysvMsg);
+    }
+
+    #[test]
+    fn no_mouse_and_prompts_ignore_the_mouse() {
+        let mut app = app_with((120, 30), snapshot(busy_queues()));
+        app.mouse = false;
+        let row = areas(&app).body.y + 3;
+        click(&mut app, 40, row);
+        assert_eq!(selected(&app), Some(65538));
+        app.mouse = true;
+        key(&mut app, KeyCode::Char('/'));
+        click(&mut app, 40, row);
+        assert_eq!(selected(&app), Some(65538), "typing a filter");
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::F(6));
+        wheel(&mut app, true);
+        assert_eq!(selected(&app), Some(65538), "in the sort menu");
+    }
+
+    #[test]
+    fn in_the_peek_view_a_click_selects_a_message_and_the_wheel_scrolls() {
+        let messages: Vec<(i64, &[u8])> = (0..30).map(|i| (i, &b"m"[..])).collect();
+        let mut app = app_with((80, 24), snapshot(busy_queues()));
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Enter);
+        synthetic::deliver_messages(&mut app, 65539, &messages);
+        let cursor = |app: &App| match &app.mode {
+            Mode::Peek(view) => view.scroll.cursor,
+            other => panic!("not peeking: {other:?}"),
+        };
+        let first = layout::peek_first_row(app.size);
+        click(&mut app, 10, first + 4);
+        assert_eq!(cursor(&app), 4);
+        click(&mut app, 10, first - 1);
+        assert_eq!(cursor(&app), 4, "the column header is no message");
+        wheel(&mut app, true);
+        assert_eq!(cursor(&app), 7);
+        wheel(&mut app, false);
+        wheel(&mut app, false);
+        wheel(&mut app, false);
+        assert_eq!(cursor(&app), 0);
+    }
+}

@@ -384,3 +384,48 @@ fn a_long_message_list_says_where_it_is() {
     press(&mut app, KeyCode::Down);
     assert!(line(&app, 23).ends_with("2 of 30 \""), "{}", line(&app, 23));
 }
+
+/// The text of cells `[start, end)` of screen row `y`.
+fn cells(terminal: &Terminal<TestBackend>, y: u16, (start, end): (u16, u16)) -> String {
+    let buffer = terminal.backend().buffer();
+    (start..end).map(|x| buffer[(x, y)].symbol()).collect()
+}
+
+#[test]
+fn the_mouse_regions_are_where_the_screen_draws_them() {
+    use ipctop::kinds::ObjectKind;
+    use ipctop::kinds::sysv_msg::SysvMsg;
+    use ipctop::layout::{self, Areas};
+    use ratatui::layout::Rect;
+
+    for size in [(80, 24), (120, 30), (200, 30)] {
+        let app = app_with(size, snapshot(busy_queues()));
+        let (terminal, _) = render(&app);
+        let areas = Areas::new(Rect::new(0, 0, size.0, size.1));
+        for (i, (tab, start, end)) in layout::tab_spans(areas.tabs.x).into_iter().enumerate() {
+            let text = cells(&terminal, areas.tabs.y, (start, end));
+            let label = layout::tab_label(i, tab);
+            assert!(
+                text == format!("[{label}]") || text == format!(" {label} "),
+                "{size:?} tab {i}: {text:?}"
+            );
+        }
+        let table = layout::table_area(areas.body, false);
+        let columns = app.visible_columns();
+        for (column, start, end) in layout::column_spans::<SysvMsg>(&columns, table.x) {
+            let text = cells(&terminal, table.y, (start, end));
+            let title = SysvMsg::column(column).title;
+            assert!(
+                text.trim().trim_end_matches(['▲', '▼']) == title,
+                "{size:?} {column:?}: {text:?}"
+            );
+        }
+        let first_key = cells(&terminal, table.y + 1, (table.x, table.x + 10));
+        assert_eq!(first_key, "0x5ea1f00d", "{size:?}: the first row");
+    }
+
+    let app = peeking((80, 24));
+    let (terminal, _) = render(&app);
+    let row = cells(&terminal, layout::peek_first_row(app.size), (0, 80));
+    assert!(row.contains("order 1 item=widget"), "{row:?}");
+}

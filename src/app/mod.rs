@@ -9,13 +9,14 @@ mod remove_dialog;
 
 use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEventKind};
+use ratatui::layout::Rect;
 
 use crate::actions::remove;
 use crate::actions::{Done, Job};
 use crate::keymap::{self, Action, Context};
-use crate::kinds::Chosen;
 use crate::kinds::sysv_msg::{Column, SysvMsg};
+use crate::kinds::{Chosen, ObjectKind};
 use crate::layout;
 use crate::model::{MsgQueue, Snapshot};
 use line_edit::LineKey;
@@ -96,6 +97,8 @@ pub enum Event {
     Key(KeyEvent, Instant),
     /// The terminal is now this size (columns, rows).
     Resize(u16, u16),
+    /// The mouse did this at this cell (column, row).
+    Mouse(MouseEventKind, u16, u16),
     /// A refresh finished.
     Snapshot(Box<Snapshot>),
     /// A signal asked us to stop (SIGTERM, SIGHUP, SIGINT, SIGQUIT,
@@ -143,6 +146,9 @@ pub struct Drawn {
     /// The largest first line the help overlay can start at (0: it fits).
     pub help_last_scroll: usize,
 }
+
+/// Rows one notch of the mouse wheel moves the selection.
+pub const WHEEL_ROWS: isize = 3;
 
 /// Refresh intervals `+` and `-` step through.
 pub const INTERVAL_STEPS: [Duration; 9] = [
@@ -216,6 +222,9 @@ pub struct App {
     pub help_last_scroll: usize,
     /// `--read-only`: nothing that changes the kernel is done.
     pub read_only: bool,
+    /// The mouse is captured: clicks select, sort and switch tabs, the
+    /// wheel scrolls (`--no-mouse` turns it off).
+    pub mouse: bool,
 }
 
 impl App {
@@ -237,6 +246,7 @@ impl App {
             help_scroll: 0,
             help_last_scroll: 0,
             read_only: false,
+            mouse: true,
         }
     }
 
@@ -244,6 +254,7 @@ impl App {
     pub fn update(&mut self, msg: Event) -> Vec<Effect> {
         match msg {
             Event::Key(key, pressed) => return self.on_key(key, pressed),
+            Event::Mouse(kind, column, row) => return self.on_mouse(kind, column, row),
             Event::Resize(w, h) => {
                 self.size = (w, h);
                 self.scroll();
@@ -420,6 +431,72 @@ impl App {
                 None => Vec::new(),
             },
         }
+    }
+
+    /// A click or a turn of the wheel at `(column, row)`, mapped through
+    /// the same layout the view draws with: the wheel moves the selection
+    /// by [`WHEEL_ROWS`]; a click on a tab switches to it, on a column
+    /// header sorts by it (again: reverses), on a row selects it. Only
+    /// the table and the peek view take the mouse; prompts, menus and
+    /// dialogs wait for keys.
+    fn on_mouse(&mut self, kind: MouseEventKind, column: u16, row: u16) -> Vec<Effect> {
+        let wheel = match kind {
+            MouseEventKind::ScrollUp => Some(-WHEEL_ROWS),
+            MouseEventKind::ScrollDown => Some(WHEEL_ROWS),
+            MouseEventKind::Down(MouseButton::Left) => None,
+            _ => return Vec::new(),
+        };
+        if !self.mouse || self.help {
+            return Vec::new();
+        }
+        match &mut self.mode {
+            Mode::Peek(view) => {
+                let first_row = layout::peek_first_row(self.size);
+                let jobs = view.on_mouse(wheel, row, first_row, layout::peek_layout(self.size));
+                return jobs.into_iter().map(Effect::Act).collect();
+            }
+            Mode::Browse => {}
+            Mode::Filter(_) | Mode::ConfirmRemove(_) | Mode::SortMenu(_) => return Vec::new(),
+        }
+        if let Some(delta) = wheel {
+            self.move_selection(delta);
+            return Vec::new();
+        }
+        let areas = layout::Areas::new(Rect::new(0, 0, self.size.0, self.size.1));
+        let within = |(start, end): (u16, u16)| (start..end).contains(&column);
+        if row == areas.tabs.y {
+            if let Some((tab, ..)) = layout::tab_spans(areas.tabs.x)
+                .into_iter()
+                .find(|&(_, start, end)| within((start, end)))
+            {
+                self.tab = tab;
+            }
+            return Vec::new();
+        }
+        if self.tab != Tab::SysvMsg {
+            return Vec::new();
+        }
+        let notice = self
+            .snapshot
+            .as_ref()
+            .is_some_and(|snap| snap.failure(SysvMsg::KIND).is_some());
+        let table = layout::table_area(areas.body, notice);
+        if row == table.y {
+            let columns = self.visible_columns();
+            if let Some((clicked, ..)) = layout::column_spans::<SysvMsg>(&columns, table.x)
+                .into_iter()
+                .find(|&(_, start, end)| within((start, end)))
+            {
+                self.queues.sort_by(clicked);
+                self.with_snapshot(List::rebuild);
+            }
+        } else if row > table.y && row < table.y + table.height {
+            let at = self.queues.scroll.offset + usize::from(row - table.y - 1);
+            if at < self.queues.rows.len() {
+                self.with_snapshot(|list, snap| list.select_row(snap, at));
+            }
+        }
+        Vec::new()
     }
 
     /// The screen was drawn at `at`, showing what `drawn` says: a question

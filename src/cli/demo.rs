@@ -93,8 +93,9 @@ impl Drop for Worker {
     }
 }
 
-/// Sets up the workload, runs the monitor on it, and tears it down.
-pub fn run(interval: Duration) -> Result<(), Box<dyn std::error::Error>> {
+/// Sets up the workload, runs the monitor on it (taking the mouse if
+/// `mouse`), and tears it down.
+pub fn run(interval: Duration, mouse: bool) -> Result<(), Box<dyn std::error::Error>> {
     let private = geteuid().is_root() && unshare(CloneFlags::CLONE_NEWIPC).is_ok();
 
     let orders = DemoQueue::create(ORDERS_KEY)?;
@@ -108,7 +109,7 @@ pub fn run(interval: Duration) -> Result<(), Box<dyn std::error::Error>> {
         Worker::start(Role::Producer, orders.0)?,
         Worker::start(Role::Consumer, orders.0)?,
     ];
-    let shown = crate::tui::run(interval, false);
+    let shown = crate::tui::run(interval, false, mouse);
     drop(workers);
     drop((orders, stale));
     if !private {

@@ -29,6 +29,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub read_only: bool,
 
+    /// Leave the mouse to the terminal (selecting text to copy): no
+    /// clicking, no wheel scrolling in the monitor.
+    #[arg(long, global = true)]
+    pub no_mouse: bool,
+
     /// What to do instead of the interactive monitor.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -120,11 +125,11 @@ pub fn say(message: &str) {
 /// Runs what the command line asks for.
 pub fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match cli.command {
-        None => crate::tui::run(cli.interval, cli.read_only)?,
+        None => crate::tui::run(cli.interval, cli.read_only, !cli.no_mouse)?,
         Some(Command::List { json }) => list::run(json)?,
         Some(Command::Peek(args)) => peek::run(&args)?,
         Some(Command::Rm(args)) => rm::run(&args, cli.read_only)?,
-        Some(Command::Demo { interval }) => demo::run(interval)?,
+        Some(Command::Demo { interval }) => demo::run(interval, !cli.no_mouse)?,
         Some(Command::DemoWorker { role, msqid }) => demo::work(role, msqid)?,
     }
     Ok(())
