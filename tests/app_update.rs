@@ -173,9 +173,7 @@ fn s_cycles_the_visible_sort_columns_and_capital_s_reverses() {
         key(&mut app, KeyCode::Char('s'));
         assert_eq!(app.queues.sort.column, visible[(fill + i) % visible.len()]);
     }
-    while app.queues.sort.column != Column::Key {
-        key(&mut app, KeyCode::Char('s'));
-    }
+    sort_until(&mut app, Column::Key);
     assert!(!app.queues.sort.descending);
     assert_eq!(listed(&app), vec![98307, 163845, 65538, 65539, 131076]);
     key(&mut app, KeyCode::Char('S'));
@@ -184,21 +182,29 @@ fn s_cycles_the_visible_sort_columns_and_capital_s_reverses() {
     key(&mut app, KeyCode::Char('s'));
     assert_eq!(app.queues.sort.column, Column::Id);
     assert_eq!(listed(&app), vec![65538, 65539, 98307, 131076, 163845]);
-    while app.queues.sort.column != Column::Messages {
-        key(&mut app, KeyCode::Char('s'));
-    }
+    sort_until(&mut app, Column::Messages);
     assert!(app.queues.sort.descending, "numbers start largest first");
     assert_eq!(listed(&app), vec![65538, 65539, 131076, 163845, 98307]);
+}
+
+/// The visible columns, and where FILL (the default sort) is among them.
+fn visible_and_fill(app: &App) -> (Vec<Column>, usize) {
+    let visible = app.visible_columns();
+    let fill = visible.iter().position(|c| *c == Column::Fill);
+    (visible, fill.expect("FILL is visible"))
+}
+
+/// Presses `s` until the table is sorted by `column`.
+fn sort_until(app: &mut App, column: Column) {
+    while app.queues.sort.column != column {
+        key(app, KeyCode::Char('s'));
+    }
 }
 
 #[test]
 fn angle_brackets_move_the_sort_among_visible_columns() {
     let mut app = app_with((120, 30), snapshot(busy_queues()));
-    let visible = app.visible_columns();
-    let fill = visible
-        .iter()
-        .position(|c| *c == Column::Fill)
-        .expect("FILL");
+    let (visible, fill) = visible_and_fill(&app);
     key(&mut app, KeyCode::Char('>'));
     assert_eq!(app.queues.sort.column, visible[fill + 1]);
     key(&mut app, KeyCode::Char('<'));
@@ -216,9 +222,7 @@ fn angle_brackets_move_the_sort_among_visible_columns() {
 fn a_sort_column_hidden_by_a_resize_is_left_for_its_visible_neighbour() {
     let mut app = app_with((220, 30), snapshot(busy_queues()));
     assert!(app.visible_columns().contains(&Column::Perms));
-    while app.queues.sort.column != Column::Perms {
-        key(&mut app, KeyCode::Char('s'));
-    }
+    sort_until(&mut app, Column::Perms);
     app.update(Event::Resize(120, 30));
     let visible = app.visible_columns();
     assert!(!visible.contains(&Column::Perms));
@@ -227,9 +231,7 @@ fn a_sort_column_hidden_by_a_resize_is_left_for_its_visible_neighbour() {
     key(&mut app, KeyCode::Char('>'));
     assert_eq!(app.queues.sort.column, Column::Messages);
     app.update(Event::Resize(220, 30));
-    while app.queues.sort.column != Column::Perms {
-        key(&mut app, KeyCode::Char('s'));
-    }
+    sort_until(&mut app, Column::Perms);
     app.update(Event::Resize(120, 30));
     key(&mut app, KeyCode::Char('<'));
     assert_eq!(app.queues.sort.column, Column::Owner);
@@ -238,11 +240,7 @@ fn a_sort_column_hidden_by_a_resize_is_left_for_its_visible_neighbour() {
 #[test]
 fn f6_opens_a_menu_of_the_visible_columns() {
     let mut app = app_with((120, 30), snapshot(busy_queues()));
-    let visible = app.visible_columns();
-    let fill = visible
-        .iter()
-        .position(|c| *c == Column::Fill)
-        .expect("FILL");
+    let (visible, fill) = visible_and_fill(&app);
     key(&mut app, KeyCode::F(6));
     assert_eq!(app.mode, Mode::SortMenu(fill), "on the sorted column");
     key(&mut app, KeyCode::Esc);
@@ -1068,12 +1066,7 @@ mod mouse {
 
     #[test]
     fn in_the_peek_view_a_click_selects_a_message_and_the_wheel_scrolls() {
-        let messages: Vec<(i64, &[u8])> = (0..30).map(|i| (i, &b"m"[..])).collect();
-        let mut app = app_with((80, 24), snapshot(busy_queues()));
-        key(&mut app, KeyCode::Down);
-        key(&mut app, KeyCode::Down);
-        key(&mut app, KeyCode::Enter);
-        synthetic::deliver_messages(&mut app, 65539, &messages);
+        let mut app = synthetic::peeking_at_many((80, 24), 30);
         let cursor = |app: &App| match &app.mode {
             Mode::Peek(view) => view.scroll.cursor,
             other => panic!("not peeking: {other:?}"),

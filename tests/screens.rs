@@ -374,12 +374,7 @@ fn a_table_that_scrolls_says_where_it_is() {
 
 #[test]
 fn a_long_message_list_says_where_it_is() {
-    let messages: Vec<(i64, &[u8])> = (0..30).map(|i| (i, &b"m"[..])).collect();
-    let mut app = app_with((80, 24), snapshot(busy_queues()));
-    press(&mut app, KeyCode::Down);
-    press(&mut app, KeyCode::Down);
-    press(&mut app, KeyCode::Enter);
-    synthetic::deliver_messages(&mut app, 65539, &messages);
+    let mut app = synthetic::peeking_at_many((80, 24), 30);
     assert!(line(&app, 23).ends_with("1 of 30 \""), "{}", line(&app, 23));
     press(&mut app, KeyCode::Down);
     assert!(line(&app, 23).ends_with("2 of 30 \""), "{}", line(&app, 23));
