@@ -1,4 +1,5 @@
-//! The threads that feed the main loop: keyboard, signals, collector.
+//! The threads that feed the main loop: keyboard and mouse, signals,
+//! collector.
 //!
 //! Each sends [`Event`]s into one channel; the main loop sleeps on it, so
 //! between refreshes and key presses the process does nothing at all.
@@ -46,6 +47,7 @@ pub fn spawn_input(tx: Sender<Event>) -> std::io::Result<()> {
                 let at = arrival.stamp(waiting, Instant::now);
                 let msg = match read {
                     Ok(TermEvent::Resize(w, h)) => Event::Resize(w, h),
+                    Ok(TermEvent::Mouse(m)) => Event::Mouse(m.kind, m.column, m.row),
                     Ok(other) => match other.as_key_press_event() {
                         Some(key) => Event::Key(key, at),
                         None => continue,

@@ -33,10 +33,14 @@ pub enum Action {
     Bottom,
     /// Type a filter.
     Filter,
-    /// Sort by the next column.
-    SortNext,
     /// Reverse the sort order.
     SortReverse,
+    /// Sort by the visible column left of the sorted one.
+    SortLeft,
+    /// Sort by the visible column right of the sorted one.
+    SortRight,
+    /// Open the menu of sort columns.
+    SortMenu,
     /// Stop or resume refreshing.
     Pause,
     /// Refresh more often.
@@ -74,6 +78,8 @@ pub enum Context {
     Peek,
     /// A confirmation dialog.
     Dialog,
+    /// The sort menu.
+    Menu,
 }
 
 /// One key with its modifiers.
@@ -113,10 +119,33 @@ pub struct Binding {
     pub action: Action,
     /// The help overlay's description.
     pub help: &'static str,
+    /// A pair of opposites on one help line (`+` / `-`): the keys from
+    /// this index on trigger this action instead.
+    pub opposite: Option<(usize, Action)>,
 }
 
 const fn bind(keys: &'static [Key], action: Action, help: &'static str) -> Binding {
-    Binding { keys, action, help }
+    Binding {
+        keys,
+        action,
+        help,
+        opposite: None,
+    }
+}
+
+/// Two opposite actions on one help line: `keys[..split]` trigger
+/// `action`, the rest `opposite`.
+const fn pair(
+    keys: &'static [Key],
+    (action, split, opposite): (Action, usize, Action),
+    help: &'static str,
+) -> Binding {
+    Binding {
+        keys,
+        action,
+        help,
+        opposite: Some((split, opposite)),
+    }
 }
 
 /// Keys that work everywhere.
@@ -178,19 +207,27 @@ pub const BROWSE: &[Binding] = &[
         Action::Filter,
         "filter: Enter applies, Esc clears",
     ),
-    bind(&[ch('s')], Action::SortNext, "sort by the next column"),
+    pair(
+        &[ch('s'), ch('>'), ch('<')],
+        (Action::SortRight, 2, Action::SortLeft),
+        "sort by the next / previous visible column",
+    ),
+    bind(&[ch('S')], Action::SortReverse, "reverse the sort order"),
     bind(
-        &[ch('S'), key(KeyCode::F(6))],
-        Action::SortReverse,
-        "reverse the sort order",
+        &[key(KeyCode::F(6))],
+        Action::SortMenu,
+        "sort menu: pick a column",
     ),
     bind(
         &[ch(' '), ch('p')],
         Action::Pause,
         "pause / resume refreshing",
     ),
-    bind(&[ch('+'), ch('=')], Action::Faster, "refresh more often"),
-    bind(&[ch('-')], Action::Slower, "refresh less often"),
+    pair(
+        &[ch('+'), ch('='), ch('-')],
+        (Action::Faster, 2, Action::Slower),
+        "refresh more / less often",
+    ),
     bind(
         &[ch('r'), key(KeyCode::F(5))],
         Action::Refresh,
@@ -243,12 +280,27 @@ pub const DIALOG: &[Binding] = &[
     bind(&[ch('n'), key(KeyCode::Esc)], Action::Cancel, "no"),
 ];
 
+/// The sort menu.
+pub const MENU: &[Binding] = &[
+    bind(
+        &[key(KeyCode::Enter)],
+        Action::Open,
+        "sort by the chosen column",
+    ),
+    bind(
+        &[key(KeyCode::Esc), key(KeyCode::F(6))],
+        Action::Back,
+        "close the menu",
+    ),
+];
+
 /// The key sections of `context`, in help order.
 pub fn sections(context: Context) -> &'static [&'static [Binding]] {
     match context {
         Context::Browse => &[GLOBAL, BROWSE, MOVEMENT],
         Context::Peek => &[GLOBAL, PEEK, MOVEMENT],
         Context::Dialog => &[DIALOG, GLOBAL],
+        Context::Menu => &[GLOBAL, MENU, MOVEMENT],
     }
 }
 
@@ -262,8 +314,13 @@ pub fn action_for(context: Context, event: &KeyEvent) -> Option<Action> {
     sections(context)
         .iter()
         .flat_map(|section| section.iter())
-        .find(|b| b.keys.iter().any(|k| matches(k, event)))
-        .map(|b| b.action)
+        .find_map(|b| {
+            let at = b.keys.iter().position(|k| matches(k, event))?;
+            Some(match b.opposite {
+                Some((split, opposite)) if at >= split => opposite,
+                _ => b.action,
+            })
+        })
 }
 
 /// The action of a key that works in every view, even while a prompt
@@ -402,6 +459,19 @@ mod tests {
             Some(Action::GoTab(Tab::SysvSem))
         );
         assert_eq!(browse(KeyCode::F(9), none), Some(Action::Delete));
+        assert_eq!(browse(KeyCode::Char('<'), none), Some(Action::SortLeft));
+        assert_eq!(
+            browse(KeyCode::Char('>'), KeyModifiers::SHIFT),
+            Some(Action::SortRight)
+        );
+        assert_eq!(browse(KeyCode::F(6), none), Some(Action::SortMenu));
+        assert_eq!(browse(KeyCode::Char('s'), none), Some(Action::SortRight));
+        assert_eq!(browse(KeyCode::Char('='), none), Some(Action::Faster));
+        assert_eq!(browse(KeyCode::Char('-'), none), Some(Action::Slower));
+        let menu = |code| action_for(Context::Menu, &press(code, none));
+        assert_eq!(menu(KeyCode::Enter), Some(Action::Open));
+        assert_eq!(menu(KeyCode::Esc), Some(Action::Back));
+        assert_eq!(menu(KeyCode::Down), Some(Action::Down));
         let peek = |code| action_for(Context::Peek, &press(code, none));
         assert_eq!(peek(KeyCode::Char('n')), Some(Action::MoreMessages));
         assert_eq!(
@@ -436,7 +506,12 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_a_context() {
-        for context in [Context::Browse, Context::Peek, Context::Dialog] {
+        for context in [
+            Context::Browse,
+            Context::Peek,
+            Context::Dialog,
+            Context::Menu,
+        ] {
             let all: Vec<&Key> = sections(context)
                 .iter()
                 .flat_map(|s| s.iter())

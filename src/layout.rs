@@ -3,6 +3,9 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
+use crate::app::Tab;
+use crate::kinds::ObjectKind;
+
 /// Rows of the detail pane, borders included.
 pub const DETAIL_HEIGHT: u16 = 7;
 /// Below this many rows the detail pane is left out for the table's sake.
@@ -55,6 +58,87 @@ pub fn table_rows((width, height): (u16, u16)) -> usize {
     usize::from(body.height.saturating_sub(1))
 }
 
+/// The columns of `shown` (a kind's columns, as configured) that fit in
+/// `available` cells, in table order: the least useful give way first.
+pub fn visible_columns<K: ObjectKind>(shown: &[K::Column], available: u16) -> Vec<K::Column> {
+    let priority: Vec<K::Column> = K::PRIORITY
+        .iter()
+        .copied()
+        .filter(|c| shown.contains(c))
+        .collect();
+    let total = |n: usize| -> u16 {
+        priority[..n]
+            .iter()
+            .map(|c| K::column(*c).width)
+            .sum::<u16>()
+            + n.saturating_sub(1) as u16
+    };
+    let mut keep = priority.len();
+    while keep > 1 && total(keep) > available {
+        keep -= 1;
+    }
+    K::COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| priority[..keep].contains(c))
+        .collect()
+}
+
+/// The columns of `shown` the table shows on a `(columns, rows)` screen.
+pub fn table_columns<K: ObjectKind>(
+    shown: &[K::Column],
+    (width, height): (u16, u16),
+) -> Vec<K::Column> {
+    visible_columns::<K>(shown, Areas::new(Rect::new(0, 0, width, height)).body.width)
+}
+
+/// Where the table goes in `body`: all of it, or below a one-line notice
+/// that its kind could not be read.
+pub fn table_area(body: Rect, notice: bool) -> Rect {
+    let skip = u16::from(notice).min(body.height);
+    Rect {
+        y: body.y + skip,
+        height: body.height - skip,
+        ..body
+    }
+}
+
+/// The cells `[start, end)` each of `columns` takes on a table row that
+/// starts at `x`, one cell apart, as the table widget lays them out.
+pub fn column_spans<K: ObjectKind>(columns: &[K::Column], x: u16) -> Vec<(K::Column, u16, u16)> {
+    let mut start = x;
+    columns
+        .iter()
+        .map(|&c| {
+            let end = start.saturating_add(K::column(c).width);
+            let span = (c, start, end);
+            start = end.saturating_add(1);
+            span
+        })
+        .collect()
+}
+
+/// A tab's label in the tab bar, without its brackets (`1 SysV Msg`).
+pub fn tab_label(index: usize, tab: Tab) -> String {
+    format!("{} {}", index + 1, tab.title())
+}
+
+/// The cells `[start, end)` each tab's label takes in a tab bar starting
+/// at `x`: a space, then each label in brackets (or spaces), a space after.
+pub fn tab_spans(x: u16) -> Vec<(Tab, u16, u16)> {
+    let mut start = x.saturating_add(1);
+    Tab::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, &tab)| {
+            let width = tab_label(i, tab).chars().count() as u16 + 2;
+            let span = (tab, start, start.saturating_add(width));
+            start = start.saturating_add(width + 1);
+            span
+        })
+        .collect()
+}
+
 impl Areas {
     /// Everything between the tab bar and the footer: where a full-screen
     /// view such as the peek view goes.
@@ -68,6 +152,13 @@ impl Areas {
 
 /// Rows of the peek view's own header.
 pub const PEEK_HEADER: u16 = 2;
+
+/// The screen row of the first message in the peek view's list (below
+/// the view's header and the list's column header).
+pub fn peek_first_row((width, height): (u16, u16)) -> u16 {
+    let area = Areas::new(Rect::new(0, 0, width, height)).below_tabs();
+    area.y + PEEK_HEADER + 1
+}
 
 /// What fits in the peek view on a screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,6 +9,7 @@ use nix::sys::termios::{LocalFlags, tcgetattr};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::cursor::{Hide, Show};
+use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -59,10 +60,15 @@ impl From<std::io::Error> for TuiError {
 /// The terminal ipctop draws on: stdout.
 type Screen = Terminal<CrosstermBackend<Stdout>>;
 
-/// Full-screen mode: raw input, the alternate screen, no cursor.
-fn enter() -> io::Result<()> {
+/// Full-screen mode: raw input, the alternate screen, no cursor, and
+/// the mouse reported to us if `mouse`.
+fn enter(mouse: bool) -> io::Result<()> {
     enable_raw_mode()?;
-    execute!(io::stdout(), EnterAlternateScreen, Hide)
+    execute!(io::stdout(), EnterAlternateScreen, Hide)?;
+    if mouse {
+        execute!(io::stdout(), EnableMouseCapture)?;
+    }
+    Ok(())
 }
 
 /// Puts the terminal back as the shell had it. Every step is tried and
@@ -71,19 +77,22 @@ fn enter() -> io::Result<()> {
 /// is left to tell. Nothing here may panic.
 fn restore() {
     let _ = disable_raw_mode();
+    // Always: it may be on even if this run did not turn it on (a crash
+    // of ours mid-way), and turning it off twice is harmless.
+    let _ = execute!(io::stdout(), DisableMouseCapture);
     let _ = execute!(io::stdout(), LeaveAlternateScreen, Show);
 }
 
 /// Full-screen mode again after a stop (ours or anyone's: a shell may have
 /// reset the terminal meanwhile), then a full redraw on the next frame.
-fn resume(screen: &mut Screen) -> io::Result<()> {
+fn resume(screen: &mut Screen, mouse: bool) -> io::Result<()> {
     // crossterm sets raw mode only if it thinks it is off. Turning it off
     // first only when the terminal is in line mode anyway never puts a
     // raw terminal in line mode, not even for a moment.
     if line_mode() {
         let _ = disable_raw_mode();
     }
-    enter()?;
+    enter(mouse)?;
     // Clears the screen and ratatui's idea of it, so the next frame draws
     // every cell, at the terminal's size now. (`Terminal::clear` would ask
     // the terminal where its cursor is, and the answer would race the
@@ -101,10 +110,10 @@ fn line_mode() -> bool {
 /// any job; on SIGCONT the screen comes back. SIGSTOP, not SIGTSTP: the
 /// kernel drops a SIGTSTP to a process group without a shell to resume
 /// it (an orphaned one), and the terminal would be restored for nothing.
-fn suspend(screen: &mut Screen) -> io::Result<()> {
+fn suspend(screen: &mut Screen, mouse: bool) -> io::Result<()> {
     restore();
     signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
-    resume(screen)
+    resume(screen, mouse)
 }
 
 /// Is `e` the error of a terminal that went away (window closed, ssh
@@ -156,7 +165,7 @@ fn show(settings: &Settings) -> Result<(), TuiError> {
     // before it does: no exit path leaves a raw terminal behind.
     event::spawn_signals(tx.clone())?;
     let _restore = RestoreOnDrop::install();
-    enter()?;
+    enter(false)?;
     // Never dropped: its Drop shows the cursor and reports a failure with
     // `eprintln!`, which panics when stderr is a vanished terminal;
     // `restore` shows the cursor instead.
@@ -165,6 +174,9 @@ fn show(settings: &Settings) -> Result<(), TuiError> {
     let mut app = App::new(settings.interval, (size.width, size.height));
     app.configure(settings);
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    if app.mouse {
+        execute!(io::stdout(), EnableMouseCapture)?;
+    }
 
     let collector = event::spawn_collector(collector, app.interval, tx.clone())?;
     let actions = event::spawn_actions(&tx)?;
@@ -196,11 +208,11 @@ fn show(settings: &Settings) -> Result<(), TuiError> {
                     };
                 }
                 Effect::Suspend => {
-                    suspend(&mut terminal)?;
+                    suspend(&mut terminal, app.mouse)?;
                     continue;
                 }
                 Effect::Redraw => {
-                    resume(&mut terminal)?;
+                    resume(&mut terminal, app.mouse)?;
                     continue;
                 }
                 Effect::SetInterval(d) => Control::SetInterval(d),

@@ -110,8 +110,11 @@ fn filter_narrows_live_applies_on_enter_and_clears_on_esc() {
 
 #[test]
 fn filter_matches_id_owner_and_commands() {
-    let cases: [(&str, &[i32]); 6] = [
+    let cases: [(&str, &[i32]); 8] = [
         ("98307", &[98307]),
+        // Pids as the SENDER and RECEIVER cells show them.
+        ("4711", &[65538, 65539]),
+        ("4800", &[163845]),
         ("root", &[98307]),
         ("worker", &[65538, 65539]),
         ("evil", &[131076]),
@@ -129,6 +132,16 @@ fn filter_matches_id_owner_and_commands() {
 }
 
 #[test]
+fn the_filter_is_echoed_as_typed_and_matched_in_any_case() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "WORKER");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.queues.filter, "WORKER", "kept as typed, for the echo");
+    assert_eq!(listed(&app), vec![65538, 65539]);
+}
+
+#[test]
 fn esc_while_typing_drops_the_filter_and_backspace_edits_it() {
     let mut app = app_with((120, 30), snapshot(busy_queues()));
     key(&mut app, KeyCode::Char('/'));
@@ -142,16 +155,25 @@ fn esc_while_typing_drops_the_filter_and_backspace_edits_it() {
 }
 
 #[test]
-fn s_cycles_sort_columns_and_capital_s_reverses() {
+fn s_cycles_the_visible_sort_columns_and_capital_s_reverses() {
     let mut app = app_with((120, 30), snapshot(busy_queues()));
     assert_eq!(app.queues.sort.column, Column::Fill);
-    key(&mut app, KeyCode::Char('s'));
-    assert_eq!(app.queues.sort.column, Column::Sender);
-    key(&mut app, KeyCode::Char('s'));
-    key(&mut app, KeyCode::Char('s'));
-    key(&mut app, KeyCode::Char('s'));
-    key(&mut app, KeyCode::Char('s'));
-    assert_eq!(app.queues.sort.column, Column::Key);
+    let visible = app.visible_columns();
+    assert!(
+        !visible.contains(&Column::Capacity),
+        "hidden at 120 columns"
+    );
+    assert!(!visible.contains(&Column::Perms), "hidden at 120 columns");
+    // Every visible column once, in table order, then back to FILL.
+    let fill = visible
+        .iter()
+        .position(|c| *c == Column::Fill)
+        .expect("FILL");
+    for i in 1..=visible.len() {
+        key(&mut app, KeyCode::Char('s'));
+        assert_eq!(app.queues.sort.column, visible[(fill + i) % visible.len()]);
+    }
+    sort_until(&mut app, Column::Key);
     assert!(!app.queues.sort.descending);
     assert_eq!(listed(&app), vec![98307, 163845, 65538, 65539, 131076]);
     key(&mut app, KeyCode::Char('S'));
@@ -160,12 +182,87 @@ fn s_cycles_sort_columns_and_capital_s_reverses() {
     key(&mut app, KeyCode::Char('s'));
     assert_eq!(app.queues.sort.column, Column::Id);
     assert_eq!(listed(&app), vec![65538, 65539, 98307, 131076, 163845]);
-    key(&mut app, KeyCode::Char('s'));
-    key(&mut app, KeyCode::Char('s'));
-    key(&mut app, KeyCode::Char('s'));
-    assert_eq!(app.queues.sort.column, Column::Messages);
+    sort_until(&mut app, Column::Messages);
     assert!(app.queues.sort.descending, "numbers start largest first");
     assert_eq!(listed(&app), vec![65538, 65539, 131076, 163845, 98307]);
+}
+
+/// The visible columns, and where FILL (the default sort) is among them.
+fn visible_and_fill(app: &App) -> (Vec<Column>, usize) {
+    let visible = app.visible_columns();
+    let fill = visible.iter().position(|c| *c == Column::Fill);
+    (visible, fill.expect("FILL is visible"))
+}
+
+/// Presses `s` until the table is sorted by `column`.
+fn sort_until(app: &mut App, column: Column) {
+    while app.queues.sort.column != column {
+        key(app, KeyCode::Char('s'));
+    }
+}
+
+#[test]
+fn angle_brackets_move_the_sort_among_visible_columns() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    let (visible, fill) = visible_and_fill(&app);
+    key(&mut app, KeyCode::Char('>'));
+    assert_eq!(app.queues.sort.column, visible[fill + 1]);
+    key(&mut app, KeyCode::Char('<'));
+    key(&mut app, KeyCode::Char('<'));
+    assert_eq!(app.queues.sort.column, visible[fill - 1]);
+    key(&mut app, KeyCode::Home);
+    while app.queues.sort.column != visible[0] {
+        key(&mut app, KeyCode::Char('<'));
+    }
+    key(&mut app, KeyCode::Char('<'));
+    assert_eq!(app.queues.sort.column, visible[visible.len() - 1], "wraps");
+}
+
+#[test]
+fn a_sort_column_hidden_by_a_resize_is_left_for_its_visible_neighbour() {
+    let mut app = app_with((220, 30), snapshot(busy_queues()));
+    assert!(app.visible_columns().contains(&Column::Perms));
+    sort_until(&mut app, Column::Perms);
+    app.update(Event::Resize(120, 30));
+    let visible = app.visible_columns();
+    assert!(!visible.contains(&Column::Perms));
+    assert_eq!(app.queues.sort.column, Column::Perms, "kept until changed");
+    // PERMS stands between OWNER and MSGS in table order.
+    key(&mut app, KeyCode::Char('>'));
+    assert_eq!(app.queues.sort.column, Column::Messages);
+    app.update(Event::Resize(220, 30));
+    sort_until(&mut app, Column::Perms);
+    app.update(Event::Resize(120, 30));
+    key(&mut app, KeyCode::Char('<'));
+    assert_eq!(app.queues.sort.column, Column::Owner);
+}
+
+#[test]
+fn f6_opens_a_menu_of_the_visible_columns() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    let (visible, fill) = visible_and_fill(&app);
+    key(&mut app, KeyCode::F(6));
+    assert_eq!(app.mode, Mode::SortMenu(fill), "on the sorted column");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Browse);
+    assert_eq!(app.queues.sort.column, Column::Fill);
+
+    key(&mut app, KeyCode::F(6));
+    key(&mut app, KeyCode::Home);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Up);
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.mode, Mode::SortMenu(0), "stops at the top");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Browse);
+    assert_eq!(app.queues.sort.column, visible[0]);
+    assert_eq!(listed(&app), vec![98307, 163845, 65538, 65539, 131076]);
+
+    key(&mut app, KeyCode::F(6));
+    key(&mut app, KeyCode::End);
+    assert_eq!(app.mode, Mode::SortMenu(visible.len() - 1));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.queues.sort.column, visible[visible.len() - 1]);
 }
 
 #[test]
@@ -890,4 +987,134 @@ fn the_configuration_sets_the_model_and_the_sort_steps_through_shown_columns() {
     );
     key(&mut app, KeyCode::Char('s'));
     assert_eq!(app.queues.sort.column, Column::Messages);
+}
+
+mod mouse {
+    use super::*;
+    use ipctop::layout::{self, Areas};
+    use ratatui::crossterm::event::{MouseButton, MouseEventKind};
+    use ratatui::layout::Rect;
+
+    fn click(app: &mut App, column: u16, row: u16) -> Vec<Effect> {
+        let down = MouseEventKind::Down(MouseButton::Left);
+        app.update(Event::Mouse(down, column, row))
+    }
+
+    fn wheel(app: &mut App, down: bool) {
+        let kind = if down {
+            MouseEventKind::ScrollDown
+        } else {
+            MouseEventKind::ScrollUp
+        };
+        app.update(Event::Mouse(kind, 5, 5));
+    }
+
+    fn areas(app: &App) -> Areas {
+        Areas::new(Rect::new(0, 0, app.size.0, app.size.1))
+    }
+
+    fn many() -> Vec<ipctop::model::MsgQueue> {
+        (0..40).map(|i| queue(1000 + i, i, 0, 0)).collect()
+    }
+
+    #[test]
+    fn a_click_on_a_row_selects_it_and_the_wheel_moves_three_rows() {
+        let mut app = app_with((120, 30), snapshot(busy_queues()));
+        let first = areas(&app).body.y + 1;
+        click(&mut app, 40, first + 2);
+        assert_eq!(selected(&app), Some(65539), "third row");
+        click(&mut app, 40, first + 20);
+        assert_eq!(selected(&app), Some(65539), "below the last row: nothing");
+
+        let mut app = app_with((80, 24), snapshot(many()));
+        wheel(&mut app, true);
+        assert_eq!(app.queues.scroll.cursor, 3);
+        wheel(&mut app, true);
+        wheel(&mut app, false);
+        assert_eq!(app.queues.scroll.cursor, 3);
+        // Scrolled: a click picks the row shown there, not the n-th row.
+        for _ in 0..10 {
+            wheel(&mut app, true);
+        }
+        let offset = app.queues.scroll.offset;
+        assert!(offset > 0);
+        click(&mut app, 3, first);
+        assert_eq!(app.queues.scroll.cursor, offset);
+    }
+
+    #[test]
+    fn a_click_on_a_header_sorts_by_it_and_again_reverses() {
+        let mut app = app_with((120, 30), snapshot(busy_queues()));
+        let header = areas(&app).body.y;
+        let columns = app.visible_columns();
+        let spans = layout::column_spans::<ipctop::kinds::sysv_msg::SysvMsg>(&columns, 0);
+        let (_, start, end) = spans
+            .iter()
+            .copied()
+            .find(|(c, ..)| *c == Column::Id)
+            .expect("ID visible");
+        click(&mut app, end - 1, header);
+        assert_eq!(app.queues.sort.column, Column::Id);
+        assert!(!app.queues.sort.descending);
+        assert_eq!(listed(&app), vec![65538, 65539, 98307, 131076, 163845]);
+        click(&mut app, start, header);
+        assert!(app.queues.sort.descending, "again: reversed");
+        assert_eq!(listed(&app), vec![163845, 131076, 98307, 65539, 65538]);
+        // The gap between two columns is no header.
+        click(&mut app, end, header);
+        assert_eq!(app.queues.sort.column, Column::Id);
+    }
+
+    #[test]
+    fn a_click_on_a_tab_switches_to_it() {
+        let mut app = app_with((120, 30), snapshot(busy_queues()));
+        let tabs = areas(&app).tabs;
+        let spans = layout::tab_spans(tabs.x);
+        let (tab, start, _) = spans[2];
+        click(&mut app, start, tabs.y);
+        assert_eq!(app.tab, tab);
+        assert_eq!(app.tab, Tab::SysvSem);
+        // Keys for the table do nothing here; a click on the table neither.
+        click(&mut app, 3, tabs.y + 2);
+        let (_, _, end) = spans[0];
+        click(&mut app, end - 1, tabs.y);
+        assert_eq!(app.tab, Tab::SysvMsg);
+    }
+
+    #[test]
+    fn no_mouse_and_prompts_ignore_the_mouse() {
+        let mut app = app_with((120, 30), snapshot(busy_queues()));
+        app.mouse = false;
+        let row = areas(&app).body.y + 3;
+        click(&mut app, 40, row);
+        assert_eq!(selected(&app), Some(65538));
+        app.mouse = true;
+        key(&mut app, KeyCode::Char('/'));
+        click(&mut app, 40, row);
+        assert_eq!(selected(&app), Some(65538), "typing a filter");
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::F(6));
+        wheel(&mut app, true);
+        assert_eq!(selected(&app), Some(65538), "in the sort menu");
+    }
+
+    #[test]
+    fn in_the_peek_view_a_click_selects_a_message_and_the_wheel_scrolls() {
+        let mut app = synthetic::peeking_at_many((80, 24), 30);
+        let cursor = |app: &App| match &app.mode {
+            Mode::Peek(view) => view.scroll.cursor,
+            other => panic!("not peeking: {other:?}"),
+        };
+        let first = layout::peek_first_row(app.size);
+        click(&mut app, 10, first + 4);
+        assert_eq!(cursor(&app), 4);
+        click(&mut app, 10, first - 1);
+        assert_eq!(cursor(&app), 4, "the column header is no message");
+        wheel(&mut app, true);
+        assert_eq!(cursor(&app), 7);
+        wheel(&mut app, false);
+        wheel(&mut app, false);
+        wheel(&mut app, false);
+        assert_eq!(cursor(&app), 0);
+    }
 }

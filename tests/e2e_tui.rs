@@ -643,3 +643,69 @@ fn the_configuration_file_chooses_the_columns_and_the_sort() {
     tui.send_keys("q");
     assert!(tui.wait_exit().success());
 }
+
+/// A mouse click (press and release of the left button) at the 0-based
+/// cell `(column, row)`, as an xterm in SGR mouse mode sends it.
+fn click(column: usize, row: usize) -> String {
+    let (x, y) = (column + 1, row + 1);
+    format!("\x1b[<0;{x};{y}M\x1b[<0;{x};{y}m")
+}
+
+#[test]
+fn clicks_sort_by_a_header_and_select_a_row() {
+    // Two queues under keys only they share a prefix of: the filter shows
+    // just them, whatever other tests create meanwhile.
+    let base = 0x4000_0000 | ((std::process::id() as i32 & 0x3f_ffff) << 4);
+    let a = QueueGuard::with_key(base | 1, 0o600).expect("create a test queue");
+    let b = QueueGuard::with_key(base | 2, 0o600).expect("create a test queue");
+    let prefix = &format!("{base:#010x}")[..9];
+    let mut tui = Tui::spawn(Size::new(120, 30), &FAST);
+    wait_ready(&tui);
+    tui.send_keys(&format!("/{prefix}\r"));
+    let screen = tui.wait_for("both test queues, filtered", |s| {
+        s.contains(&format!("filter: /{prefix} ")) && s.has_queue(a.id()) && s.has_queue(b.id())
+    });
+    let h = screen.header_row().expect("the table header");
+    // Everything left of ID is ASCII: bytes are columns.
+    let id_column = screen.rows()[h].find(" ID").expect("an ID column") + 1;
+    tui.send_keys(&click(id_column, h));
+    let (low, high) = (a.id().min(b.id()), a.id().max(b.id()));
+    let id_of = |s: &e2e::Screen, row: usize| {
+        let h = s.header_row()?;
+        s.cell_in(h, s.rows().get(h + row)?, "ID")
+    };
+    tui.wait_for("sorted by ID, smallest first", |s| {
+        s.header_row().is_some_and(|h| s.rows()[h].contains("ID▲"))
+            && id_of(s, 1) == Some(low.to_string())
+            && id_of(s, 2) == Some(high.to_string())
+    });
+    // Enter selected the first row; a click on the second selects it.
+    assert!(tui.screen().contains(&format!("· id {low} ")));
+    tui.send_keys(&click(3, h + 2));
+    tui.wait_for("the second row selected", |s| {
+        s.contains(&format!("· id {high} "))
+    });
+    tui.send_keys(&click(id_column, h));
+    tui.wait_for("sorted by ID, largest first", |s| {
+        s.header_row().is_some_and(|h| s.rows()[h].contains("ID▼"))
+            && id_of(s, 1) == Some(high.to_string())
+    });
+    tui.send_keys("q");
+    assert!(tui.wait_exit().success());
+    assert_terminal_restored(&tui);
+    let raw = tui.raw_output();
+    let on = rfind(&raw, b"\x1b[?1000h").expect("the mouse was captured");
+    assert!(
+        rfind(&raw, b"\x1b[?1000l").is_some_and(|off| off > on),
+        "the mouse was left captured"
+    );
+}
+
+#[test]
+fn no_mouse_leaves_the_mouse_alone() {
+    let mut tui = Tui::spawn(Size::new(80, 24), &["--interval", "100ms", "--no-mouse"]);
+    wait_ready(&tui);
+    tui.send_keys("q");
+    assert!(tui.wait_exit().success());
+    assert!(rfind(&tui.raw_output(), b"\x1b[?1000h").is_none());
+}

@@ -354,3 +354,109 @@ fn the_footer_offers_to_resume_while_paused() {
         "{shown}"
     );
 }
+
+fn line(app: &App, y: usize) -> String {
+    screen(app).lines().nth(y).unwrap_or_default().to_owned()
+}
+
+#[test]
+fn the_sort_arrow_shows_on_a_full_title_and_a_hidden_sort_is_named() {
+    let mut app = app_with((200, 30), snapshot(busy_queues()));
+    while app.queues.sort.column != ipctop::kinds::sysv_msg::Column::LastReceive {
+        press(&mut app, KeyCode::Char('s'));
+    }
+    let header = line(&app, 2);
+    assert!(header.contains("LAST RC▼"), "{header}");
+    assert!(!line(&app, 1).contains("sorted by"), "the arrow says it");
+
+    app.update(Event::Resize(80, 24));
+    let tabs = line(&app, 1);
+    assert!(tabs.contains("sorted by LAST RCV ▼"), "{tabs}");
+    assert!(!line(&app, 2).contains('▼'), "no column shows it");
+}
+
+#[test]
+fn sort_menu_80x24() {
+    let mut app = app_with((80, 24), snapshot(busy_queues()));
+    press(&mut app, KeyCode::F(6));
+    press(&mut app, KeyCode::Down);
+    assert_screen!("sort_menu_80x24", app);
+}
+
+#[test]
+fn a_table_that_scrolls_says_where_it_is() {
+    let queues: Vec<_> = (0..40)
+        .map(|i| synthetic::queue(1000 + i, i, 0, 0))
+        .collect();
+    let mut app = app_with((80, 24), snapshot(queues.clone()));
+    let footer = line(&app, 23);
+    assert!(footer.ends_with("row 1 of 40 \""), "{footer}");
+    press(&mut app, KeyCode::End);
+    assert!(line(&app, 23).contains("row 40 of 40"));
+    // Five rows fit: no sign.
+    let app = app_with((80, 24), snapshot(busy_queues()));
+    assert!(!line(&app, 23).contains(" of "));
+
+    // With a filter, the tab bar counts the matches.
+    let mut app = app_with((80, 24), snapshot(queues));
+    press(&mut app, KeyCode::Char('/'));
+    for c in "100".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    let tabs = line(&app, 1);
+    assert!(tabs.contains("10 of 40 · filter: /100"), "{tabs}");
+}
+
+#[test]
+fn a_long_message_list_says_where_it_is() {
+    let mut app = synthetic::peeking_at_many((80, 24), 30);
+    assert!(line(&app, 23).ends_with("1 of 30 \""), "{}", line(&app, 23));
+    press(&mut app, KeyCode::Down);
+    assert!(line(&app, 23).ends_with("2 of 30 \""), "{}", line(&app, 23));
+}
+
+/// The text of cells `[start, end)` of screen row `y`.
+fn cells(terminal: &Terminal<TestBackend>, y: u16, (start, end): (u16, u16)) -> String {
+    let buffer = terminal.backend().buffer();
+    (start..end).map(|x| buffer[(x, y)].symbol()).collect()
+}
+
+#[test]
+fn the_mouse_regions_are_where_the_screen_draws_them() {
+    use ipctop::kinds::ObjectKind;
+    use ipctop::kinds::sysv_msg::SysvMsg;
+    use ipctop::layout::{self, Areas};
+    use ratatui::layout::Rect;
+
+    for size in [(80, 24), (120, 30), (200, 30)] {
+        let app = app_with(size, snapshot(busy_queues()));
+        let (terminal, _) = render(&app);
+        let areas = Areas::new(Rect::new(0, 0, size.0, size.1));
+        for (i, (tab, start, end)) in layout::tab_spans(areas.tabs.x).into_iter().enumerate() {
+            let text = cells(&terminal, areas.tabs.y, (start, end));
+            let label = layout::tab_label(i, tab);
+            assert!(
+                text == format!("[{label}]") || text == format!(" {label} "),
+                "{size:?} tab {i}: {text:?}"
+            );
+        }
+        let table = layout::table_area(areas.body, false);
+        let columns = app.visible_columns();
+        for (column, start, end) in layout::column_spans::<SysvMsg>(&columns, table.x) {
+            let text = cells(&terminal, table.y, (start, end));
+            let title = SysvMsg::column(column).title;
+            assert!(
+                text.trim().trim_end_matches(['▲', '▼']) == title,
+                "{size:?} {column:?}: {text:?}"
+            );
+        }
+        let first_key = cells(&terminal, table.y + 1, (table.x, table.x + 10));
+        assert_eq!(first_key, "0x5ea1f00d", "{size:?}: the first row");
+    }
+
+    let app = peeking((80, 24));
+    let (terminal, _) = render(&app);
+    let row = cells(&terminal, layout::peek_first_row(app.size), (0, 80));
+    assert!(row.contains("order 1 item=widget"), "{row:?}");
+}

@@ -49,7 +49,8 @@ pub struct List<K: ObjectKind> {
     pub selected: Option<ObjectId>,
     /// The selected row and the first row on screen.
     pub scroll: Scroll,
-    /// Applied filter (lower case); empty shows everything.
+    /// Applied filter, as typed (matched ignoring case); empty shows
+    /// everything.
     pub filter: String,
     /// Sort order.
     pub sort: Sort<K::Column>,
@@ -77,7 +78,8 @@ impl<K: ObjectKind> List<K> {
     /// place.
     pub fn rebuild(&mut self, snap: &Snapshot) {
         let objects = K::objects(snap);
-        let mut matcher = Matcher::new(&self.filter);
+        let needle = self.filter.to_lowercase();
+        let mut matcher = Matcher::new(&needle);
         let sort = self.sort;
         let mut keyed: Vec<(SortKey<'_>, usize)> = Vec::with_capacity(objects.len());
         keyed.extend(
@@ -120,20 +122,55 @@ impl<K: ObjectKind> List<K> {
         self.scroll.into_view(visible, self.rows.len());
     }
 
-    /// Sorts by the next shown column in `s` order, in that column's
-    /// first direction.
-    pub fn sort_by_next(&mut self) {
-        let columns: &[K::Column] = if self.columns.is_empty() {
-            K::COLUMNS
-        } else {
-            &self.columns
+    /// Sorts by the column `delta` places right (left, if negative) of
+    /// the sorted one among `visible`, wrapping around, in that column's
+    /// first direction. A sorted column that is hidden counts as where it
+    /// stands in table order.
+    pub fn sort_step(&mut self, visible: &[K::Column], delta: isize) {
+        if visible.is_empty() {
+            return;
+        }
+        let n = visible.len() as isize;
+        let next = match visible.iter().position(|c| *c == self.sort.column) {
+            Some(at) => (at as isize + delta).rem_euclid(n),
+            None => {
+                let order = |c: K::Column| K::COLUMNS.iter().position(|x| *x == c);
+                let here = order(self.sort.column);
+                // Where the hidden column would be among the visible ones.
+                let gap = visible
+                    .iter()
+                    .position(|c| order(*c) > here)
+                    .unwrap_or(visible.len()) as isize;
+                let from = if delta > 0 { gap - 1 } else { gap };
+                (from + delta).rem_euclid(n)
+            }
         };
-        let at = columns.iter().position(|c| *c == self.sort.column);
-        let column = columns[at.map_or(0, |i| (i + 1) % columns.len())];
+        let column = visible[next as usize];
         self.sort = Sort {
             column,
             descending: K::column(column).descending_first,
         };
+    }
+
+    /// Sorts by `column` (a click on its header): the sorted column again
+    /// reverses the order, another starts in its first direction.
+    pub fn sort_by(&mut self, column: K::Column) {
+        if column == self.sort.column {
+            self.sort.descending = !self.sort.descending;
+        } else {
+            self.choose_sort(column);
+        }
+    }
+
+    /// Sorts by `column` (chosen from the sort menu): in its first
+    /// direction, or as it is if it is the sorted column already.
+    pub fn choose_sort(&mut self, column: K::Column) {
+        if column != self.sort.column {
+            self.sort = Sort {
+                column,
+                descending: K::column(column).descending_first,
+            };
+        }
     }
 
     /// The selected object in `snap`.

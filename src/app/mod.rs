@@ -9,15 +9,16 @@ mod remove_dialog;
 
 use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEventKind};
+use ratatui::layout::Rect;
 
 use crate::actions::remove;
 use crate::actions::{Done, Job};
 use crate::config::{Settings, ThemeChoice, Thresholds};
 use crate::format;
 use crate::keymap::{self, Action, Context};
-use crate::kinds::Chosen;
-use crate::kinds::sysv_msg::SysvMsg;
+use crate::kinds::sysv_msg::{Column, SysvMsg};
+use crate::kinds::{Chosen, ObjectKind};
 use crate::layout;
 use crate::model::{MsgQueue, Snapshot};
 use line_edit::LineKey;
@@ -86,6 +87,9 @@ pub enum Mode {
     Peek(Box<PeekView>),
     /// "Remove this queue?"
     ConfirmRemove(Box<RemoveDialog>),
+    /// The sort menu (F6): the visible columns, and the one the cursor is
+    /// on.
+    SortMenu(usize),
 }
 
 /// Something that happened.
@@ -95,6 +99,8 @@ pub enum Event {
     Key(KeyEvent, Instant),
     /// The terminal is now this size (columns, rows).
     Resize(u16, u16),
+    /// The mouse did this at this cell (column, row).
+    Mouse(MouseEventKind, u16, u16),
     /// A refresh finished.
     Snapshot(Box<Snapshot>),
     /// A signal asked us to stop (SIGTERM, SIGHUP, SIGINT, SIGQUIT,
@@ -142,6 +148,9 @@ pub struct Drawn {
     /// The largest first line the help overlay can start at (0: it fits).
     pub help_last_scroll: usize,
 }
+
+/// Rows one notch of the mouse wheel moves the selection.
+pub const WHEEL_ROWS: isize = 3;
 
 /// Refresh intervals `+` and `-` step through.
 pub const INTERVAL_STEPS: [Duration; 9] = [
@@ -264,6 +273,7 @@ impl App {
     pub fn update(&mut self, msg: Event) -> Vec<Effect> {
         match msg {
             Event::Key(key, pressed) => return self.on_key(key, pressed),
+            Event::Mouse(kind, column, row) => return self.on_mouse(kind, column, row),
             Event::Resize(w, h) => {
                 self.size = (w, h);
                 self.scroll();
@@ -293,7 +303,7 @@ impl App {
                             .map(|q| (q.messages, q.used_bytes));
                     }
                     Mode::ConfirmRemove(dialog) => dialog.live = dialog.chosen.in_snapshot(&snap),
-                    Mode::Browse | Mode::Filter(_) => {}
+                    Mode::Browse | Mode::Filter(_) | Mode::SortMenu(_) => {}
                 }
                 self.snapshot = Some(*snap);
                 self.scroll();
@@ -379,6 +389,10 @@ impl App {
                 self.on_filter_key(key);
                 Vec::new()
             }
+            Mode::SortMenu(cursor) => {
+                let cursor = *cursor;
+                self.on_menu_key(cursor, key)
+            }
             Mode::Peek(view) => match view.on_key(key, pressed, layout::peek_layout(self.size)) {
                 Outcome::Stay(jobs) => jobs.into_iter().map(Effect::Act).collect(),
                 Outcome::Close => {
@@ -439,6 +453,72 @@ impl App {
         }
     }
 
+    /// A click or a turn of the wheel at `(column, row)`, mapped through
+    /// the same layout the view draws with: the wheel moves the selection
+    /// by [`WHEEL_ROWS`]; a click on a tab switches to it, on a column
+    /// header sorts by it (again: reverses), on a row selects it. Only
+    /// the table and the peek view take the mouse; prompts, menus and
+    /// dialogs wait for keys.
+    fn on_mouse(&mut self, kind: MouseEventKind, column: u16, row: u16) -> Vec<Effect> {
+        let wheel = match kind {
+            MouseEventKind::ScrollUp => Some(-WHEEL_ROWS),
+            MouseEventKind::ScrollDown => Some(WHEEL_ROWS),
+            MouseEventKind::Down(MouseButton::Left) => None,
+            _ => return Vec::new(),
+        };
+        if !self.mouse || self.help {
+            return Vec::new();
+        }
+        match &mut self.mode {
+            Mode::Peek(view) => {
+                let first_row = layout::peek_first_row(self.size);
+                let jobs = view.on_mouse(wheel, row, first_row, layout::peek_layout(self.size));
+                return jobs.into_iter().map(Effect::Act).collect();
+            }
+            Mode::Browse => {}
+            Mode::Filter(_) | Mode::ConfirmRemove(_) | Mode::SortMenu(_) => return Vec::new(),
+        }
+        if let Some(delta) = wheel {
+            self.move_selection(delta);
+            return Vec::new();
+        }
+        let areas = layout::Areas::new(Rect::new(0, 0, self.size.0, self.size.1));
+        let within = |(start, end): (u16, u16)| (start..end).contains(&column);
+        if row == areas.tabs.y {
+            if let Some((tab, ..)) = layout::tab_spans(areas.tabs.x)
+                .into_iter()
+                .find(|&(_, start, end)| within((start, end)))
+            {
+                self.tab = tab;
+            }
+            return Vec::new();
+        }
+        if self.tab != Tab::SysvMsg {
+            return Vec::new();
+        }
+        let notice = self
+            .snapshot
+            .as_ref()
+            .is_some_and(|snap| snap.failure(SysvMsg::KIND).is_some());
+        let table = layout::table_area(areas.body, notice);
+        if row == table.y {
+            let columns = self.visible_columns();
+            if let Some((clicked, ..)) = layout::column_spans::<SysvMsg>(&columns, table.x)
+                .into_iter()
+                .find(|&(_, start, end)| within((start, end)))
+            {
+                self.queues.sort_by(clicked);
+                self.with_snapshot(List::rebuild);
+            }
+        } else if row > table.y && row < table.y + table.height {
+            let at = self.queues.scroll.offset + usize::from(row - table.y - 1);
+            if at < self.queues.rows.len() {
+                self.with_snapshot(|list, snap| list.select_row(snap, at));
+            }
+        }
+        Vec::new()
+    }
+
     /// The screen was drawn at `at`, showing what `drawn` says: a question
     /// on it now counts as seen (if it was seen whole).
     pub fn drawn(&mut self, at: Instant, drawn: Drawn) {
@@ -446,7 +526,7 @@ impl App {
         match &mut self.mode {
             Mode::ConfirmRemove(dialog) => dialog.drawn(at, drawn.dialog_complete),
             Mode::Peek(view) => view.drawn(at),
-            Mode::Browse | Mode::Filter(_) => {}
+            Mode::Browse | Mode::Filter(_) | Mode::SortMenu(_) => {}
         }
     }
 
@@ -456,12 +536,46 @@ impl App {
             Mode::Browse | Mode::Filter(_) => Context::Browse,
             Mode::Peek(_) => Context::Peek,
             Mode::ConfirmRemove(_) => Context::Dialog,
+            Mode::SortMenu(_) => Context::Menu,
         }
     }
 
     fn close_help(&mut self) -> Vec<Effect> {
         self.help = false;
         self.help_scroll = 0;
+        Vec::new()
+    }
+
+    /// The sort menu: ↑↓ move, Enter sorts by the column, Esc closes.
+    fn on_menu_key(&mut self, cursor: usize, key: KeyEvent) -> Vec<Effect> {
+        let visible = self.visible_columns();
+        let last = visible.len().saturating_sub(1);
+        let at = cursor.min(last);
+        let next = match keymap::action_for(Context::Menu, &key) {
+            Some(Action::Up) => at.saturating_sub(1),
+            Some(Action::Down) => (at + 1).min(last),
+            Some(Action::Top | Action::PageUp) => 0,
+            Some(Action::Bottom | Action::PageDown) => last,
+            Some(Action::Help) => {
+                self.help = true;
+                at
+            }
+            Some(Action::Open) => {
+                if let Some(&column) = visible.get(at) {
+                    self.queues.choose_sort(column);
+                }
+                self.mode = Mode::Browse;
+                self.with_snapshot(List::rebuild);
+                return Vec::new();
+            }
+            // A picker: `q` goes back, like Esc.
+            Some(Action::Back | Action::Quit) => {
+                self.mode = Mode::Browse;
+                return Vec::new();
+            }
+            _ => at,
+        };
+        self.mode = Mode::SortMenu(next);
         Vec::new()
     }
 
@@ -489,7 +603,7 @@ impl App {
     }
 
     fn set_filter(&mut self, text: String) {
-        self.queues.filter = text.to_lowercase();
+        self.queues.filter = text;
         self.with_snapshot(List::rebuild);
     }
 
@@ -518,17 +632,22 @@ impl App {
             Action::Top => self.move_selection(isize::MIN),
             Action::Bottom => self.move_selection(isize::MAX),
             Action::Filter
-            | Action::SortNext
             | Action::SortReverse
+            | Action::SortLeft
+            | Action::SortRight
+            | Action::SortMenu
             | Action::Open
             | Action::Delete
                 if self.tab != Tab::SysvMsg => {}
             Action::Open => return self.open_peek(),
             Action::Delete => return self.ask_remove(),
             Action::Filter => self.mode = Mode::Filter(self.queues.filter.clone()),
-            Action::SortNext => {
-                self.queues.sort_by_next();
-                self.with_snapshot(List::rebuild);
+            Action::SortRight => self.sort_step(1),
+            Action::SortLeft => self.sort_step(-1),
+            Action::SortMenu => {
+                let visible = self.visible_columns();
+                let at = visible.iter().position(|c| *c == self.queues.sort.column);
+                self.mode = Mode::SortMenu(at.unwrap_or(0));
             }
             Action::SortReverse => {
                 self.queues.sort.descending = !self.queues.sort.descending;
@@ -554,6 +673,18 @@ impl App {
             | Action::Cancel => {}
         }
         Vec::new()
+    }
+
+    /// The columns of the queue table the screen shows: the only sort
+    /// targets (the view draws exactly these, from the same function).
+    pub fn visible_columns(&self) -> Vec<Column> {
+        layout::table_columns::<SysvMsg>(&self.queues.columns, self.size)
+    }
+
+    fn sort_step(&mut self, delta: isize) {
+        let visible = self.visible_columns();
+        self.queues.sort_step(&visible, delta);
+        self.with_snapshot(List::rebuild);
     }
 
     /// The selected queue with its owner's name, if there is one.

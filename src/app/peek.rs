@@ -316,6 +316,33 @@ impl PeekView {
         Outcome::Stay(jobs)
     }
 
+    /// The mouse: the wheel (`Some(rows)`) moves the selection or scrolls
+    /// the opened message; a click on screen row `row` selects the message
+    /// shown there (the list's first message is at `first_row`).
+    pub fn on_mouse(
+        &mut self,
+        wheel: Option<isize>,
+        row: u16,
+        first_row: u16,
+        layout: PeekLayout,
+    ) -> Vec<Job> {
+        if self.prompt.is_some() {
+            return Vec::new();
+        }
+        if let Some(delta) = wheel {
+            return self.step(delta, layout);
+        }
+        let Some(on_screen) = row.checked_sub(first_row).map(usize::from) else {
+            return Vec::new();
+        };
+        let at = self.scroll.offset + on_screen;
+        if self.opened.is_some() || on_screen >= layout.rows || at >= self.messages.len() {
+            return Vec::new();
+        }
+        self.note = None;
+        self.step(at as isize - self.scroll.cursor as isize, layout)
+    }
+
     /// Moves the selection (or scrolls the opened message); reaching the
     /// end of what was read asks for the next page.
     fn step(&mut self, delta: isize, layout: PeekLayout) -> Vec<Job> {

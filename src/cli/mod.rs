@@ -32,8 +32,9 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub read_only: bool,
 
-    /// Do not use the mouse (the terminal keeps its own selection).
-    #[arg(long)]
+    /// Leave the mouse to the terminal (selecting text to copy): no
+    /// clicking, no wheel scrolling in the monitor.
+    #[arg(long, global = true)]
     pub no_mouse: bool,
 
     /// Print the effective configuration (the file, then these flags) as

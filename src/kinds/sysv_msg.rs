@@ -156,7 +156,8 @@ impl ObjectKind for SysvMsg {
         }
     }
 
-    /// Key (hex), id, owner and the last sender's and receiver's commands.
+    /// Key (hex), id, owner and the last sender's and receiver's pids and
+    /// commands: what the row shows of them.
     fn matches<'s>(m: &mut Matcher<'s>, snap: &'s Snapshot, q: &'s MsgQueue) -> bool {
         if m.is_empty() {
             return true;
@@ -168,10 +169,10 @@ impl ObjectKind for SysvMsg {
                 Some(owner) => m.name(owner),
                 None => m.number(q.uid),
             }
-            || [snap.sender(q), snap.receiver(q)]
+            || [(q.lspid, snap.sender(q)), (q.lrpid, snap.receiver(q))]
                 .into_iter()
-                .filter_map(Operator::command)
-                .any(|command| m.name(command))
+                .filter(|(pid, _)| *pid > 0)
+                .any(|(pid, who)| m.number(pid) || who.command().is_some_and(|c| m.name(c)))
     }
 
     fn cell(column: Column, snap: &Snapshot, q: &MsgQueue) -> CellValue {

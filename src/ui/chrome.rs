@@ -7,11 +7,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::style::Theme;
-use super::table::spans;
+use super::table::{arrow, spans};
 use crate::app::{App, Mode, Tab};
 use crate::format;
 use crate::kinds::ObjectKind;
 use crate::kinds::sysv_msg::SysvMsg;
+use crate::layout;
 
 /// Lays `left` and `right` out on one line, `right` flush right; `None`
 /// when both do not fit.
@@ -59,7 +60,7 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
 pub fn tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let mut left = vec![Span::raw(" ")];
     for (i, tab) in Tab::ALL.iter().enumerate() {
-        let label = format!("{} {}", i + 1, tab.title());
+        let label = layout::tab_label(i, *tab);
         if *tab == app.tab {
             left.push(Span::styled(format!("[{label}]"), theme.selected()));
         } else {
@@ -72,16 +73,57 @@ pub fn tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         _ if !app.queues.filter.is_empty() => Some(app.queues.filter.clone()),
         _ => None,
     };
-    let line = match filter {
-        Some(f) => {
-            let right = [
-                Span::styled("filter: /", theme.dim()),
-                Span::raw(format::sanitize(&f).into_owned()),
-                Span::raw(" "),
-            ];
-            spread(&left, &right, area.width).unwrap_or_else(|| Line::from(right.to_vec()))
+    let on_table = app.tab == Tab::SysvMsg && !matches!(app.mode, Mode::Peek(_));
+    let (mut count, mut shown, mut sorted) = (Vec::new(), Vec::new(), Vec::new());
+    if let Some(f) = filter {
+        // How many of them match: `7 of 67`.
+        if let (Some(snap), true) = (&app.snapshot, on_table) {
+            let total = SysvMsg::objects(snap).len() as u64;
+            count.push(Span::raw(format!(
+                "{} of {} · ",
+                format::count(app.queues.rows.len() as u64),
+                format::count(total)
+            )));
         }
-        None => Line::from(left),
+        shown.push(Span::styled("filter: /", theme.dim()));
+        shown.push(Span::raw(format::sanitize(&f).into_owned()));
+        shown.push(Span::raw(" "));
+    }
+    // The sort column went off screen (a narrower terminal): say what
+    // the rows are sorted by, since no header arrow can.
+    let sort = app.queues.sort;
+    if on_table && !app.visible_columns().contains(&sort.column) {
+        sorted.push(Span::styled(
+            format!(
+                "sorted by {} {} ",
+                SysvMsg::column(sort.column).title,
+                arrow(sort.descending)
+            ),
+            theme.dim(),
+        ));
+    }
+    // What does not fit goes: first the count, then the sort; the filter
+    // being typed stays, even over the tabs.
+    let tries = [
+        [count.as_slice(), &shown, &sorted].concat(),
+        [shown.as_slice(), &sorted].concat(),
+        shown.clone(),
+    ];
+    let line = if tries[0].is_empty() {
+        Line::from(left)
+    } else {
+        tries
+            .iter()
+            .filter(|right| !right.is_empty())
+            .find_map(|right| spread(&left, right, area.width))
+            // No room beside the tabs: alone, as much of it as fits.
+            .or_else(|| {
+                tries
+                    .iter()
+                    .filter(|right| !right.is_empty())
+                    .find_map(|right| spread(&[], right, area.width))
+            })
+            .unwrap_or_else(|| Line::from(if shown.is_empty() { sorted } else { shown }))
     };
     frame.render_widget(Paragraph::new(line), area);
 }
@@ -100,6 +142,7 @@ pub fn footer(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                 .to_owned()
         }
         Mode::ConfirmRemove(_) => " y remove · n / Esc keep".to_owned(),
+        Mode::SortMenu(_) => " ↑↓ choose · Enter sort · Esc close".to_owned(),
         Mode::Browse if app.read_only => {
             format!(" Enter peek · / filter · s sort · {pause} · ? help · q quit · READ-ONLY")
         }
@@ -107,7 +150,8 @@ pub fn footer(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             format!(" Enter peek · d delete · / filter · s sort · {pause} · ? help · q quit")
         }
     };
-    let left = [Span::styled(hints, theme.dim())];
+    let left = [Span::styled(hints.clone(), theme.dim())];
+    let place = position(app).map(|text| Span::styled(format!("{text} "), theme.dim()));
     let line = match &app.status {
         Some(status) => {
             let style = if status.error {
@@ -116,15 +160,81 @@ pub fn footer(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                 Style::new()
             };
             let text = format!("{} ", format::sanitize(&status.text));
-            let right = [Span::styled(text.clone(), style)];
-            // The status matters more than the hints; too long even alone,
-            // it loses its middle, so its subject and outcome stay.
-            spread(&left, &right, area.width).unwrap_or_else(|| {
-                let short = format::ellipsize_middle(&text, usize::from(area.width));
-                Line::from(Span::styled(short, style))
-            })
+            let mut right = vec![Span::styled(text.clone(), style)];
+            right.extend(
+                place
+                    .clone()
+                    .map(|p| Span::styled(format!("· {}", p.content), p.style)),
+            );
+            // The status matters more than the hints and the position; too
+            // long even alone, it loses its middle, so its subject and
+            // outcome stay.
+            spread(&left, &right, area.width)
+                .or_else(|| spread(&left, &right[..1], area.width))
+                .unwrap_or_else(|| {
+                    let short = format::ellipsize_middle(&text, usize::from(area.width));
+                    Line::from(Span::styled(short, style))
+                })
         }
-        None => Line::from(left.to_vec()),
+        // The position outranks the hints that tell what a key does,
+        // never `? help`, `q quit` or READ-ONLY.
+        None => place
+            .and_then(|p| {
+                let room = usize::from(area.width).saturating_sub(p.width());
+                let hints = Span::styled(hints_within(&hints, room), theme.dim());
+                spread(&[hints], &[p], area.width)
+            })
+            .unwrap_or_else(|| Line::from(left.to_vec())),
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// `hints` (` a · b · c`) with the fewest left out, from the right, to
+/// fit `room` cells; the ways to help, back and out, and READ-ONLY, stay.
+fn hints_within(hints: &str, room: usize) -> String {
+    let stays = |item: &str| {
+        item.starts_with("? ")
+            || item.starts_with("q ")
+            || item.starts_with("Esc ")
+            || item == "READ-ONLY"
+    };
+    let mut items: Vec<&str> = hints.trim_start().split(" · ").collect();
+    loop {
+        let text = format!(" {}", items.join(" · "));
+        match items.iter().rposition(|item| !stays(item)) {
+            Some(at) if Span::raw(text.as_str()).width() > room => {
+                items.remove(at);
+            }
+            _ => return text,
+        }
+    }
+}
+
+/// Where the selection is in a list that does not fit on screen: `row 12
+/// of 340` in a table, `12 of 500` in the peek view's messages.
+fn position(app: &App) -> Option<String> {
+    let (cursor, len, fits, word) = match &app.mode {
+        _ if app.help => return None,
+        Mode::Peek(view) if view.opened.is_some() => return None,
+        Mode::Peek(view) => (
+            view.scroll.cursor,
+            view.messages.len(),
+            layout::peek_layout(app.size).rows,
+            "",
+        ),
+        _ if app.tab != Tab::SysvMsg => return None,
+        _ => (
+            app.queues.scroll.cursor,
+            app.queues.rows.len(),
+            layout::table_rows(app.size),
+            "row ",
+        ),
+    };
+    (len > fits).then(|| {
+        format!(
+            "{word}{} of {}",
+            format::count(cursor as u64 + 1),
+            format::count(len as u64)
+        )
+    })
 }

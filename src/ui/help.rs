@@ -26,9 +26,10 @@ fn lines(context: Context, read_only: bool, theme: &Theme) -> Vec<Line<'static>>
         })
         .collect();
     let note = match context {
-        Context::Browse => " Filter matches key, id, owner and commands.",
+        Context::Browse => " Filter matches key, id, owner, pids and commands (any case).",
         Context::Peek => " Peeking never consumes: it copies (MSG_COPY).",
         Context::Dialog => " Nothing is removed without y.",
+        Context::Menu => " Only the columns on screen sort the table.",
     };
     lines.push(Line::styled(note, theme.dim()));
     if read_only {

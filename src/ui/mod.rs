@@ -3,6 +3,7 @@
 mod chrome;
 mod dialog;
 mod help;
+mod menu;
 mod peek;
 mod style;
 mod table;
@@ -12,6 +13,7 @@ use ratatui::layout::Rect;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::{App, Drawn, Mode, Tab};
+use crate::kinds::sysv_msg::SysvMsg;
 use crate::layout::Areas;
 
 /// Smallest screen ipctop draws on; below it, one line says so.
@@ -48,6 +50,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) -> Drawn {
     // A dialog is opened from a snapshot, so there always is one.
     if let (Mode::ConfirmRemove(dialog), Some(snap)) = (&app.mode, &app.snapshot) {
         drawn.dialog_complete = dialog::draw(frame, area, dialog, snap, &theme);
+    }
+    if let Mode::SortMenu(cursor) = app.mode {
+        let columns = app.visible_columns();
+        menu::draw::<SysvMsg>(frame, area, &columns, app.queues.sort, cursor, &theme);
     }
     if app.help {
         drawn.help_last_scroll = help::draw(

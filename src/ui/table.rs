@@ -3,7 +3,7 @@
 //! ([`ObjectKind`]), how they look from here.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
@@ -11,7 +11,7 @@ use super::style::Theme;
 use crate::app::list::List;
 use crate::format;
 use crate::kinds::{BAR_WIDTH, CellValue, DetailLine, ObjectKind, Tone};
-use crate::layout::Areas;
+use crate::layout::{self, Areas, visible_columns};
 use crate::model::Snapshot;
 
 /// Draws the table of `list` into `areas.body` and the selected object's
@@ -29,12 +29,15 @@ pub fn draw<K: ObjectKind>(
         frame.render_widget(Paragraph::new(loading).style(theme.dim()), areas.body);
         return;
     };
-    let mut body = areas.body;
+    let body = layout::table_area(areas.body, snap.failure(K::KIND).is_some());
     if let Some(why) = snap.failure(K::KIND) {
         // This kind alone could not be read: say so above its table (the
         // last good rows, if there were any), and leave the others be.
-        let [notice, rest] =
-            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
+        let notice = Rect {
+            height: 1,
+            y: areas.body.y,
+            ..areas.body
+        };
         let kept = if list.rows.is_empty() {
             ""
         } else {
@@ -42,37 +45,11 @@ pub fn draw<K: ObjectKind>(
         };
         let text = format!(" cannot read them: {}{kept}", format::sanitize(why));
         frame.render_widget(Paragraph::new(text).style(theme.alert()), notice);
-        body = rest;
     }
     table(frame, body, list, snap, theme);
     if let Some(area) = areas.detail {
         detail(frame, area, list, snap, theme);
     }
-}
-
-/// The columns of `shown` that fit in `available` cells, in table order.
-pub fn visible_columns<K: ObjectKind>(shown: &[K::Column], available: u16) -> Vec<K::Column> {
-    let priority: Vec<K::Column> = K::PRIORITY
-        .iter()
-        .copied()
-        .filter(|c| shown.contains(c))
-        .collect();
-    let total = |n: usize| -> u16 {
-        priority[..n]
-            .iter()
-            .map(|c| K::column(*c).width)
-            .sum::<u16>()
-            + n.saturating_sub(1) as u16
-    };
-    let mut keep = priority.len();
-    while keep > 1 && total(keep) > available {
-        keep -= 1;
-    }
-    K::COLUMNS
-        .iter()
-        .copied()
-        .filter(|c| priority[..keep].contains(c))
-        .collect()
 }
 
 fn table<K: ObjectKind>(
@@ -85,10 +62,11 @@ fn table<K: ObjectKind>(
     let columns = visible_columns::<K>(&list.columns, area.width);
     let header = Row::new(columns.iter().map(|c| {
         let spec = K::column(*c);
-        let mut title = spec.title.to_owned();
-        if *c == list.sort.column {
-            title.push(if list.sort.descending { '▼' } else { '▲' });
-        }
+        let title = if *c == list.sort.column {
+            sorted_title(spec.title, spec.width, list.sort.descending)
+        } else {
+            spec.title.to_owned()
+        };
         aligned(title, spec.right)
     }))
     .style(theme.heading());
@@ -132,6 +110,20 @@ fn table<K: ObjectKind>(
             below_header,
         );
     }
+}
+
+/// The title of the sorted column with its arrow, which always shows:
+/// a title that fills its column loses its last characters to it.
+pub fn sorted_title(title: &str, width: u16, descending: bool) -> String {
+    let room = usize::from(width).saturating_sub(1).max(1);
+    let mut text: String = title.chars().take(room).collect();
+    text.push(arrow(descending));
+    text
+}
+
+/// `▼` for largest first, `▲` for smallest first.
+pub fn arrow(descending: bool) -> char {
+    if descending { '▼' } else { '▲' }
 }
 
 fn aligned(text: String, right: bool) -> Cell<'static> {
@@ -220,6 +212,12 @@ mod tests {
         assert_eq!(bar(50.0, 4), "██  ");
         assert_eq!(bar(12.5 / 4.0 * 1.0, 4), "▏   ");
         assert_eq!(bar(250.0, 4), "████");
+    }
+
+    #[test]
+    fn the_sort_arrow_shows_even_when_the_title_fills_its_column() {
+        assert_eq!(sorted_title("LAST RCV", 8, true), "LAST RC▼");
+        assert_eq!(sorted_title("MSGS", 7, false), "MSGS▲");
     }
 
     #[test]

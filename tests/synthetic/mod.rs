@@ -165,6 +165,19 @@ pub fn app_with(size: (u16, u16), snapshot: Snapshot) -> App {
     app
 }
 
+/// An app of `size` peeking at queue 65539 of [`busy_queues`] (the third
+/// row), whose read found `count` one-byte messages.
+pub fn peeking_at_many(size: (u16, u16), count: i64) -> App {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut app = app_with(size, snapshot(busy_queues()));
+    for code in [KeyCode::Down, KeyCode::Down, KeyCode::Enter] {
+        app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE), tick()));
+    }
+    let messages: Vec<(i64, &[u8])> = (0..count).map(|i| (i, &b"m"[..])).collect();
+    deliver_messages(&mut app, 65539, &messages);
+    app
+}
+
 /// Delivers to `app`'s peek view a complete read of queue `id` holding
 /// `messages` (type, payload) in order.
 pub fn deliver_messages(app: &mut App, id: i32, messages: &[(i64, &[u8])]) {
