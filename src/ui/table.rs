@@ -140,12 +140,24 @@ fn fill_cell(percent: Option<f64>, theme: &Theme) -> Cell<'static> {
         return aligned("?".to_owned(), true);
     };
     let text = format!(
-        "{}{:>4.0}%{}",
-        bar(percent, BAR_WIDTH),
-        percent.min(999.0),
+        "{}{:>4}%{}",
+        fill_bar(percent),
+        shown_percent(percent),
         theme.fill_marker(percent)
     );
     Cell::from(Span::styled(text, theme.fill(percent)))
+}
+
+/// The whole percent a fill shows as (999 at most).
+fn shown_percent(percent: f64) -> u32 {
+    percent.clamp(0.0, 999.0).round() as u32
+}
+
+/// The fill bar, drawn from the percent shown beside it: one rounding for
+/// both, so `1%` never stands beside an empty bar while another `1%` has
+/// a sliver.
+fn fill_bar(percent: f64) -> String {
+    bar(f64::from(shown_percent(percent)), BAR_WIDTH)
 }
 
 /// A bar of `width` cells with eighth-block resolution.
@@ -212,6 +224,19 @@ mod tests {
         assert_eq!(bar(50.0, 4), "██  ");
         assert_eq!(bar(12.5 / 4.0 * 1.0, 4), "▏   ");
         assert_eq!(bar(250.0, 4), "████");
+    }
+
+    #[test]
+    fn the_bar_and_the_figure_round_alike() {
+        // 90 B and 140 B of 16 KiB: both show 1%, so both show a sliver.
+        for bytes in [90.0, 140.0] {
+            let percent = bytes * 100.0 / 16_384.0;
+            assert_eq!(shown_percent(percent), 1, "{bytes}");
+            assert_eq!(fill_bar(percent), "▏         ", "{bytes}");
+        }
+        // Below half a percent: 0% and no bar, together.
+        assert_eq!((shown_percent(0.4), fill_bar(0.4)), (0, " ".repeat(10)));
+        assert_eq!(shown_percent(2000.0), 999);
     }
 
     #[test]
