@@ -80,6 +80,8 @@ pub enum Context {
     Dialog,
     /// The sort menu.
     Menu,
+    /// A tab whose kind is not built yet: only switching and refreshing.
+    Placeholder,
 }
 
 /// One key with its modifiers.
@@ -181,8 +183,8 @@ pub const MOVEMENT: &[Binding] = &[
     bind(&[key(KeyCode::End), ch('G')], Action::Bottom, "last row"),
 ];
 
-/// The queue table.
-pub const BROWSE: &[Binding] = &[
+/// Leaving and switching tabs, on every tab.
+pub const TABS: &[Binding] = &[
     bind(&[ch('q'), key(KeyCode::F(10))], Action::Quit, "quit"),
     bind(&[key(KeyCode::Tab)], Action::NextTab, "next tab"),
     bind(&[key(KeyCode::BackTab)], Action::PrevTab, "previous tab"),
@@ -192,6 +194,10 @@ pub const BROWSE: &[Binding] = &[
     bind(&[ch('4')], Action::GoTab(Tab::PosixMq), "POSIX MQ tab"),
     bind(&[ch('5')], Action::GoTab(Tab::Pipes), "Pipes tab"),
     bind(&[ch('6')], Action::GoTab(Tab::Limits), "Limits tab"),
+];
+
+/// The table of a tab: open, remove, filter, sort.
+pub const BROWSE: &[Binding] = &[
     bind(
         &[key(KeyCode::Enter)],
         Action::Open,
@@ -218,6 +224,10 @@ pub const BROWSE: &[Binding] = &[
         Action::SortMenu,
         "sort menu: pick a column",
     ),
+];
+
+/// Refreshing, on every tab.
+pub const REFRESHING: &[Binding] = &[
     bind(
         &[ch(' '), ch('p')],
         Action::Pause,
@@ -297,7 +307,8 @@ pub const MENU: &[Binding] = &[
 /// The key sections of `context`, in help order.
 pub fn sections(context: Context) -> &'static [&'static [Binding]] {
     match context {
-        Context::Browse => &[GLOBAL, BROWSE, MOVEMENT],
+        Context::Browse => &[GLOBAL, TABS, BROWSE, REFRESHING, MOVEMENT],
+        Context::Placeholder => &[GLOBAL, TABS, REFRESHING],
         Context::Peek => &[GLOBAL, PEEK, MOVEMENT],
         Context::Dialog => &[DIALOG, GLOBAL],
         Context::Menu => &[GLOBAL, MENU, MOVEMENT],
@@ -529,7 +540,7 @@ mod tests {
     #[test]
     fn no_destructive_key_is_a_navigation_key_anywhere() {
         let movement: Vec<&Key> = MOVEMENT.iter().flat_map(|b| b.keys).collect();
-        for binding in BROWSE.iter().chain(DIALOG) {
+        for binding in TABS.iter().chain(BROWSE).chain(REFRESHING).chain(DIALOG) {
             if matches!(binding.action, Action::Delete | Action::Confirm) {
                 assert!(binding.keys.iter().all(|k| !movement.contains(&k)));
             }
@@ -539,7 +550,7 @@ mod tests {
     #[test]
     fn help_has_every_action_and_one_line_for_the_tabs() {
         let entries = help_entries(Context::Browse);
-        let bindings = GLOBAL.len() + BROWSE.len() + MOVEMENT.len();
+        let bindings = GLOBAL.len() + TABS.len() + BROWSE.len() + REFRESHING.len() + MOVEMENT.len();
         // Six tab keys on one line, and quit's keys of two sections on one.
         assert_eq!(entries.len(), bindings - 6);
         let tabs = entries.iter().find(|e| e.keys == "1..6").expect("tab line");
@@ -560,6 +571,15 @@ mod tests {
                 .any(|e| e.keys == "Esc, q" && e.help.starts_with("back"))
         );
         assert!(peek.iter().any(|e| e.keys == "Ctrl-C" && e.help == "quit"));
+        // A tab not built yet lists only what works there.
+        let placeholder = help_entries(Context::Placeholder);
+        assert!(placeholder.iter().any(|e| e.keys == "Tab"));
+        assert!(
+            !placeholder
+                .iter()
+                .any(|e| e.help.contains("remove") || e.help.contains("filter")),
+            "{placeholder:?}"
+        );
         let dialog = help_entries(Context::Dialog);
         assert_eq!(dialog[0].keys, "y");
     }
@@ -567,7 +587,7 @@ mod tests {
     #[test]
     fn labels_read_like_the_docs() {
         assert_eq!(binding_label(&GLOBAL[0]), "Ctrl-C");
-        assert_eq!(binding_label(&BROWSE[0]), "q, F10");
+        assert_eq!(binding_label(&TABS[0]), "q, F10");
         assert_eq!(key_label(&ch(' ')), "Space");
         assert_eq!(key_label(&key(KeyCode::F(1))), "F1");
         assert_eq!(key_label(&key(KeyCode::Delete)), "Del");

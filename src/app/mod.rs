@@ -442,7 +442,7 @@ impl App {
                 Some(Action::Quit) => vec![Effect::Quit],
                 _ => Vec::new(),
             },
-            Mode::Browse => match keymap::action_for(Context::Browse, &key) {
+            Mode::Browse => match keymap::action_for(self.context(), &key) {
                 Some(action) => self.act(action),
                 None if key.code == KeyCode::Esc => {
                     self.set_filter(String::new());
@@ -533,6 +533,7 @@ impl App {
     /// The key context the user is in.
     pub fn context(&self) -> Context {
         match self.mode {
+            Mode::Browse if self.tab != Tab::SysvMsg => Context::Placeholder,
             Mode::Browse | Mode::Filter(_) => Context::Browse,
             Mode::Peek(_) => Context::Peek,
             Mode::ConfirmRemove(_) => Context::Dialog,
@@ -631,14 +632,7 @@ impl App {
             Action::PageDown => self.move_selection(page),
             Action::Top => self.move_selection(isize::MIN),
             Action::Bottom => self.move_selection(isize::MAX),
-            Action::Filter
-            | Action::SortReverse
-            | Action::SortLeft
-            | Action::SortRight
-            | Action::SortMenu
-            | Action::Open
-            | Action::Delete
-                if self.tab != Tab::SysvMsg => {}
+            // Tabs without a table bind none of these (`Context::Placeholder`).
             Action::Open => return self.open_peek(),
             Action::Delete => return self.ask_remove(),
             Action::Filter => self.mode = Mode::Filter(self.queues.filter.clone()),

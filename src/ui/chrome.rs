@@ -10,6 +10,7 @@ use super::style::Theme;
 use super::table::{arrow, spans};
 use crate::app::{App, Mode, Tab};
 use crate::format;
+use crate::keymap::Context;
 use crate::kinds::ObjectKind;
 use crate::kinds::sysv_msg::SysvMsg;
 use crate::layout;
@@ -143,6 +144,10 @@ pub fn footer(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         }
         Mode::ConfirmRemove(_) => " y remove · n / Esc keep".to_owned(),
         Mode::SortMenu(_) => " ↑↓ choose · Enter sort · Esc close".to_owned(),
+        Mode::Browse if app.context() == Context::Placeholder => {
+            let mark = if app.read_only { " · READ-ONLY" } else { "" };
+            format!(" Tab / 1-6 switch tab · {pause} · ? help · q quit{mark}")
+        }
         Mode::Browse if app.read_only => {
             format!(" Enter peek · / filter · s sort · {pause} · ? help · q quit · READ-ONLY")
         }

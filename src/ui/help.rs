@@ -30,6 +30,7 @@ fn lines(context: Context, read_only: bool, theme: &Theme) -> Vec<Line<'static>>
         Context::Peek => " Peeking never consumes: it copies (MSG_COPY).",
         Context::Dialog => " Nothing is removed without y.",
         Context::Menu => " Only the columns on screen sort the table.",
+        Context::Placeholder => " This tab is not built yet: these keys work here.",
     };
     lines.push(Line::styled(note, theme.dim()));
     if read_only {
