@@ -1118,3 +1118,24 @@ mod mouse {
         assert_eq!(cursor(&app), 0);
     }
 }
+
+#[test]
+fn a_status_answers_one_key_and_is_gone_with_the_next() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    app.read_only = true;
+    key(&mut app, KeyCode::Char('d'));
+    assert!(
+        app.status
+            .as_ref()
+            .is_some_and(|s| s.text.contains("read-only"))
+    );
+    refresh(&mut app, busy_queues());
+    assert!(app.status.is_some(), "a refresh is not an answer");
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.status, None, "the next key makes it old news");
+    // Nor does it follow the user into the peek view.
+    key(&mut app, KeyCode::Char('d'));
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.mode, Mode::Peek(_)));
+    assert_eq!(app.status, None);
+}

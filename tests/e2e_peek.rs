@@ -459,15 +459,12 @@ fn an_error_status_outlives_the_next_refresh() {
     let queue = queue_with_fixture();
     let mut tui = Tui::spawn(WIDE, &[FAST[0], FAST[1], "--read-only"]);
     select(&mut tui, &queue);
-    // Paused, snapshots are dropped, so the refusal stays to be seen.
-    tui.send_keys("p");
-    tui.wait_for("PAUSED", |s| s.rows()[0].contains("PAUSED"));
     let refusal = "read-only mode (--read-only): nothing is removed";
     tui.send_keys("d");
     tui.wait_for("the read-only refusal", |s| s.footer().contains(refusal));
-    // One refresh, which shows the fifth message.
+    // A refresh that shows the fifth message, with no key pressed: the
+    // answer to the last key stays until the next key.
     queue.send(1, b"more");
-    tui.send_keys("r");
     let screen = tui.wait_for("the refresh with 5 messages", |s| {
         s.cell(queue.id(), "MSGS").as_deref() == Some("5")
     });
@@ -475,6 +472,11 @@ fn an_error_status_outlives_the_next_refresh() {
         screen.footer().contains(refusal),
         "the answer to the last key vanished with the refresh:\n{screen}"
     );
+    // The next key makes it old news.
+    tui.send_keys("j");
+    tui.wait_for("the refusal gone with the next key", |s| {
+        !s.footer().contains(refusal)
+    });
     quit(&mut tui);
 }
 

@@ -368,6 +368,10 @@ impl App {
             Some(Action::Suspend) => return vec![Effect::Suspend],
             _ => {}
         }
+        // A status answers the key before (or an action that finished
+        // since): this key makes it old news, and it never follows the
+        // user into another view. What this key causes says its own.
+        self.status = None;
         if self.help {
             let last = self.help_last_scroll;
             // The help is a view on top: q closes it, as Esc does (Ctrl-C,
