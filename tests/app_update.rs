@@ -5,6 +5,7 @@ mod synthetic;
 
 use std::time::Duration;
 
+use ipctop::app::line_edit::LineEdit;
 use ipctop::app::{App, Drawn, Effect, Event, Mode, Tab};
 use ipctop::kinds::sysv_msg::Column;
 use ipctop::model::Kind;
@@ -92,7 +93,7 @@ fn filter_narrows_live_applies_on_enter_and_clears_on_esc() {
     let mut app = app_with((120, 30), snapshot(busy_queues()));
     key(&mut app, KeyCode::End);
     key(&mut app, KeyCode::Char('/'));
-    assert_eq!(app.mode, Mode::Filter(String::new()));
+    assert_eq!(app.mode, Mode::Filter(LineEdit::default()));
     typed(&mut app, "5EA1");
     assert_eq!(listed(&app), vec![65538, 65539], "key in hex, any case");
     key(&mut app, KeyCode::Enter);
@@ -396,7 +397,7 @@ fn ctrl_z_and_sigtstp_suspend_from_every_view_and_sigcont_redraws() {
     key(&mut app, KeyCode::Char('/'));
     typed(&mut app, "ro");
     assert_eq!(ctrl_z(&mut app), vec![Effect::Suspend]);
-    assert_eq!(app.mode, Mode::Filter("ro".to_owned()));
+    assert_eq!(app.mode, Mode::Filter(LineEdit::from("ro")));
     key(&mut app, KeyCode::Esc);
     // Over the help and in the peek view.
     key(&mut app, KeyCode::Char('?'));
@@ -456,15 +457,21 @@ fn control_keys_do_not_type_into_the_filter() {
     let mut app = app_with((120, 30), snapshot(busy_queues()));
     key(&mut app, KeyCode::Char('/'));
     typed(&mut app, "ro");
+    for (c, modifiers) in [('x', KeyModifiers::CONTROL), ('x', KeyModifiers::ALT)] {
+        app.update(Event::Key(
+            KeyEvent::new(KeyCode::Char(c), modifiers),
+            synthetic::tick(),
+        ));
+    }
+    assert_eq!(app.mode, Mode::Filter(LineEdit::from("ro")));
+    // The shell's editing keys edit, and the table follows.
+    typed(&mut app, " ap");
     app.update(Event::Key(
         KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL),
         synthetic::tick(),
     ));
-    app.update(Event::Key(
-        KeyEvent::new(KeyCode::Char('x'), KeyModifiers::ALT),
-        synthetic::tick(),
-    ));
-    assert_eq!(app.mode, Mode::Filter("ro".to_owned()));
+    assert_eq!(app.mode, Mode::Filter(LineEdit::from("ro ")));
+    assert_eq!(app.queues.filter, "ro ");
 }
 
 #[test]
@@ -668,7 +675,7 @@ mod peek_and_remove {
         assert_eq!(view(&app).selector.map(|(_, p)| p), Some(Some(1)));
         assert_eq!(view(&app).scroll.cursor, 1, "the selection jumps to it");
         key(&mut app, KeyCode::Char('t'));
-        assert_eq!(view(&app).prompt, Some(Prompt::Msgtyp(String::new())));
+        assert_eq!(view(&app).prompt, Some(Prompt::Msgtyp(LineEdit::default())));
         typed(&mut app, "!3");
         key(&mut app, KeyCode::Enter);
         assert_eq!(view(&app).selector.map(|(_, p)| p), Some(Some(1)));
@@ -691,7 +698,7 @@ mod peek_and_remove {
         key(&mut app, KeyCode::Char('w'));
         assert_eq!(
             view(&app).prompt,
-            Some(Prompt::SavePath("msg-65538-0.bin".into()))
+            Some(Prompt::SavePath(LineEdit::proposed("msg-65538-0.bin")))
         );
         let effects = key(&mut app, KeyCode::Enter);
         let Some(Effect::Act(Job::Save {

@@ -2,7 +2,7 @@
 //! it changes. `update` does no I/O; what must touch the world comes back
 //! as an [`Effect`] for the event loop to carry out.
 
-mod line_edit;
+pub mod line_edit;
 pub mod list;
 pub mod peek;
 mod remove_dialog;
@@ -21,7 +21,7 @@ use crate::kinds::sysv_msg::{Column, SysvMsg};
 use crate::kinds::{Chosen, ObjectKind};
 use crate::layout;
 use crate::model::{MsgQueue, Snapshot};
-use line_edit::LineKey;
+use line_edit::{LineEdit, LineKey};
 use list::List;
 use peek::{Outcome, PeekView};
 pub use remove_dialog::RemoveDialog;
@@ -82,7 +82,7 @@ pub enum Mode {
     /// The table.
     Browse,
     /// Typing a filter; the text so far.
-    Filter(String),
+    Filter(LineEdit),
     /// A queue's messages.
     Peek(Box<PeekView>),
     /// "Remove this queue?"
@@ -590,9 +590,9 @@ impl App {
         let Mode::Filter(text) = &mut self.mode else {
             return;
         };
-        match line_edit::edit(text, &key) {
+        match text.edit(&key) {
             LineKey::Edited => {
-                let text = text.clone();
+                let text = text.text().to_owned();
                 self.set_filter(text);
             }
             LineKey::Submit => {
@@ -603,7 +603,7 @@ impl App {
                 self.mode = Mode::Browse;
                 self.set_filter(String::new());
             }
-            LineKey::Ignored => {}
+            LineKey::Moved | LineKey::Ignored => {}
         }
     }
 
@@ -639,7 +639,7 @@ impl App {
             // Tabs without a table bind none of these (`Context::Placeholder`).
             Action::Open => return self.open_peek(),
             Action::Delete => return self.ask_remove(),
-            Action::Filter => self.mode = Mode::Filter(self.queues.filter.clone()),
+            Action::Filter => self.mode = Mode::Filter(LineEdit::from(self.queues.filter.as_str())),
             Action::SortRight => self.sort_step(1),
             Action::SortLeft => self.sort_step(-1),
             Action::SortMenu => {

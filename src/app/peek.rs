@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use ratatui::crossterm::event::KeyEvent;
 
-use super::line_edit::{self, LineKey};
+use super::line_edit::{LineEdit, LineKey};
 use super::list::Scroll;
 use crate::actions::peek::{Changes, Message, PAGE, Page, Selector};
 use crate::actions::remove;
@@ -24,9 +24,9 @@ use crate::sys::msg::QueueStat;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Prompt {
     /// A msgtyp for the "which message would msgrcv take" preview.
-    Msgtyp(String),
+    Msgtyp(LineEdit),
     /// A file name to save the selected message to.
-    SavePath(String),
+    SavePath(LineEdit),
     /// The file exists: replace it with `data`?
     Overwrite {
         /// The file.
@@ -299,13 +299,13 @@ impl PeekView {
                 Vec::new()
             }
             Action::PickType => {
-                self.prompt = Some(Prompt::Msgtyp(String::new()));
+                self.prompt = Some(Prompt::Msgtyp(LineEdit::default()));
                 Vec::new()
             }
             Action::Save => {
                 if let Some(m) = self.selected() {
                     let name = format!("msg-{}-{}.bin", self.queue.id, m.index);
-                    self.prompt = Some(Prompt::SavePath(name));
+                    self.prompt = Some(Prompt::SavePath(LineEdit::proposed(&name)));
                 }
                 Vec::new()
             }
@@ -423,16 +423,16 @@ impl PeekView {
         let (Prompt::Msgtyp(text) | Prompt::SavePath(text)) = prompt else {
             return Vec::new();
         };
-        match line_edit::edit(text, &key) {
+        match text.edit(&key) {
             LineKey::Cancel => self.prompt = None,
             LineKey::Submit => match self.prompt.take() {
-                Some(Prompt::Msgtyp(text)) => self.apply_msgtyp(&text, layout.rows),
-                Some(Prompt::SavePath(text)) if !text.trim().is_empty() => {
-                    return self.save_job(PathBuf::from(text.trim()), Overwrite::Refuse);
+                Some(Prompt::Msgtyp(line)) => self.apply_msgtyp(line.text(), layout.rows),
+                Some(Prompt::SavePath(line)) if !line.text().trim().is_empty() => {
+                    return self.save_job(PathBuf::from(line.text().trim()), Overwrite::Refuse);
                 }
                 _ => {}
             },
-            LineKey::Edited | LineKey::Ignored => {}
+            LineKey::Edited | LineKey::Moved | LineKey::Ignored => {}
         }
         Vec::new()
     }

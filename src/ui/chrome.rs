@@ -70,7 +70,14 @@ pub fn tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         left.push(Span::raw(" "));
     }
     let filter = match &app.mode {
-        Mode::Filter(text) => Some(format!("{text}▏")),
+        Mode::Filter(line) => {
+            let (before, after) = line.parts();
+            Some(format!(
+                "{}▏{}",
+                format::sanitize(before),
+                format::sanitize(after)
+            ))
+        }
         _ if !app.queues.filter.is_empty() => Some(app.queues.filter.clone()),
         _ => None,
     };

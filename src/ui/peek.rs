@@ -2,12 +2,13 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState};
 
 use super::style::Theme;
 use crate::actions::peek::Message;
+use crate::app::line_edit::LineEdit;
 use crate::app::peek::{PeekView, Prompt};
 use crate::format;
 use crate::layout::PEEK_HEADER;
@@ -97,6 +98,29 @@ fn pick_text(
             format!(" {selector}: no message matches; msgrcv would wait (ENOMSG with IPC_NOWAIT)")
         }
     }
+}
+
+/// `label` and the line typed, with the cursor shown (`▏`), and a
+/// proposed text shown selected (typing replaces it).
+fn typed(label: &'static str, line: &LineEdit) -> Line<'static> {
+    let (before, after) = line.parts();
+    let sanitized = |text: &str| format::sanitize(text).into_owned();
+    if line.is_selected() {
+        return Line::from(vec![
+            Span::raw(label),
+            // The prompt line is drawn reversed already: underline marks it.
+            Span::styled(
+                sanitized(line.text()),
+                Style::new().add_modifier(Modifier::UNDERLINED),
+            ),
+        ]);
+    }
+    Line::from(vec![
+        Span::raw(label),
+        Span::raw(sanitized(before)),
+        Span::raw("▏"),
+        Span::raw(sanitized(after)),
+    ])
 }
 
 /// `1 ×412 · 2 ×37`: how many messages of each type were read.
@@ -247,10 +271,10 @@ fn draw_message(
 
 fn draw_prompt(frame: &mut Frame<'_>, area: Rect, prompt: &Prompt, theme: &Theme) {
     let text = match prompt {
-        Prompt::Msgtyp(text) => format!(" msgtyp (0, 5, -5, !5): {}▏", format::sanitize(text)),
-        Prompt::SavePath(text) => format!(" save to file: {}▏", format::sanitize(text)),
+        Prompt::Msgtyp(line) => typed(" msgtyp (0, 5, -5, !5): ", line),
+        Prompt::SavePath(line) => typed(" save to file: ", line),
         Prompt::Overwrite { path, .. } => {
-            format!(" {} exists. Replace it? y / n", format::path(path))
+            Line::raw(format!(" {} exists. Replace it? y / n", format::path(path)))
         }
     };
     let line_area = Rect {
