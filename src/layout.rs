@@ -151,7 +151,7 @@ impl Areas {
 }
 
 /// Rows of the peek view's own header.
-pub const PEEK_HEADER: u16 = 2;
+pub const PEEK_HEADER: u16 = 4;
 
 /// The screen row of the first message in the peek view's list (below
 /// the view's header and the list's column header).

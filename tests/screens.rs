@@ -460,3 +460,23 @@ fn the_mouse_regions_are_where_the_screen_draws_them() {
     let row = cells(&terminal, layout::peek_first_row(app.size), (0, 80));
     assert!(row.contains("order 1 item=widget"), "{row:?}");
 }
+
+#[test]
+fn the_peek_header_shows_a_change_and_the_msgrcv_preview_together() {
+    let mut app = peeking((80, 24));
+    press(&mut app, KeyCode::Char('t'));
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Enter);
+    // The queue moves on after the read.
+    let mut queues = busy_queues();
+    queues[1].messages = 9;
+    app.update(Event::Snapshot(Box::new(snapshot(queues))));
+    let shown = screen(&app);
+    for line in [
+        " types of the messages read: 1 ×2 · 2 ×2 · 3 ×1",
+        " changed since read: now 9 messages",
+        " msgrcv with msgtyp 2 would take message #1",
+    ] {
+        assert!(shown.contains(line), "no {line:?}:\n{shown}");
+    }
+}

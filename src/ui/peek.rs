@@ -42,9 +42,14 @@ fn draw_header(frame: &mut Frame<'_>, area: Rect, view: &PeekView, theme: &Theme
         )),
         Span::styled(format!(" · {}", view.progress()), theme.dim()),
     ];
-    // The second line says the most urgent thing: an error, that the
-    // queue changed since it was read, what the last key did, the msgrcv
-    // preview, else the type histogram.
+    // Each thing has its line, so none hides another: what was read (the
+    // type histogram), whether the queue changed since (or the error of
+    // the last read or save), and what the last key found (a save's
+    // outcome, the msgrcv preview).
+    let types = Line::styled(
+        format!(" types of the messages read: {}", histogram(view)),
+        theme.dim(),
+    );
     let while_reading = view.read.and_then(|r| r.changes.describe(q.id));
     let changed = view
         .changed_since_read()
@@ -57,19 +62,26 @@ fn draw_header(frame: &mut Frame<'_>, area: Rect, view: &PeekView, theme: &Theme
                 format::size(bytes)
             ),
         });
-    let second = match (&view.error, changed, &view.note, &view.selector) {
-        (Some(error), ..) => Line::styled(format!(" {}", format::sanitize(error)), theme.alert()),
-        (None, Some(changed), ..) => Line::styled(changed, theme.alert()),
-        (None, None, Some(note), _) => Line::raw(format!(" {}", format::sanitize(note))),
-        (None, None, None, Some((selector, picked))) => {
+    let state = match (&view.error, changed) {
+        (Some(error), _) => Line::styled(format!(" {}", format::sanitize(error)), theme.alert()),
+        (None, Some(changed)) => Line::styled(changed, theme.alert()),
+        (None, None) if view.read.is_some() => Line::styled(" unchanged since read", theme.dim()),
+        (None, None) => Line::raw(""),
+    };
+    let answer = match (&view.note, &view.selector) {
+        (Some(note), _) => Line::raw(format!(" {}", format::sanitize(note))),
+        (None, Some((selector, picked))) => {
             Line::from(pick_text(view, *selector, *picked)).style(theme.heading())
         }
-        (None, None, None, None) => Line::styled(
-            format!(" types of the messages read: {}", histogram(view)),
+        (None, None) => Line::styled(
+            " t: which message would msgrcv take? · w: save the selected message",
             theme.dim(),
         ),
     };
-    frame.render_widget(Paragraph::new(vec![Line::from(first), second]), area);
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(first), types, state, answer]),
+        area,
+    );
 }
 
 /// `msgtyp 2 would take message #7 (type 2, 64 B)`.
