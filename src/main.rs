@@ -5,10 +5,8 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = match ipctop::cli::Cli::try_parse() {
+    let cli = match ipctop::cli::Cli::parse_checked() {
         Ok(cli) => cli,
         Err(e) => return ipctop::cli::report_usage(&e),
     };

@@ -948,6 +948,10 @@ fn cli_rm_usage_errors_exit_2() {
         &["rm", "msg", "5", "--expect-key", "0xzz"],
         &["peek"],
         &["peek", "5", "--except"],
+        // --read-only only where something could change.
+        &["--read-only", "list"],
+        &["list", "--read-only"],
+        &["--read-only", "peek", "5"],
     ] {
         let out = run(&mut ipctop(args, &state));
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", describe(&out));

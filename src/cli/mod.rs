@@ -28,8 +28,10 @@ pub struct Cli {
     pub interval: Option<Duration>,
 
     /// Change nothing: removal (and every other changing action) is
-    /// disabled; peeking and saving messages to files still work.
-    #[arg(long, global = true)]
+    /// disabled; peeking and saving messages to files still work. For the
+    /// monitor, `demo` and `rm` (give it before the subcommand:
+    /// `ipctop --read-only rm …`).
+    #[arg(long)]
     pub read_only: bool,
 
     /// Leave the mouse to the terminal (selecting text to copy): no
@@ -116,7 +118,12 @@ pub fn parse_id(text: &str) -> Result<i32, String> {
 
 /// Parses `250ms`, `2s`, `1m` and checks the bounds.
 pub fn parse_interval(text: &str) -> Result<Duration, String> {
-    let d = humantime::parse_duration(text).map_err(|e| format!("{e} (try 250ms or 2s)"))?;
+    let d = humantime::parse_duration(text).map_err(|_| {
+        format!(
+            "{:?} is not a duration: a number and a unit, such as 250ms, 2s or 1m",
+            text.trim()
+        )
+    })?;
     if !(MIN_INTERVAL..=MAX_INTERVAL).contains(&d) {
         return Err(format!(
             "must be between {} and {}",
@@ -125,6 +132,31 @@ pub fn parse_interval(text: &str) -> Result<Duration, String> {
         ));
     }
     Ok(d)
+}
+
+impl Cli {
+    /// Parses the command line, refusing flags given where they mean
+    /// nothing (`--read-only` with a command that changes nothing anyway),
+    /// as clap refuses any other usage error.
+    pub fn parse_checked() -> Result<Self, clap::Error> {
+        let cli = Self::try_parse()?;
+        let changes_nothing = matches!(
+            cli.command,
+            Some(
+                Command::List { .. }
+                    | Command::Peek(_)
+                    | Command::Completions { .. }
+                    | Command::Man
+            )
+        );
+        if cli.read_only && changes_nothing {
+            return Err(Self::command().error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--read-only applies to the monitor, demo and rm; this command changes nothing anyway",
+            ));
+        }
+        Ok(cli)
+    }
 }
 
 /// Reports a command line clap refused (or `--help`, `--version`):
@@ -248,6 +280,9 @@ mod tests {
                 .contains("between 100ms and 60s")
         );
         assert!(parse_interval("2h").is_err());
-        assert!(parse_interval("fast").is_err());
+        assert_eq!(
+            parse_interval("fast"),
+            Err("\"fast\" is not a duration: a number and a unit, such as 250ms, 2s or 1m".into())
+        );
     }
 }
