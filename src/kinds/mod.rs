@@ -30,6 +30,8 @@ pub struct ColumnSpec {
     pub right: bool,
     /// Sorted largest first when first chosen (numbers, times).
     pub descending_first: bool,
+    /// What the column means, for the help.
+    pub about: &'static str,
 }
 
 /// One cell's value, for the view to render.

@@ -96,23 +96,32 @@ impl ObjectKind for SysvMsg {
     const LONG_NOUN: &'static str = "message queue";
 
     fn column(column: Column) -> ColumnSpec {
-        let (title, width) = match column {
-            Column::Key => ("KEY", 10),
-            Column::Id => ("ID", 8),
-            Column::Owner => ("OWNER", 10),
-            Column::Perms => ("PERMS", 9),
-            Column::Messages => ("MSGS", 7),
-            Column::Used => ("USED", 9),
-            Column::Capacity => ("CAP", 9),
-            Column::Fill => ("FILL", BAR_WIDTH as u16 + 7),
-            Column::Sender => ("SENDER", 21),
-            Column::Receiver => ("RECEIVER", 21),
-            Column::LastSend => ("LAST SND", 8),
-            Column::LastReceive => ("LAST RCV", 8),
+        let (title, width, about) = match column {
+            Column::Key => ("KEY", 10, "the IPC key (0x00000000: IPC_PRIVATE)"),
+            Column::Id => ("ID", 8, "the msqid, as ipcs and ipcrm take it"),
+            Column::Owner => (
+                "OWNER",
+                10,
+                "the owner (who, with the creator, may remove it)",
+            ),
+            Column::Perms => ("PERMS", 9, "read and write permission, like ls"),
+            Column::Messages => ("MSGS", 7, "messages waiting"),
+            Column::Used => ("USED", 9, "bytes of payload waiting"),
+            Column::Capacity => ("CAP", 9, "the most bytes it holds (msg_qbytes)"),
+            Column::Fill => (
+                "FILL",
+                BAR_WIDTH as u16 + 7,
+                "used against capacity: a full queue blocks its senders",
+            ),
+            Column::Sender => ("SENDER", 21, "the last sender's pid and command"),
+            Column::Receiver => ("RECEIVER", 21, "the last receiver's pid and command"),
+            Column::LastSend => ("LAST SND", 8, "time since the last send"),
+            Column::LastReceive => ("LAST RCV", 8, "time since the last receive"),
         };
         ColumnSpec {
             title,
             width,
+            about,
             right: matches!(
                 column,
                 Column::Id | Column::Messages | Column::Used | Column::Capacity

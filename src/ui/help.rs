@@ -8,8 +8,35 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use super::style::Theme;
 use crate::keymap::{Context, help_entries};
 
-/// The help's lines for `context`: one per key entry, then notes.
-fn lines(context: Context, read_only: bool, theme: &Theme) -> Vec<Line<'static>> {
+/// What the marks in the tables mean.
+const MARKS: [(&str, &str); 5] = [
+    (
+        "!",
+        "fill at or above the warning threshold (80% unless configured)",
+    ),
+    (
+        "!!",
+        "fill at or above the critical threshold (95% unless configured)",
+    ),
+    (
+        "(exited)",
+        "that process is gone (its pid may be another's now)",
+    ),
+    (
+        "?",
+        "not known: a process /proc hides, a capacity that cannot be read",
+    ),
+    ("·", "a character that would drive the terminal, not shown"),
+];
+
+/// The help's lines for `context`: one per key entry, then notes, then
+/// (with a table on screen) what its `columns` and the marks mean.
+fn lines(
+    context: Context,
+    read_only: bool,
+    columns: &[(&'static str, &'static str)],
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let entries = help_entries(context);
     let label_width = entries
         .iter()
@@ -39,6 +66,21 @@ fn lines(context: Context, read_only: bool, theme: &Theme) -> Vec<Line<'static>>
             theme.alert(),
         ));
     }
+    if !columns.is_empty() {
+        let explained = columns.iter().copied().chain(MARKS);
+        let width = explained
+            .clone()
+            .map(|(t, _)| t.chars().count())
+            .max()
+            .unwrap_or(0);
+        lines.push(Line::styled(" Columns and marks:", theme.heading()));
+        lines.extend(explained.map(|(title, about)| {
+            Line::from(vec![
+                Span::styled(format!(" {title:<width$}  "), theme.heading()),
+                Span::raw(about),
+            ])
+        }));
+    }
     lines
 }
 
@@ -50,9 +92,10 @@ pub fn draw(
     context: Context,
     read_only: bool,
     scroll: usize,
+    columns: &[(&'static str, &'static str)],
     theme: &Theme,
 ) -> usize {
-    let lines = lines(context, read_only, theme);
+    let lines = lines(context, read_only, columns, theme);
     let width = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 3;
     let room = usize::from(area.height.saturating_sub(2)).max(1);
     let last_scroll = lines.len().saturating_sub(room);

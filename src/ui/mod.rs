@@ -13,6 +13,8 @@ use ratatui::layout::Rect;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::{App, Drawn, Mode, Tab};
+use crate::keymap::Context;
+use crate::kinds::ObjectKind;
 use crate::kinds::sysv_msg::SysvMsg;
 use crate::layout::Areas;
 
@@ -56,12 +58,24 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) -> Drawn {
         menu::draw::<SysvMsg>(frame, area, &columns, app.queues.sort, cursor, &theme);
     }
     if app.help {
+        // Over a table, the help also says what its columns mean.
+        let columns: Vec<(&str, &str)> = match app.context() {
+            Context::Browse => SysvMsg::COLUMNS
+                .iter()
+                .map(|c| {
+                    let spec = SysvMsg::column(*c);
+                    (spec.title, spec.about)
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         drawn.help_last_scroll = help::draw(
             frame,
             area,
             app.context(),
             app.read_only,
             app.help_scroll,
+            &columns,
             &theme,
         );
     }
