@@ -151,6 +151,15 @@ pub fn unix_seconds(t: SystemTime) -> i64 {
     }
 }
 
+/// `09:14:55`: the local time of day of `at` (the snapshot's time).
+pub fn clock(at: SystemTime) -> String {
+    let t = unix_seconds(at);
+    local(t).map_or_else(
+        || format!("@{t}"),
+        |t| format!("{:02}:{:02}:{:02}", t.hour, t.minute, t.second),
+    )
+}
+
 /// `2026-11-28 09:14:55 (3s ago)`, or `never`.
 pub fn timestamp(then: i64, now: SystemTime) -> String {
     if then == 0 {
@@ -249,6 +258,18 @@ pub fn message_lines(data: &[u8], hex: bool, width: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_clock_is_a_time_of_day() {
+        // Any time zone: two digits, colon, two digits, colon, two digits.
+        let t = clock(std::time::UNIX_EPOCH + Duration::from_secs(1_764_316_800));
+        let digits: Vec<&str> = t.split(':').collect();
+        assert!(
+            digits.len() == 3 && digits.iter().all(|d| d.len() == 2),
+            "{t}"
+        );
+        assert!(t.chars().all(|c| c.is_ascii_digit() || c == ':'), "{t}");
+    }
 
     #[test]
     fn sanitize_replaces_every_control_character() {

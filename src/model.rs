@@ -235,6 +235,11 @@ pub struct Snapshot {
     pub taken_at: SystemTime,
     /// Inode of the IPC namespace the snapshot describes.
     pub namespace: u64,
+    /// What the namespace is to a person: `host` for the machine's own,
+    /// else a process in it (`1234 nginx`), when one could be seen.
+    pub namespace_label: Option<String>,
+    /// The machine's name (in ipctop's UTS namespace); empty if unknown.
+    pub hostname: String,
     /// System V message queues.
     pub msg: MsgTable,
     /// The live processes whose pids the tables mention.

@@ -39,6 +39,7 @@ macro_rules! assert_screen {
     ($name:expr, $app:expr) => {
         insta::with_settings!({filters => vec![
             (r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", "[date-time]"),
+            (r"\d\d:\d\d:\d\d", "[time]"),
         ]}, {
             insta::assert_snapshot!($name, screen(&$app));
         });

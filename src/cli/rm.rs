@@ -217,6 +217,8 @@ mod tests {
         let snap = Snapshot {
             taken_at: UNIX_EPOCH + Duration::from_secs(1_000_000),
             namespace: 1,
+            namespace_label: None,
+            hostname: String::new(),
             msg: MsgTable::new(
                 vec![queue.clone()],
                 MsgLimits::default(),

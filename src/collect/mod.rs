@@ -31,11 +31,36 @@ pub fn current_namespace() -> Result<u64, CollectError> {
         .map_err(|e| CollectError::Io(PROCESS, e))
 }
 
+/// The inode of the machine's initial IPC namespace (`PROC_IPC_INIT_INO`),
+/// which every kernel gives it.
+pub const HOST_IPC_NAMESPACE: u64 = 0xEFFF_FFFF;
+
+/// What IPC namespace `inode` is to a person: `host`, or the lowest pid
+/// in it with its command (looked up once, when a collector starts).
+fn namespace_label(inode: u64) -> Option<String> {
+    if inode == HOST_IPC_NAMESPACE {
+        return Some("host".to_owned());
+    }
+    let mut pids: Vec<i32> = std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse().ok())
+        .collect();
+    pids.sort_unstable();
+    let pid = pids
+        .into_iter()
+        .find(|&pid| blocked::namespace_of(pid) == Some(inode))?;
+    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+    Some(format!("{pid} {}", comm.trim_end()))
+}
+
 /// Everything one refresh needs that outlives the refresh: caches and
 /// the choice of source.
 #[derive(Debug)]
 pub struct Collector {
     namespace: u64,
+    namespace_label: Option<String>,
+    hostname: String,
     source: MsgSource,
     users: NameCache,
     groups: NameCache,
@@ -54,8 +79,13 @@ impl Collector {
     /// A collector that reads message queues from `source` (tests use this
     /// to exercise the fallback on any kernel).
     pub fn with_source(source: MsgSource) -> Result<Self, CollectError> {
+        let namespace = current_namespace()?;
         Ok(Self {
-            namespace: current_namespace()?,
+            namespace,
+            namespace_label: namespace_label(namespace),
+            hostname: std::fs::read_to_string("/proc/sys/kernel/hostname")
+                .map(|name| name.trim_end().to_owned())
+                .unwrap_or_default(),
             source,
             users: NameCache::users(),
             groups: NameCache::groups(),
@@ -110,11 +140,25 @@ impl Collector {
         Snapshot {
             taken_at: SystemTime::now(),
             namespace: self.namespace,
+            namespace_label: self.namespace_label.clone(),
+            hostname: self.hostname.clone(),
             msg,
             processes,
             users,
             groups,
             failures: BTreeMap::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_machines_own_namespace_is_called_host() {
+        assert_eq!(namespace_label(HOST_IPC_NAMESPACE).as_deref(), Some("host"));
+        // One no process is in: no name rather than a wrong one.
+        assert_eq!(namespace_label(1), None);
     }
 }

@@ -374,6 +374,8 @@ mod tests {
         let snapshot = Snapshot {
             taken_at: std::time::UNIX_EPOCH,
             namespace: 0,
+            namespace_label: None,
+            hostname: String::new(),
             msg: MsgTable::new(Vec::new(), MsgLimits::default(), MsgSource::StatAny),
             processes: cache.lookup_at([pid], Some(offset * SECOND), read),
             users: HashMap::new(),

@@ -26,34 +26,56 @@ fn spread<'a>(left: &[Span<'a>], right: &[Span<'a>], width: u16) -> Option<Line<
     Some(Line::from(spans))
 }
 
-/// `ipctop · ns ipc:[…] · every 1s · PAUSED` and the totals.
+/// `ipctop · ns ipc:[…] (host) · web-3 · 09:14:55 · every 1s · PAUSED`
+/// and the totals.
 pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
-    let mut left = vec![Span::styled(" ipctop", theme.heading())];
-    if let Some(snap) = &app.snapshot {
-        left.push(Span::raw(format!(" · ns ipc:[{}]", snap.namespace)));
-    }
-    left.push(Span::raw(format!(
-        " · every {}",
-        format::interval(app.interval)
-    )));
-    if let Some(snap) = &app.snapshot {
-        for note in SysvMsg::header_notes(snap) {
-            left.extend(spans(note, theme));
+    // With or without what a narrow screen can spare: the namespace's
+    // name, the host name and the time.
+    let left = |extras: bool| {
+        let mut left = vec![Span::styled(" ipctop", theme.heading())];
+        if let Some(snap) = &app.snapshot {
+            left.push(Span::raw(format!(" · ns ipc:[{}]", snap.namespace)));
+            if extras {
+                if let Some(label) = &snap.namespace_label {
+                    left.push(Span::raw(format!(" ({})", format::sanitize(label))));
+                }
+                if !snap.hostname.is_empty() {
+                    left.push(Span::raw(format!(
+                        " · {}",
+                        format::sanitize(&snap.hostname)
+                    )));
+                }
+                left.push(Span::raw(format!(" · {}", format::clock(snap.taken_at))));
+            }
         }
-    }
-    if app.paused {
-        left.push(Span::raw(" · "));
-        left.push(Span::styled("PAUSED", theme.alert()));
-    }
-    // The longest summary that fits, down to none.
+        left.push(Span::raw(format!(
+            " · every {}",
+            format::interval(app.interval)
+        )));
+        if let Some(snap) = &app.snapshot {
+            for note in SysvMsg::header_notes(snap) {
+                left.extend(spans(note, theme));
+            }
+        }
+        if app.paused {
+            left.push(Span::raw(" · "));
+            left.push(Span::styled("PAUSED", theme.alert()));
+        }
+        left
+    };
+    // The longest summary that fits, with the extras if they fit too,
+    // down to none.
     let summaries = match &app.snapshot {
         Some(snap) => SysvMsg::summaries(snap),
         None => vec!["reading… ".to_owned()],
     };
-    let line = summaries
-        .into_iter()
-        .find_map(|text| spread(&left, &[Span::raw(text)], area.width))
-        .unwrap_or_else(|| Line::from(left));
+    let (full, core) = (left(true), left(false));
+    let fitted = [&full, &core].into_iter().find_map(|left| {
+        summaries
+            .iter()
+            .find_map(|text| spread(left, &[Span::raw(text.clone())], area.width))
+    });
+    let line = fitted.unwrap_or_else(|| Line::from(full));
     frame.render_widget(Paragraph::new(line), area);
 }
 

@@ -87,6 +87,8 @@ pub fn snapshot(queues: Vec<MsgQueue>) -> Snapshot {
     Snapshot {
         taken_at: UNIX_EPOCH + Duration::from_secs(NOW as u64),
         namespace: NAMESPACE,
+        namespace_label: Some("host".to_owned()),
+        hostname: "web-3".to_owned(),
         msg: MsgTable::new(
             queues,
             MsgLimits {
