@@ -212,6 +212,8 @@ pub trait Removable: ObjectKind {
     /// The removal dialog's facts after what will be lost: its last users,
     /// its times.
     fn dialog_facts(snap: &Snapshot, object: &Self::Object) -> Vec<DetailLine>;
+    /// `object`, as the user's choice of any kind.
+    fn chosen(object: Self::Object) -> Chosen;
     /// `ipctop rm`'s summary: labelled facts, one per line.
     fn summary(snap: &Snapshot, object: &Self::Object) -> Vec<(&'static str, String)>;
     /// A snapshot holding just `object`, with the names it mentions
@@ -265,7 +267,7 @@ impl Chosen {
         crate::each_kind!(self, |K, o| K::objects(snap)
             .iter()
             .find(|now| K::id(now) == K::id(o) && K::changes(o, now).is_empty())
-            .map(|now| Chosen::SysvMsg(now.clone())))
+            .map(|now| K::chosen(now.clone())))
     }
 
     /// What removing it loses, counted (for the audit log).

@@ -5,8 +5,8 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::{
-    BAR_WIDTH, CellValue, ColumnSpec, DetailLine, Matcher, ObjectKind, Removable, Sort, SortKey,
-    Tone,
+    BAR_WIDTH, CellValue, Chosen, ColumnSpec, DetailLine, Matcher, ObjectKind, Removable, Sort,
+    SortKey, Tone,
 };
 use crate::collect::{CollectError, Collector, sysv_msg};
 use crate::format;
@@ -397,6 +397,10 @@ impl Removable for SysvMsg {
             format::plural(q.messages, "message"),
             format::size(q.used_bytes)
         )
+    }
+
+    fn chosen(q: MsgQueue) -> Chosen {
+        Chosen::SysvMsg(q)
     }
 
     fn owner_uid(q: &MsgQueue) -> u32 {
