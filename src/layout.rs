@@ -52,10 +52,11 @@ impl Areas {
     }
 }
 
-/// How many data rows the queue table shows on a `(columns, rows)` screen.
-pub fn table_rows((width, height): (u16, u16)) -> usize {
+/// How many data rows the table shows on a `(columns, rows)` screen, below
+/// a one-line notice that its kind could not be read when `notice`.
+pub fn table_rows((width, height): (u16, u16), notice: bool) -> usize {
     let body = Areas::new(Rect::new(0, 0, width, height)).body;
-    usize::from(body.height.saturating_sub(1))
+    usize::from(table_area(body, notice).height.saturating_sub(1))
 }
 
 /// The columns of `shown` (a kind's columns, as configured) that fit in
@@ -200,9 +201,11 @@ mod tests {
             assert!(used <= h, "{w}x{h}: {a:?}");
         }
         assert_eq!(
-            table_rows((80, 24)),
+            table_rows((80, 24), false),
             24 - 3 - 1 - usize::from(DETAIL_HEIGHT)
         );
-        assert_eq!(table_rows((20, 5)), 1);
+        // A notice that the kind could not be read takes a row.
+        assert_eq!(table_rows((80, 24), true), table_rows((80, 24), false) - 1);
+        assert_eq!(table_rows((20, 5), false), 1);
     }
 }

@@ -321,7 +321,7 @@ fn paging_moves_a_screen_and_keeps_the_selection_visible() {
     let many: Vec<_> = (0..100).map(|i| queue(i, i, 0, 0)).collect();
     let mut app = app_with((80, 24), snapshot(many));
     key(&mut app, KeyCode::Char('s')); // sender: all equal, so by id
-    let page = ipctop::layout::table_rows((80, 24));
+    let page = ipctop::layout::table_rows((80, 24), false);
     key(&mut app, KeyCode::PageDown);
     assert_eq!(app.queues.scroll.cursor, page);
     assert!(app.queues.scroll.offset <= app.queues.scroll.cursor);
@@ -337,7 +337,7 @@ fn paging_moves_a_screen_and_keeps_the_selection_visible() {
     // Shrinking the terminal keeps the selection on screen.
     key(&mut app, KeyCode::Char('G'));
     app.update(Event::Resize(80, 10));
-    let page = ipctop::layout::table_rows((80, 10));
+    let page = ipctop::layout::table_rows((80, 10), false);
     assert!(app.queues.scroll.cursor < app.queues.scroll.offset + page);
 }
 

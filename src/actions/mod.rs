@@ -198,6 +198,13 @@ pub fn perform(job: Job) -> Done {
 /// The msqid of `queue` when it is in the IPC namespace this thread's
 /// calls act on; otherwise what it is and where ipctop is, in words.
 fn in_our_namespace(queue: ObjectId) -> Result<i32, String> {
+    if queue.kind != crate::model::Kind::SysvMsg {
+        return Err(format!(
+            "object {} is a {}, not a message queue",
+            queue.id,
+            queue.kind.noun()
+        ));
+    }
     let ours = crate::collect::current_namespace().ok();
     if ours != Some(queue.namespace) {
         let ours = ours.map_or_else(|| "unknown".to_owned(), |n| format!("ipc:[{n}]"));

@@ -40,6 +40,9 @@ pub enum NotRemoved {
         /// Ours, or `None` when it cannot be read.
         ours: Option<u64>,
     },
+    /// The job named an object of another kind (a mix-up no caller
+    /// should make; refused rather than acted on under the wrong kind).
+    OtherKind(crate::model::Kind),
     /// It could not be read again before removing it.
     Unreadable(String),
     /// Anything else.
@@ -66,6 +69,11 @@ impl fmt::Display for RemoveError {
                     "{noun} {id} not removed: it is in IPC namespace ipc:[{its}], ipctop in {ours}"
                 )
             }
+            NotRemoved::OtherKind(kind) => write!(
+                f,
+                "{noun} {id} not removed: the request was for a {}",
+                kind.noun()
+            ),
             NotRemoved::Unreadable(reason) => write!(f, "not removed: {reason}"),
             NotRemoved::Sys(e) => e.fmt(f),
         }
@@ -104,6 +112,9 @@ pub fn remove<K: Removable>(
     chosen: &K::Object,
 ) -> Result<K::Object, RemoveError> {
     let id = target.id;
+    if target.kind != K::KIND {
+        return Err(error::<K>(id, NotRemoved::OtherKind(target.kind)));
+    }
     let ours = crate::collect::current_namespace().ok();
     if ours != Some(target.namespace) {
         let why = NotRemoved::OtherNamespace {
@@ -191,6 +202,21 @@ mod tests {
         let mut same_second = used.clone();
         same_second.stime = 0;
         assert!(replaced(check::<SysvMsg>(&used, &same_second)));
+    }
+
+    #[test]
+    fn an_object_named_as_another_kind_is_never_removed() {
+        let ours = crate::collect::current_namespace().expect("our namespace");
+        let target = ObjectId {
+            namespace: ours,
+            kind: crate::model::Kind::SysvShm,
+            id: 65538,
+        };
+        let err = remove::<SysvMsg>(target, &queue()).unwrap_err();
+        assert!(matches!(
+            err.why,
+            NotRemoved::OtherKind(crate::model::Kind::SysvShm)
+        ));
     }
 
     #[test]

@@ -500,11 +500,7 @@ impl App {
         if self.tab != Tab::SysvMsg {
             return Vec::new();
         }
-        let notice = self
-            .snapshot
-            .as_ref()
-            .is_some_and(|snap| snap.failure(SysvMsg::KIND).is_some());
-        let table = layout::table_area(areas.body, notice);
+        let table = layout::table_area(areas.body, self.notice());
         if row == table.y {
             let columns = self.visible_columns();
             if let Some((clicked, ..)) = layout::column_spans::<SysvMsg>(&columns, table.x)
@@ -532,6 +528,13 @@ impl App {
             Mode::Peek(view) => view.drawn(at),
             Mode::Browse | Mode::Filter(_) | Mode::SortMenu(_) => {}
         }
+    }
+
+    /// Does the table stand below a notice that its kind could not be read?
+    pub fn notice(&self) -> bool {
+        self.snapshot
+            .as_ref()
+            .is_some_and(|snap| snap.failure(SysvMsg::KIND).is_some())
     }
 
     /// The key context the user is in.
@@ -622,7 +625,7 @@ impl App {
     }
 
     fn act(&mut self, action: Action) -> Vec<Effect> {
-        let page = layout::table_rows(self.size).max(1) as isize;
+        let page = layout::table_rows(self.size, self.notice()).max(1) as isize;
         match action {
             Action::Quit => return vec![Effect::Quit],
             Action::Suspend => return vec![Effect::Suspend],
@@ -760,7 +763,7 @@ impl App {
     }
 
     fn scroll(&mut self) {
-        let visible = layout::table_rows(self.size);
+        let visible = layout::table_rows(self.size, self.notice());
         self.queues.scroll_into_view(visible);
     }
 }

@@ -260,7 +260,7 @@ fn position(app: &App) -> Option<String> {
         _ => (
             app.queues.scroll.cursor,
             app.queues.rows.len(),
-            layout::table_rows(app.size),
+            layout::table_rows(app.size, app.notice()),
             "row ",
         ),
     };
