@@ -69,13 +69,13 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         Some(snap) => SysvMsg::summaries(snap),
         None => vec!["reading… ".to_owned()],
     };
-    let (full, core) = (left(true), left(false));
-    let fitted = [&full, &core].into_iter().find_map(|left| {
+    let fitted = [true, false].into_iter().find_map(|extras| {
+        let left = left(extras);
         summaries
             .iter()
-            .find_map(|text| spread(left, &[Span::raw(text.clone())], area.width))
+            .find_map(|text| spread(&left, &[Span::raw(text.clone())], area.width))
     });
-    let line = fitted.unwrap_or_else(|| Line::from(full));
+    let line = fitted.unwrap_or_else(|| Line::from(left(true)));
     frame.render_widget(Paragraph::new(line), area);
 }
 
