@@ -74,6 +74,11 @@ pub enum Action {
 pub enum Context {
     /// The table of queues.
     Browse,
+    /// The table of a kind without a peek view (shared memory,
+    /// semaphores): Enter shows an object's details.
+    Objects,
+    /// One object's details, the whole screen high.
+    Detail,
     /// The list of a queue's messages.
     Peek,
     /// A confirmation dialog.
@@ -196,18 +201,36 @@ pub const TABS: &[Binding] = &[
     bind(&[ch('6')], Action::GoTab(Tab::Limits), "Limits tab"),
 ];
 
-/// The table of a tab: open, remove, filter, sort.
+/// Enter on the queue table.
+pub const PEEK_OPEN: &[Binding] = &[bind(
+    &[key(KeyCode::Enter)],
+    Action::Open,
+    "peek at the queue's messages",
+)];
+
+/// Enter on the table of a kind without a peek view.
+pub const DETAIL_OPEN: &[Binding] = &[bind(
+    &[key(KeyCode::Enter)],
+    Action::Open,
+    "show the object's details",
+)];
+
+/// Removing the selected object.
+pub const DELETE: &[Binding] = &[bind(
+    &[ch('d'), key(KeyCode::Delete), key(KeyCode::F(9))],
+    Action::Delete,
+    "remove the selected object (asks first)",
+)];
+
+/// One object's details.
+pub const DETAIL: &[Binding] = &[bind(
+    &[key(KeyCode::Esc), ch('q')],
+    Action::Back,
+    "back to the table",
+)];
+
+/// The table of a tab: filter, sort.
 pub const BROWSE: &[Binding] = &[
-    bind(
-        &[key(KeyCode::Enter)],
-        Action::Open,
-        "peek at the queue's messages",
-    ),
-    bind(
-        &[ch('d'), key(KeyCode::Delete), key(KeyCode::F(9))],
-        Action::Delete,
-        "remove the queue (asks first)",
-    ),
     bind(
         &[ch('/'), key(KeyCode::F(3)), key(KeyCode::F(4))],
         Action::Filter,
@@ -307,7 +330,19 @@ pub const MENU: &[Binding] = &[
 /// The key sections of `context`, in help order.
 pub fn sections(context: Context) -> &'static [&'static [Binding]] {
     match context {
-        Context::Browse => &[GLOBAL, TABS, BROWSE, REFRESHING, MOVEMENT],
+        Context::Browse => &[
+            GLOBAL, TABS, PEEK_OPEN, DELETE, BROWSE, REFRESHING, MOVEMENT,
+        ],
+        Context::Objects => &[
+            GLOBAL,
+            TABS,
+            DETAIL_OPEN,
+            DELETE,
+            BROWSE,
+            REFRESHING,
+            MOVEMENT,
+        ],
+        Context::Detail => &[GLOBAL, DETAIL, DELETE, MOVEMENT],
         Context::Placeholder => &[GLOBAL, TABS, REFRESHING],
         Context::Peek => &[GLOBAL, PEEK, MOVEMENT],
         Context::Dialog => &[DIALOG, GLOBAL],
@@ -519,6 +554,8 @@ mod tests {
     fn no_key_is_bound_twice_in_a_context() {
         for context in [
             Context::Browse,
+            Context::Objects,
+            Context::Detail,
             Context::Peek,
             Context::Dialog,
             Context::Menu,
@@ -540,7 +577,17 @@ mod tests {
     #[test]
     fn no_destructive_key_is_a_navigation_key_anywhere() {
         let movement: Vec<&Key> = MOVEMENT.iter().flat_map(|b| b.keys).collect();
-        for binding in TABS.iter().chain(BROWSE).chain(REFRESHING).chain(DIALOG) {
+        let sections = [
+            TABS,
+            PEEK_OPEN,
+            DETAIL_OPEN,
+            DELETE,
+            DETAIL,
+            BROWSE,
+            REFRESHING,
+            DIALOG,
+        ];
+        for binding in sections.iter().flat_map(|s| s.iter()) {
             if matches!(binding.action, Action::Delete | Action::Confirm) {
                 assert!(binding.keys.iter().all(|k| !movement.contains(&k)));
             }
@@ -550,7 +597,12 @@ mod tests {
     #[test]
     fn help_has_every_action_and_one_line_for_the_tabs() {
         let entries = help_entries(Context::Browse);
-        let bindings = GLOBAL.len() + TABS.len() + BROWSE.len() + REFRESHING.len() + MOVEMENT.len();
+        let bindings = [
+            GLOBAL, TABS, PEEK_OPEN, DELETE, BROWSE, REFRESHING, MOVEMENT,
+        ]
+        .iter()
+        .map(|s| s.len())
+        .sum::<usize>();
         // Six tab keys on one line, and quit's keys of two sections on one.
         assert_eq!(entries.len(), bindings - 6);
         let tabs = entries.iter().find(|e| e.keys == "1..6").expect("tab line");

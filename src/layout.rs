@@ -151,6 +151,13 @@ impl Areas {
     }
 }
 
+/// Lines of an object's details the details view shows at once (inside
+/// its frame).
+pub fn detail_view_rows((width, height): (u16, u16)) -> usize {
+    let area = Areas::new(Rect::new(0, 0, width, height)).below_tabs();
+    usize::from(area.height.saturating_sub(2))
+}
+
 /// Rows of the peek view's own header.
 pub const PEEK_HEADER: u16 = 4;
 

@@ -2,7 +2,7 @@
 
 use std::io::{self, IsTerminal, Stdout};
 use std::mem::ManuallyDrop;
-use std::sync::mpsc;
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Instant;
 
 use nix::sys::termios::{LocalFlags, tcgetattr};
@@ -182,14 +182,32 @@ fn show(settings: &Settings) -> Result<(), TuiError> {
     let actions = event::spawn_actions(&tx)?;
     event::spawn_input(tx)?;
 
+    // The status on screen and when it has been shown long enough.
+    let mut expiry: Option<(u64, Instant)> = None;
     loop {
         // Keys read before this frame began cannot answer what it shows.
         let drawing = Instant::now();
         let mut drawn = Drawn::default();
         terminal.draw(|frame| drawn = ui::draw(frame, &app))?;
         app.drawn(drawing, drawn);
-        let Ok(first) = rx.recv() else {
-            return Ok(());
+        expiry = match (&app.status, expiry) {
+            (Some(status), Some((serial, at))) if serial == status.serial => Some((serial, at)),
+            (Some(status), _) => Some((status.serial, drawing + status.lasts())),
+            (None, _) => None,
+        };
+        // Asleep until something happens, or the status is due to go.
+        let first = match expiry {
+            Some((serial, at)) => {
+                match rx.recv_timeout(at.saturating_duration_since(Instant::now())) {
+                    Ok(event) => event,
+                    Err(RecvTimeoutError::Timeout) => Event::StatusExpired(serial),
+                    Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                }
+            }
+            None => match rx.recv() {
+                Ok(event) => event,
+                Err(_) => return Ok(()),
+            },
         };
         // Take everything already waiting, so a burst costs one frame.
         let mut effects = Vec::new();

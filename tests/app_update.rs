@@ -159,7 +159,7 @@ fn esc_while_typing_drops_the_filter_and_backspace_edits_it() {
 fn s_cycles_the_visible_sort_columns_and_capital_s_reverses() {
     let mut app = app_with((120, 30), snapshot(busy_queues()));
     assert_eq!(app.queues.sort.column, Column::Fill);
-    let visible = app.visible_columns();
+    let visible = synthetic::visible_columns(&app);
     assert!(
         !visible.contains(&Column::Capacity),
         "hidden at 120 columns"
@@ -190,7 +190,7 @@ fn s_cycles_the_visible_sort_columns_and_capital_s_reverses() {
 
 /// The visible columns, and where FILL (the default sort) is among them.
 fn visible_and_fill(app: &App) -> (Vec<Column>, usize) {
-    let visible = app.visible_columns();
+    let visible = synthetic::visible_columns(&app);
     let fill = visible.iter().position(|c| *c == Column::Fill);
     (visible, fill.expect("FILL is visible"))
 }
@@ -222,10 +222,10 @@ fn angle_brackets_move_the_sort_among_visible_columns() {
 #[test]
 fn a_sort_column_hidden_by_a_resize_is_left_for_its_visible_neighbour() {
     let mut app = app_with((220, 30), snapshot(busy_queues()));
-    assert!(app.visible_columns().contains(&Column::Perms));
+    assert!(synthetic::visible_columns(&app).contains(&Column::Perms));
     sort_until(&mut app, Column::Perms);
     app.update(Event::Resize(120, 30));
-    let visible = app.visible_columns();
+    let visible = synthetic::visible_columns(&app);
     assert!(!visible.contains(&Column::Perms));
     assert_eq!(app.queues.sort.column, Column::Perms, "kept until changed");
     // PERMS stands between OWNER and MSGS in table order.
@@ -1053,7 +1053,7 @@ mod mouse {
     fn a_click_on_a_header_sorts_by_it_and_again_reverses() {
         let mut app = app_with((120, 30), snapshot(busy_queues()));
         let header = areas(&app).body.y;
-        let columns = app.visible_columns();
+        let columns = synthetic::visible_columns(&app);
         let spans = layout::column_spans::<ipctop::kinds::sysv_msg::SysvMsg>(&columns, 0);
         let (_, start, end) = spans
             .iter()
@@ -1145,4 +1145,23 @@ fn a_status_answers_one_key_and_is_gone_with_the_next() {
     key(&mut app, KeyCode::Enter);
     assert!(matches!(app.mode, Mode::Peek(_)));
     assert_eq!(app.status, None);
+}
+
+#[test]
+fn a_status_goes_when_its_time_is_up_and_only_that_one() {
+    let mut app = app_with((120, 30), snapshot(busy_queues()));
+    app.read_only = true;
+    key(&mut app, KeyCode::Char('d'));
+    let first = app.status.clone().expect("a status");
+    assert!(first.error && first.lasts() > Duration::ZERO);
+    // A new status with the same words is another status: the expiry
+    // armed for the first one leaves it be.
+    key(&mut app, KeyCode::Char('d'));
+    let second = app.status.clone().expect("a status");
+    assert_eq!(second.text, first.text);
+    assert_ne!(second.serial, first.serial);
+    app.update(Event::StatusExpired(first.serial));
+    assert_eq!(app.status.as_ref(), Some(&second), "not its expiry");
+    app.update(Event::StatusExpired(second.serial));
+    assert_eq!(app.status, None, "shown long enough");
 }

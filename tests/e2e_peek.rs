@@ -706,3 +706,20 @@ fn q_in_the_peek_view_goes_back_and_q_in_the_table_quits() {
     assert!(status.success(), "exit status {status}");
     assert_terminal_restored(&tui);
 }
+
+#[test]
+fn a_status_leaves_by_itself_after_a_few_seconds() {
+    let queue = queue_with_fixture();
+    let mut tui = Tui::spawn(WIDE, &[FAST[0], FAST[1]]);
+    select(&mut tui, &queue);
+    // At the fastest interval already: `+` answers with a status.
+    let answer = "the fastest there is";
+    tui.send_keys("+");
+    tui.wait_for("the answer to +", |s| s.footer().contains(answer));
+    // No key is pressed: the status times out on its own (the main loop
+    // wakes for it; refreshes keep coming meanwhile).
+    tui.wait_for("the status gone without a key", |s| {
+        !s.footer().contains(answer) && s.footer().contains("q quit")
+    });
+    quit(&mut tui);
+}

@@ -443,7 +443,7 @@ fn the_mouse_regions_are_where_the_screen_draws_them() {
             );
         }
         let table = layout::table_area(areas.body, false);
-        let columns = app.visible_columns();
+        let columns = synthetic::visible_columns(&app);
         for (column, start, end) in layout::column_spans::<SysvMsg>(&columns, table.x) {
             let text = cells(&terminal, table.y, (start, end));
             let title = SysvMsg::column(column).title;

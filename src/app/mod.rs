@@ -6,7 +6,9 @@ pub mod line_edit;
 pub mod list;
 pub mod peek;
 mod remove_dialog;
+pub mod table;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEventKind};
@@ -17,14 +19,15 @@ use crate::actions::{Done, Job};
 use crate::config::{Settings, ThemeChoice, Thresholds};
 use crate::format;
 use crate::keymap::{self, Action, Context};
-use crate::kinds::sysv_msg::{Column, SysvMsg};
+use crate::kinds::sysv_msg::SysvMsg;
 use crate::kinds::{Chosen, ObjectKind};
 use crate::layout;
-use crate::model::{MsgQueue, Snapshot};
+use crate::model::{ObjectId, Snapshot};
 use line_edit::{LineEdit, LineKey};
 use list::List;
 use peek::{Outcome, PeekView};
 pub use remove_dialog::RemoveDialog;
+use table::Table;
 
 /// The tabs, in order; one per IPC kind plus the limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -85,6 +88,8 @@ pub enum Mode {
     Filter(LineEdit),
     /// A queue's messages.
     Peek(Box<PeekView>),
+    /// One object's details, the whole screen high.
+    Detail(DetailView),
     /// "Remove this queue?"
     ConfirmRemove(Box<RemoveDialog>),
     /// The sort menu (F6): the visible columns, and the one the cursor is
@@ -115,6 +120,8 @@ pub enum Event {
     Fatal(String),
     /// An action finished.
     Done(Done),
+    /// The status with this serial has been shown long enough.
+    StatusExpired(u64),
 }
 
 /// Something `update` wants done outside the model.
@@ -170,25 +177,63 @@ pub const MIN_INTERVAL: Duration = INTERVAL_STEPS[0];
 /// Longest allowed refresh interval.
 pub const MAX_INTERVAL: Duration = INTERVAL_STEPS[INTERVAL_STEPS.len() - 1];
 
-/// A line for the status bar.
+/// A line for the status bar. It lasts until the next key, or until
+/// the event loop says it has been shown for [`Status::lasts`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
     /// The words.
     pub text: String,
     /// Shown as an error.
     pub error: bool,
+    /// Tells this status from every other one, even with the same words:
+    /// an expiry is for the status it was armed for.
+    pub serial: u64,
 }
 
+/// The serial of the next status.
+static NEXT_STATUS: AtomicU64 = AtomicU64::new(1);
+
 impl Status {
+    fn new(text: String, error: bool) -> Self {
+        Self {
+            text,
+            error,
+            serial: NEXT_STATUS.fetch_add(1, Ordering::Relaxed),
+        }
+    }
+
     /// A plain message.
     pub fn info(text: String) -> Self {
-        Self { text, error: false }
+        Self::new(text, false)
     }
 
     /// An error.
     pub fn error(text: String) -> Self {
-        Self { text, error: true }
+        Self::new(text, true)
     }
+
+    /// How long it stays on screen without a key: errors twice as long,
+    /// they may need reading twice.
+    pub fn lasts(&self) -> Duration {
+        if self.error {
+            Duration::from_secs(10)
+        } else {
+            Duration::from_secs(5)
+        }
+    }
+}
+
+/// One object's details over the whole screen (Enter on a table whose
+/// kind has no peek view).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetailView {
+    /// The object.
+    pub target: ObjectId,
+    /// The object as it was when opened, for kinds ipctop removes: another
+    /// object under its id is not shown as this one.
+    pub chosen: Option<Chosen>,
+    /// The first line shown.
+    pub scroll: usize,
 }
 
 /// The whole state of the TUI.
@@ -287,7 +332,11 @@ impl App {
                 if let Some(older) = &self.snapshot {
                     snap.keep_failed_from(older);
                 }
-                self.queues.rebuild(&snap);
+                self.snapshot = Some(*snap);
+                self.with_table(|list, snap| list.rebuild(snap));
+                let Some(snap) = &self.snapshot else {
+                    return Vec::new();
+                };
                 match &mut self.mode {
                     // The depth of the very queue the user chose: a queue
                     // that took over its id counts as gone.
@@ -302,11 +351,15 @@ impl App {
                             })
                             .map(|q| (q.messages, q.used_bytes));
                     }
-                    Mode::ConfirmRemove(dialog) => dialog.live = dialog.chosen.in_snapshot(&snap),
-                    Mode::Browse | Mode::Filter(_) | Mode::SortMenu(_) => {}
+                    Mode::ConfirmRemove(dialog) => dialog.live = dialog.chosen.in_snapshot(snap),
+                    Mode::Browse | Mode::Filter(_) | Mode::SortMenu(_) | Mode::Detail(_) => {}
                 }
-                self.snapshot = Some(*snap);
                 self.scroll();
+            }
+            Event::StatusExpired(serial) => {
+                if self.status.as_ref().is_some_and(|s| s.serial == serial) {
+                    self.status = None;
+                }
             }
             Event::Terminate => return vec![Effect::Quit],
             Event::Suspend => return vec![Effect::Suspend],
@@ -409,6 +462,7 @@ impl App {
                     Vec::new()
                 }
             },
+            Mode::Detail(_) => self.on_detail_key(key),
             Mode::ConfirmRemove(dialog) => match keymap::action_for(Context::Dialog, &key) {
                 Some(Action::Confirm) if dialog.answerable(pressed) => {
                     let told = dialog.live.as_ref().unwrap_or(&dialog.chosen).lost();
@@ -479,6 +533,12 @@ impl App {
                 let jobs = view.on_mouse(wheel, row, first_row, layout::peek_layout(self.size));
                 return jobs.into_iter().map(Effect::Act).collect();
             }
+            Mode::Detail(view) => {
+                if let Some(delta) = wheel {
+                    view.scroll = view.scroll.saturating_add_signed(delta);
+                }
+                return Vec::new();
+            }
             Mode::Browse => {}
             Mode::Filter(_) | Mode::ConfirmRemove(_) | Mode::SortMenu(_) => return Vec::new(),
         }
@@ -497,23 +557,23 @@ impl App {
             }
             return Vec::new();
         }
-        if self.tab != Tab::SysvMsg {
+        let size = self.size;
+        let Some(list) = self.table() else {
             return Vec::new();
-        }
+        };
         let table = layout::table_area(areas.body, self.notice());
         if row == table.y {
-            let columns = self.visible_columns();
-            if let Some((clicked, ..)) = layout::column_spans::<SysvMsg>(&columns, table.x)
+            if let Some(at) = list
+                .column_spans(size, table.x)
                 .into_iter()
-                .find(|&(_, start, end)| within((start, end)))
+                .position(|span| within(span))
             {
-                self.queues.sort_by(clicked);
-                self.with_snapshot(List::rebuild);
+                self.change_table(|list| list.sort_by(size, at));
             }
         } else if row > table.y && row < table.y + table.height {
-            let at = self.queues.scroll.offset + usize::from(row - table.y - 1);
-            if at < self.queues.rows.len() {
-                self.with_snapshot(|list, snap| list.select_row(snap, at));
+            let at = list.scroll().offset + usize::from(row - table.y - 1);
+            if at < list.len() {
+                self.with_table(|list, snap| list.select_row(snap, at));
             }
         }
         Vec::new()
@@ -526,26 +586,84 @@ impl App {
         match &mut self.mode {
             Mode::ConfirmRemove(dialog) => dialog.drawn(at, drawn.dialog_complete),
             Mode::Peek(view) => view.drawn(at),
-            Mode::Browse | Mode::Filter(_) | Mode::SortMenu(_) => {}
+            Mode::Browse | Mode::Filter(_) | Mode::SortMenu(_) | Mode::Detail(_) => {}
+        }
+    }
+
+    /// The table of the tab shown, if its kind has one yet.
+    pub fn table(&self) -> Option<&dyn Table> {
+        match self.tab {
+            Tab::SysvMsg => Some(&self.queues),
+            Tab::SysvShm | Tab::SysvSem | Tab::PosixMq | Tab::Pipes | Tab::Limits => None,
+        }
+    }
+
+    fn table_mut(&mut self) -> Option<&mut dyn Table> {
+        match self.tab {
+            Tab::SysvMsg => Some(&mut self.queues),
+            Tab::SysvShm | Tab::SysvSem | Tab::PosixMq | Tab::Pipes | Tab::Limits => None,
         }
     }
 
     /// Does the table stand below a notice that its kind could not be read?
     pub fn notice(&self) -> bool {
-        self.snapshot
-            .as_ref()
-            .is_some_and(|snap| snap.failure(SysvMsg::KIND).is_some())
+        match (&self.snapshot, self.table()) {
+            (Some(snap), Some(list)) => snap.failure(list.kind()).is_some(),
+            _ => false,
+        }
     }
 
     /// The key context the user is in.
     pub fn context(&self) -> Context {
         match self.mode {
-            Mode::Browse if self.tab != Tab::SysvMsg => Context::Placeholder,
-            Mode::Browse | Mode::Filter(_) => Context::Browse,
+            Mode::Browse | Mode::Filter(_) => match self.table() {
+                None => Context::Placeholder,
+                Some(list) if list.kind() == SysvMsg::KIND => Context::Browse,
+                // Kinds without a peek view open their details.
+                Some(_) => Context::Objects,
+            },
             Mode::Peek(_) => Context::Peek,
+            Mode::Detail(_) => Context::Detail,
             Mode::ConfirmRemove(_) => Context::Dialog,
             Mode::SortMenu(_) => Context::Menu,
         }
+    }
+
+    /// The details view: movement scrolls, Esc or q goes back, d asks to
+    /// remove the object.
+    fn on_detail_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let Mode::Detail(view) = &mut self.mode else {
+            return Vec::new();
+        };
+        let page = layout::detail_view_rows(self.size).max(1) as isize;
+        let delta = match keymap::action_for(Context::Detail, &key) {
+            Some(Action::Back) => {
+                self.mode = Mode::Browse;
+                return Vec::new();
+            }
+            Some(Action::Help) => {
+                self.help = true;
+                return Vec::new();
+            }
+            Some(Action::Delete) => {
+                let chosen = view.chosen.clone();
+                self.mode = Mode::Browse;
+                return match chosen {
+                    Some(chosen) => self.ask_remove_chosen(chosen),
+                    None => Vec::new(),
+                };
+            }
+            Some(Action::Up) => -1,
+            Some(Action::Down) => 1,
+            Some(Action::PageUp) => -page,
+            Some(Action::PageDown) => page,
+            Some(Action::Top) => isize::MIN,
+            Some(Action::Bottom) => isize::MAX,
+            _ => 0,
+        };
+        // The view clamps what is past the last line.
+        view.scroll = view.scroll.saturating_add_signed(delta);
+        Vec::new()
     }
 
     fn close_help(&mut self) -> Vec<Effect> {
@@ -556,8 +674,9 @@ impl App {
 
     /// The sort menu: ↑↓ move, Enter sorts by the column, Esc closes.
     fn on_menu_key(&mut self, cursor: usize, key: KeyEvent) -> Vec<Effect> {
-        let visible = self.visible_columns();
-        let last = visible.len().saturating_sub(1);
+        let size = self.size;
+        let columns = self.table().map_or(0, |list| list.visible(size).len());
+        let last = columns.saturating_sub(1);
         let at = cursor.min(last);
         let next = match keymap::action_for(Context::Menu, &key) {
             Some(Action::Up) => at.saturating_sub(1),
@@ -569,11 +688,8 @@ impl App {
                 at
             }
             Some(Action::Open) => {
-                if let Some(&column) = visible.get(at) {
-                    self.queues.choose_sort(column);
-                }
                 self.mode = Mode::Browse;
-                self.with_snapshot(List::rebuild);
+                self.change_table(|list| list.choose_sort(size, at));
                 return Vec::new();
             }
             // A picker: `q` goes back, like Esc.
@@ -600,7 +716,7 @@ impl App {
             }
             LineKey::Submit => {
                 self.mode = Mode::Browse;
-                self.with_snapshot(|list, snap| list.select_row(snap, 0));
+                self.with_table(|list, snap| list.select_row(snap, 0));
             }
             LineKey::Cancel => {
                 self.mode = Mode::Browse;
@@ -611,17 +727,37 @@ impl App {
     }
 
     fn set_filter(&mut self, text: String) {
-        self.queues.filter = text;
-        self.with_snapshot(List::rebuild);
+        self.change_table(|list| list.set_filter(text));
     }
 
-    /// Runs `f` on the queue list and the snapshot (if there is one yet),
-    /// then keeps the selection on screen.
-    fn with_snapshot(&mut self, f: impl FnOnce(&mut List<SysvMsg>, &Snapshot)) {
-        if let Some(snap) = &self.snapshot {
-            f(&mut self.queues, snap);
+    /// Runs `f` on the shown tab's table and the snapshot (if there are
+    /// both), then keeps the selection on screen.
+    fn with_table(&mut self, f: impl FnOnce(&mut dyn Table, &Snapshot)) {
+        // The snapshot is taken out for the call: the table borrows the
+        // rest of the model.
+        if let Some(snap) = self.snapshot.take() {
+            if let Some(list) = self.table_mut() {
+                f(list, &snap);
+            }
+            self.snapshot = Some(snap);
         }
         self.scroll();
+    }
+
+    /// Changes the shown tab's table with `f` (its sort, its filter),
+    /// then lists its rows anew.
+    fn change_table(&mut self, f: impl FnOnce(&mut dyn Table)) {
+        if let Some(list) = self.table_mut() {
+            f(list);
+        }
+        self.with_table(|list, snap| list.rebuild(snap));
+    }
+
+    /// Shows `tab`, its table rebuilt for the snapshot on screen (tables
+    /// of tabs not shown are left as they were).
+    fn go_tab(&mut self, tab: Tab) {
+        self.tab = tab;
+        self.with_table(|list, snap| list.rebuild(snap));
     }
 
     fn act(&mut self, action: Action) -> Vec<Effect> {
@@ -630,9 +766,9 @@ impl App {
             Action::Quit => return vec![Effect::Quit],
             Action::Suspend => return vec![Effect::Suspend],
             Action::Help => self.help = true,
-            Action::NextTab => self.tab = self.tab.step(1),
-            Action::PrevTab => self.tab = self.tab.step(-1),
-            Action::GoTab(tab) => self.tab = tab,
+            Action::NextTab => self.go_tab(self.tab.step(1)),
+            Action::PrevTab => self.go_tab(self.tab.step(-1)),
+            Action::GoTab(tab) => self.go_tab(tab),
             Action::Up => self.move_selection(-1),
             Action::Down => self.move_selection(1),
             Action::PageUp => self.move_selection(-page),
@@ -640,20 +776,22 @@ impl App {
             Action::Top => self.move_selection(isize::MIN),
             Action::Bottom => self.move_selection(isize::MAX),
             // Tabs without a table bind none of these (`Context::Placeholder`).
-            Action::Open => return self.open_peek(),
+            Action::Open if self.tab == Tab::SysvMsg => return self.open_peek(),
+            Action::Open => self.open_detail(),
             Action::Delete => return self.ask_remove(),
-            Action::Filter => self.mode = Mode::Filter(LineEdit::from(self.queues.filter.as_str())),
+            Action::Filter => {
+                let typed = self.table().map(|list| LineEdit::from(list.filter()));
+                if let Some(typed) = typed {
+                    self.mode = Mode::Filter(typed);
+                }
+            }
             Action::SortRight => self.sort_step(1),
             Action::SortLeft => self.sort_step(-1),
             Action::SortMenu => {
-                let visible = self.visible_columns();
-                let at = visible.iter().position(|c| *c == self.queues.sort.column);
+                let at = self.table().and_then(|list| list.sorted_at(self.size));
                 self.mode = Mode::SortMenu(at.unwrap_or(0));
             }
-            Action::SortReverse => {
-                self.queues.sort.descending = !self.queues.sort.descending;
-                self.with_snapshot(List::rebuild);
-            }
+            Action::SortReverse => self.change_table(|list| list.reverse()),
             Action::Pause => {
                 self.paused = !self.paused;
                 return vec![Effect::SetPaused(self.paused)];
@@ -676,47 +814,68 @@ impl App {
         Vec::new()
     }
 
-    /// The columns of the queue table the screen shows: the only sort
-    /// targets (the view draws exactly these, from the same function).
-    pub fn visible_columns(&self) -> Vec<Column> {
-        layout::table_columns::<SysvMsg>(&self.queues.columns, self.size)
-    }
-
     fn sort_step(&mut self, delta: isize) {
-        let visible = self.visible_columns();
-        self.queues.sort_step(&visible, delta);
-        self.with_snapshot(List::rebuild);
-    }
-
-    /// The selected queue with its owner's name, if there is one.
-    fn selection(&self) -> Option<(MsgQueue, String, &Snapshot)> {
-        let snap = self.snapshot.as_ref()?;
-        let queue = self.queues.selected_object(snap)?;
-        Some((queue.clone(), snap.user_name(queue.uid).into_owned(), snap))
+        let size = self.size;
+        self.change_table(|list| list.sort_step(size, delta));
     }
 
     fn open_peek(&mut self) -> Vec<Effect> {
-        let Some((queue, owner, snap)) = self.selection() else {
+        let Some(snap) = &self.snapshot else {
             return Vec::new();
         };
-        let (view, job) = PeekView::open(snap.msg_object(queue.id), queue, owner);
+        let Some(queue) = self.queues.selected_object(snap) else {
+            return Vec::new();
+        };
+        let owner = snap.user_name(queue.uid).into_owned();
+        let (view, job) = PeekView::open(snap.msg_object(queue.id), queue.clone(), owner);
         self.mode = Mode::Peek(Box::new(view));
         vec![Effect::Act(job)]
     }
 
+    fn open_detail(&mut self) {
+        let (Some(snap), Some(list)) = (&self.snapshot, self.table()) else {
+            return;
+        };
+        if let Some(target) = list.selected_id() {
+            let chosen = list.selected_choice(snap);
+            self.mode = Mode::Detail(DetailView {
+                target,
+                chosen,
+                scroll: 0,
+            });
+        }
+    }
+
     fn ask_remove(&mut self) -> Vec<Effect> {
+        let chosen = match (&self.snapshot, self.table()) {
+            (Some(snap), Some(list)) => list.selected_choice(snap),
+            _ => None,
+        };
+        match chosen {
+            Some(chosen) => self.ask_remove_chosen(chosen),
+            None => Vec::new(),
+        }
+    }
+
+    /// Opens the removal dialog for `chosen`, and looks for the tasks
+    /// blocked on it.
+    fn ask_remove_chosen(&mut self, chosen: Chosen) -> Vec<Effect> {
         if self.read_only {
             self.status = Some(Status::error(
                 "read-only mode (--read-only): nothing is removed".to_owned(),
             ));
             return Vec::new();
         }
-        let Some((queue, owner, snap)) = self.selection() else {
+        let Some(snap) = &self.snapshot else {
             return Vec::new();
         };
-        let target = snap.msg_object(queue.id);
+        let owner = snap.user_name(chosen.owner_uid()).into_owned();
+        let target = ObjectId {
+            namespace: snap.namespace,
+            kind: chosen.kind(),
+            id: chosen.id(),
+        };
         let job = Job::FindBlocked { target };
-        let chosen = Chosen::SysvMsg(queue);
         self.mode = Mode::ConfirmRemove(Box::new(RemoveDialog {
             target,
             live: Some(chosen.clone()),
@@ -730,9 +889,7 @@ impl App {
     }
 
     fn move_selection(&mut self, delta: isize) {
-        if self.tab == Tab::SysvMsg {
-            self.with_snapshot(|list, snap| list.move_by(snap, delta));
-        }
+        self.with_table(|list, snap| list.move_by(snap, delta));
     }
 
     fn step_interval(&mut self, slower: bool) -> Vec<Effect> {
@@ -764,6 +921,8 @@ impl App {
 
     fn scroll(&mut self) {
         let visible = layout::table_rows(self.size, self.notice());
-        self.queues.scroll_into_view(visible);
+        if let Some(list) = self.table_mut() {
+            list.scroll_into_view(visible);
+        }
     }
 }

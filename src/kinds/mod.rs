@@ -182,6 +182,13 @@ pub trait ObjectKind: 'static {
     type Json<'s>: serde::Serialize;
     /// `object` of `snap` for `list --json`.
     fn json<'s>(snap: &'s Snapshot, object: &'s Self::Object) -> Self::Json<'s>;
+
+    /// `object`, as the user's choice of any kind for removal; `None` for
+    /// kinds ipctop does not remove.
+    fn chosen(object: &Self::Object) -> Option<Chosen> {
+        let _ = object;
+        None
+    }
 }
 
 /// A kind whose objects ipctop removes: what tells an object from
@@ -212,8 +219,6 @@ pub trait Removable: ObjectKind {
     /// The removal dialog's facts after what will be lost: its last users,
     /// its times.
     fn dialog_facts(snap: &Snapshot, object: &Self::Object) -> Vec<DetailLine>;
-    /// `object`, as the user's choice of any kind.
-    fn chosen(object: Self::Object) -> Chosen;
     /// `ipctop rm`'s summary: labelled facts, one per line.
     fn summary(snap: &Snapshot, object: &Self::Object) -> Vec<(&'static str, String)>;
     /// A snapshot holding just `object`, with the names it mentions
@@ -267,7 +272,7 @@ impl Chosen {
         crate::each_kind!(self, |K, o| K::objects(snap)
             .iter()
             .find(|now| K::id(now) == K::id(o) && K::changes(o, now).is_empty())
-            .map(|now| K::chosen(now.clone())))
+            .and_then(K::chosen))
     }
 
     /// What removing it loses, counted (for the audit log).

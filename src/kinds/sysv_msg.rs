@@ -329,6 +329,10 @@ impl ObjectKind for SysvMsg {
         }
     }
 
+    fn chosen(q: &MsgQueue) -> Option<Chosen> {
+        Some(Chosen::SysvMsg(q.clone()))
+    }
+
     fn empty(filter: &str) -> String {
         if filter.is_empty() {
             "  no message queues in this namespace (try: ipctop demo)".to_owned()
@@ -397,10 +401,6 @@ impl Removable for SysvMsg {
             format::plural(q.messages, "message"),
             format::size(q.used_bytes)
         )
-    }
-
-    fn chosen(q: MsgQueue) -> Chosen {
-        Chosen::SysvMsg(q)
     }
 
     fn owner_uid(q: &MsgQueue) -> u32 {

@@ -11,8 +11,6 @@ use super::table::{arrow, spans};
 use crate::app::{App, Mode, Tab};
 use crate::format;
 use crate::keymap::Context;
-use crate::kinds::ObjectKind;
-use crate::kinds::sysv_msg::SysvMsg;
 use crate::layout;
 
 /// Lays `left` and `right` out on one line, `right` flush right; `None`
@@ -52,8 +50,8 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             " · every {}",
             format::interval(app.interval)
         )));
-        if let Some(snap) = &app.snapshot {
-            for note in SysvMsg::header_notes(snap) {
+        if let (Some(snap), Some(list)) = (&app.snapshot, app.table()) {
+            for note in list.header_notes(snap) {
                 left.extend(spans(note, theme));
             }
         }
@@ -65,9 +63,10 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     };
     // The longest summary that fits, with the extras if they fit too,
     // down to none.
-    let summaries = match &app.snapshot {
-        Some(snap) => SysvMsg::summaries(snap),
-        None => vec!["reading… ".to_owned()],
+    let summaries = match (&app.snapshot, app.table()) {
+        (Some(snap), Some(list)) => list.summaries(snap),
+        (Some(_), None) => Vec::new(),
+        (None, _) => vec!["reading… ".to_owned()],
     };
     let fitted = [true, false].into_iter().find_map(|extras| {
         let left = left(extras);
@@ -100,19 +99,22 @@ pub fn tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                 format::sanitize(after)
             ))
         }
-        _ if !app.queues.filter.is_empty() => Some(app.queues.filter.clone()),
-        _ => None,
+        _ => app
+            .table()
+            .map(|list| list.filter().to_owned())
+            .filter(|f| !f.is_empty()),
     };
-    let on_table = app.tab == Tab::SysvMsg && !matches!(app.mode, Mode::Peek(_));
+    let on_table = app
+        .table()
+        .filter(|_| !matches!(app.mode, Mode::Peek(_) | Mode::Detail(_)));
     let (mut count, mut shown, mut sorted) = (Vec::new(), Vec::new(), Vec::new());
     if let Some(f) = filter {
         // How many of them match: `7 of 67`.
-        if let (Some(snap), true) = (&app.snapshot, on_table) {
-            let total = SysvMsg::objects(snap).len() as u64;
+        if let (Some(snap), Some(list)) = (&app.snapshot, on_table) {
             count.push(Span::raw(format!(
                 "{} of {} · ",
-                format::count(app.queues.rows.len() as u64),
-                format::count(total)
+                format::count(list.len() as u64),
+                format::count(list.total(snap) as u64)
             )));
         }
         shown.push(Span::styled("filter: /", theme.dim()));
@@ -121,14 +123,10 @@ pub fn tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     }
     // The sort column went off screen (a narrower terminal): say what
     // the rows are sorted by, since no header arrow can.
-    let sort = app.queues.sort;
-    if on_table && !app.visible_columns().contains(&sort.column) {
+    if let Some(list) = on_table.filter(|list| list.sorted_at(app.size).is_none()) {
+        let (column, descending) = list.sorted();
         sorted.push(Span::styled(
-            format!(
-                "sorted by {} {} ",
-                SysvMsg::column(sort.column).title,
-                arrow(sort.descending)
-            ),
+            format!("sorted by {} {} ", column.title, arrow(descending)),
             theme.dim(),
         ));
     }
@@ -173,15 +171,26 @@ pub fn footer(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         }
         Mode::ConfirmRemove(_) => " y remove · n / Esc keep".to_owned(),
         Mode::SortMenu(_) => " ↑↓ choose · Enter sort · Esc close".to_owned(),
+        Mode::Detail(view) if view.chosen.is_some() && !app.read_only => {
+            " ↑↓ scroll · d delete · Esc back · ? help".to_owned()
+        }
+        Mode::Detail(_) => " ↑↓ scroll · Esc back · ? help".to_owned(),
         Mode::Browse if app.context() == Context::Placeholder => {
             let mark = if app.read_only { " · READ-ONLY" } else { "" };
             format!(" Tab / 1-6 switch tab · {pause} · ? help · q quit{mark}")
         }
-        Mode::Browse if app.read_only => {
-            format!(" Enter peek · / filter · s sort · {pause} · ? help · q quit · READ-ONLY")
-        }
         Mode::Browse => {
-            format!(" Enter peek · d delete · / filter · s sort · {pause} · ? help · q quit")
+            let open = if app.context() == Context::Browse {
+                "Enter peek"
+            } else {
+                "Enter details"
+            };
+            let (delete, mark) = if app.read_only {
+                ("", " · READ-ONLY")
+            } else {
+                (" · d delete", "")
+            };
+            format!(" {open}{delete} · / filter · s sort · {pause} · ? help · q quit{mark}")
         }
     };
     let left = [Span::styled(hints.clone(), theme.dim())];
@@ -256,13 +265,16 @@ fn position(app: &App) -> Option<String> {
             layout::peek_layout(app.size).rows,
             "",
         ),
-        _ if app.tab != Tab::SysvMsg => return None,
-        _ => (
-            app.queues.scroll.cursor,
-            app.queues.rows.len(),
-            layout::table_rows(app.size, app.notice()),
-            "row ",
-        ),
+        Mode::Detail(_) => return None,
+        _ => {
+            let list = app.table()?;
+            (
+                list.scroll().cursor,
+                list.len(),
+                layout::table_rows(app.size, app.notice()),
+                "row ",
+            )
+        }
     };
     (len > fits).then(|| {
         format!(

@@ -53,7 +53,10 @@ fn lines(
         })
         .collect();
     let note = match context {
-        Context::Browse => " Filter matches key, id, owner, pids and commands (any case).",
+        Context::Browse | Context::Objects => {
+            " Filter matches key, id, owner, pids and commands (any case)."
+        }
+        Context::Detail => " Every field the kernel keeps for it, as of the last refresh.",
         Context::Peek => " Peeking never consumes: it copies (MSG_COPY).",
         Context::Dialog => " Nothing is removed without y.",
         Context::Menu => " Only the columns on screen sort the table.",

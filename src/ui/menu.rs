@@ -7,32 +7,34 @@ use ratatui::widgets::{Block, Clear, List, ListItem, ListState};
 
 use super::style::Theme;
 use super::table::arrow;
-use crate::kinds::{ObjectKind, Sort};
+use crate::kinds::ColumnSpec;
 
 /// Draws the menu of `columns` centred over `area`, the cursor on row
-/// `cursor` and the sorted column marked with its arrow.
-pub fn draw<K: ObjectKind>(
+/// `cursor` and the sorted column (its place among `columns`, if it is
+/// one of them, and its direction: largest first) marked with its arrow.
+pub fn draw(
     frame: &mut Frame<'_>,
     area: Rect,
-    columns: &[K::Column],
-    sort: Sort<K::Column>,
+    columns: &[ColumnSpec],
+    (sorted, descending): (Option<usize>, bool),
     cursor: usize,
     theme: &Theme,
 ) {
     let items: Vec<ListItem<'_>> = columns
         .iter()
-        .map(|c| {
-            let mark = if *c == sort.column {
-                arrow(sort.descending)
+        .enumerate()
+        .map(|(i, c)| {
+            let mark = if Some(i) == sorted {
+                arrow(descending)
             } else {
                 ' '
             };
-            ListItem::new(format!(" {} {mark} ", K::column(*c).title))
+            ListItem::new(format!(" {} {mark} ", c.title))
         })
         .collect();
     let widest = columns
         .iter()
-        .map(|c| K::column(*c).title.chars().count())
+        .map(|c| c.title.chars().count())
         .max()
         .unwrap_or(0);
     // The title, the items and the borders.

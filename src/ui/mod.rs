@@ -1,6 +1,7 @@
 //! The view: draws an [`App`] and nothing else — no I/O, no state changes.
 
 mod chrome;
+mod detail;
 mod dialog;
 mod help;
 mod menu;
@@ -14,8 +15,6 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::{App, Drawn, Mode, Tab};
 use crate::keymap::Context;
-use crate::kinds::ObjectKind;
-use crate::kinds::sysv_msg::SysvMsg;
 use crate::layout::Areas;
 
 /// Smallest screen ipctop draws on; below it, one line says so.
@@ -36,9 +35,12 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) -> Drawn {
     let theme = style::Theme::new(app.theme, app.color, app.thresholds);
     chrome::header(frame, areas.header, app, &theme);
     chrome::tabs(frame, areas.tabs, app, &theme);
-    match (&app.mode, app.tab) {
-        (Mode::Peek(view), _) => peek::draw(frame, areas.below_tabs(), view, &theme),
-        (_, Tab::SysvMsg) => table::draw(
+    match (&app.mode, app.tab, &app.snapshot, app.table()) {
+        (Mode::Peek(view), ..) => peek::draw(frame, areas.below_tabs(), view, &theme),
+        (Mode::Detail(view), _, Some(snap), Some(list)) => {
+            detail::draw(frame, areas.below_tabs(), view, list, snap, &theme);
+        }
+        (_, Tab::SysvMsg, ..) => table::draw(
             frame,
             areas,
             &app.queues,
@@ -46,26 +48,31 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) -> Drawn {
             "  reading message queues…",
             &theme,
         ),
-        (_, other) => not_built(frame, areas.body, other),
+        (_, other, ..) => not_built(frame, areas.body, other),
     }
     chrome::footer(frame, areas.footer, app, &theme);
     // A dialog is opened from a snapshot, so there always is one.
     if let (Mode::ConfirmRemove(dialog), Some(snap)) = (&app.mode, &app.snapshot) {
         drawn.dialog_complete = dialog::draw(frame, area, dialog, snap, &theme);
     }
-    if let Mode::SortMenu(cursor) = app.mode {
-        let columns = app.visible_columns();
-        menu::draw::<SysvMsg>(frame, area, &columns, app.queues.sort, cursor, &theme);
+    if let (Mode::SortMenu(cursor), Some(list)) = (&app.mode, app.table()) {
+        let sorted = (list.sorted_at(app.size), list.sorted().1);
+        menu::draw(
+            frame,
+            area,
+            &list.visible(app.size),
+            sorted,
+            *cursor,
+            &theme,
+        );
     }
     if app.help {
         // Over a table, the help also says what its columns mean.
-        let columns: Vec<(&str, &str)> = match app.context() {
-            Context::Browse => SysvMsg::COLUMNS
-                .iter()
-                .map(|c| {
-                    let spec = SysvMsg::column(*c);
-                    (spec.title, spec.about)
-                })
+        let columns: Vec<(&str, &str)> = match (app.context(), app.table()) {
+            (Context::Browse | Context::Objects, Some(list)) => list
+                .every_column()
+                .into_iter()
+                .map(|spec| (spec.title, spec.about))
                 .collect(),
             _ => Vec::new(),
         };

@@ -249,3 +249,9 @@ pub const HOSTILE_MESSAGES: &[(i64, &[u8])] = &[
     (2, b""),
     (1, "na\u{ef}ve \u{202e}rtl".as_bytes()),
 ];
+
+/// The queue table's columns on `app`'s screen: the only sort targets
+/// (the view draws exactly these).
+pub fn visible_columns(app: &App) -> Vec<ipctop::kinds::sysv_msg::Column> {
+    ipctop::layout::table_columns::<ipctop::kinds::sysv_msg::SysvMsg>(&app.queues.columns, app.size)
+}
