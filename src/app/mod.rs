@@ -566,13 +566,13 @@ impl App {
             if let Some(at) = list
                 .column_spans(size, table.x)
                 .into_iter()
-                .position(|span| within(span))
+                .position(within)
             {
                 self.change_table(|list| list.sort_by(size, at));
             }
         } else if row > table.y && row < table.y + table.height {
             let at = list.scroll().offset + usize::from(row - table.y - 1);
-            if at < list.len() {
+            if at < list.row_count() {
                 self.with_table(|list, snap| list.select_row(snap, at));
             }
         }

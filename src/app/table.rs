@@ -26,7 +26,7 @@ pub trait Table {
     /// The selection and the first row on screen.
     fn scroll(&self) -> Scroll;
     /// Rows listed (after the filter).
-    fn len(&self) -> usize;
+    fn row_count(&self) -> usize;
     /// Objects of the kind in `snap` (before the filter).
     fn total(&self, snap: &Snapshot) -> usize;
     /// The filter, as typed.
@@ -102,7 +102,7 @@ impl<K: ObjectKind> Table for List<K> {
         self.scroll
     }
 
-    fn len(&self) -> usize {
+    fn row_count(&self) -> usize {
         self.rows.len()
     }
 

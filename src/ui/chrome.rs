@@ -113,7 +113,7 @@ pub fn tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         if let (Some(snap), Some(list)) = (&app.snapshot, on_table) {
             count.push(Span::raw(format!(
                 "{} of {} · ",
-                format::count(list.len() as u64),
+                format::count(list.row_count() as u64),
                 format::count(list.total(snap) as u64)
             )));
         }
@@ -270,7 +270,7 @@ fn position(app: &App) -> Option<String> {
             let list = app.table()?;
             (
                 list.scroll().cursor,
-                list.len(),
+                list.row_count(),
                 layout::table_rows(app.size, app.notice()),
                 "row ",
             )
