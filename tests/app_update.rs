@@ -190,7 +190,7 @@ fn s_cycles_the_visible_sort_columns_and_capital_s_reverses() {
 
 /// The visible columns, and where FILL (the default sort) is among them.
 fn visible_and_fill(app: &App) -> (Vec<Column>, usize) {
-    let visible = synthetic::visible_columns(&app);
+    let visible = synthetic::visible_columns(app);
     let fill = visible.iter().position(|c| *c == Column::Fill);
     (visible, fill.expect("FILL is visible"))
 }
