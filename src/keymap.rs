@@ -79,6 +79,10 @@ pub enum Context {
     Objects,
     /// One object's details, the whole screen high.
     Detail,
+    /// The table of things ipctop does not remove (the limits).
+    Rows,
+    /// The details of one of those.
+    Reading,
     /// The list of a queue's messages.
     Peek,
     /// A confirmation dialog.
@@ -343,6 +347,8 @@ pub fn sections(context: Context) -> &'static [&'static [Binding]] {
             MOVEMENT,
         ],
         Context::Detail => &[GLOBAL, DETAIL, DELETE, MOVEMENT],
+        Context::Rows => &[GLOBAL, TABS, DETAIL_OPEN, BROWSE, REFRESHING, MOVEMENT],
+        Context::Reading => &[GLOBAL, DETAIL, MOVEMENT],
         Context::Placeholder => &[GLOBAL, TABS, REFRESHING],
         Context::Peek => &[GLOBAL, PEEK, MOVEMENT],
         Context::Dialog => &[DIALOG, GLOBAL],
@@ -556,6 +562,8 @@ mod tests {
             Context::Browse,
             Context::Objects,
             Context::Detail,
+            Context::Rows,
+            Context::Reading,
             Context::Peek,
             Context::Dialog,
             Context::Menu,

@@ -23,16 +23,19 @@ pub enum Kind {
     PosixMq,
     /// Pipe or FIFO.
     Pipe,
+    /// A system-wide IPC limit (`msgmni`, `shmall`, …).
+    Limit,
 }
 
 impl Kind {
     /// Every kind, in tab order.
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::SysvMsg,
         Kind::SysvShm,
         Kind::SysvSem,
         Kind::PosixMq,
         Kind::Pipe,
+        Kind::Limit,
     ];
 
     /// The name on the command line and in `list --json` (`msg`).
@@ -43,6 +46,7 @@ impl Kind {
             Kind::SysvSem => "sem",
             Kind::PosixMq => "mq",
             Kind::Pipe => "pipe",
+            Kind::Limit => "limits",
         }
     }
 
@@ -54,6 +58,7 @@ impl Kind {
             Kind::SysvSem => "System V semaphore set",
             Kind::PosixMq => "POSIX message queue",
             Kind::Pipe => "pipe or FIFO",
+            Kind::Limit => "system IPC limit",
         }
     }
 }
@@ -242,6 +247,9 @@ pub struct Snapshot {
     pub hostname: String,
     /// System V message queues.
     pub msg: MsgTable,
+    /// The system-wide IPC limits, with what this snapshot's tables use
+    /// of them.
+    pub limits: Vec<Limit>,
     /// The live processes whose pids the tables mention.
     pub processes: HashMap<i32, Process>,
     /// User names of the uids the tables mention (owners and creators).
@@ -341,5 +349,54 @@ fn name_or_number(names: &HashMap<u32, String>, id: u32) -> Cow<'_, str> {
     match names.get(&id) {
         Some(name) => Cow::Borrowed(name),
         None => Cow::Owned(id.to_string()),
+    }
+}
+
+/// What a limit's figures count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitUnit {
+    /// Objects (queues, segments, sets, semaphores, operations).
+    Count,
+    /// Bytes.
+    Bytes,
+    /// Memory pages of this many bytes.
+    Pages(u64),
+    /// A semaphore's value.
+    Value,
+}
+
+/// One system-wide IPC limit, as `lsipc -g` lists them: the kernel's
+/// value (`IPC_INFO`), its `/proc/sys/kernel` setting as a cross-check,
+/// and how much of it this snapshot's objects use, where a limit counts
+/// something that is used up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limit {
+    /// Its name, as `lsipc` gives it (`MSGMNI`).
+    pub name: &'static str,
+    /// What it limits, in words.
+    pub about: &'static str,
+    /// What its figures count.
+    pub unit: LimitUnit,
+    /// The limit in force, as the kernel reports it.
+    pub value: u64,
+    /// How much of it the snapshot's objects use; `None` for a limit on
+    /// a single object or call (`MSGMAX`, `SHMMAX`).
+    pub used: Option<u64>,
+    /// The `/proc/sys/kernel` file that sets it and what the file says
+    /// (`None`: it could not be read), for limits set there.
+    pub sysctl: Option<(&'static str, Option<u64>)>,
+}
+
+impl Limit {
+    /// Use in percent of the limit, for limits that are used up.
+    pub fn use_percent(&self) -> Option<f64> {
+        let used = self.used?;
+        (self.value > 0).then(|| used as f64 * 100.0 / self.value as f64)
+    }
+
+    /// The `/proc/sys/kernel` setting, when it says something else than
+    /// the kernel's `IPC_INFO` answer.
+    pub fn disagreement(&self) -> Option<(&'static str, Option<u64>)> {
+        self.sysctl.filter(|(_, set)| *set != Some(self.value))
     }
 }

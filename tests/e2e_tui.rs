@@ -591,6 +591,11 @@ fn list_prints_a_line_for_the_queue() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "status {}", out.status);
     let mut lines = stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some("------ System V message queues ------"),
+        "{stdout}"
+    );
     assert!(
         lines.next().is_some_and(|h| h.starts_with("KEY")),
         "{stdout}"

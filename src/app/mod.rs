@@ -19,6 +19,7 @@ use crate::actions::{Done, Job};
 use crate::config::{Settings, ThemeChoice, Thresholds};
 use crate::format;
 use crate::keymap::{self, Action, Context};
+use crate::kinds::limits::Limits;
 use crate::kinds::sysv_msg::SysvMsg;
 use crate::kinds::{Chosen, ObjectKind};
 use crate::layout;
@@ -247,6 +248,8 @@ pub struct App {
     pub mode: Mode,
     /// The queue table's rows and selection.
     pub queues: List<SysvMsg>,
+    /// The limits table's.
+    pub limits: List<Limits>,
     /// Refresh interval.
     pub interval: Duration,
     /// Refreshing is stopped.
@@ -285,6 +288,7 @@ impl App {
             tab: Tab::SysvMsg,
             mode: Mode::Browse,
             queues: List::default(),
+            limits: List::default(),
             interval: interval.clamp(MIN_INTERVAL, MAX_INTERVAL),
             paused: false,
             status: None,
@@ -594,14 +598,16 @@ impl App {
     pub fn table(&self) -> Option<&dyn Table> {
         match self.tab {
             Tab::SysvMsg => Some(&self.queues),
-            Tab::SysvShm | Tab::SysvSem | Tab::PosixMq | Tab::Pipes | Tab::Limits => None,
+            Tab::Limits => Some(&self.limits),
+            Tab::SysvShm | Tab::SysvSem | Tab::PosixMq | Tab::Pipes => None,
         }
     }
 
     fn table_mut(&mut self) -> Option<&mut dyn Table> {
         match self.tab {
             Tab::SysvMsg => Some(&mut self.queues),
-            Tab::SysvShm | Tab::SysvSem | Tab::PosixMq | Tab::Pipes | Tab::Limits => None,
+            Tab::Limits => Some(&mut self.limits),
+            Tab::SysvShm | Tab::SysvSem | Tab::PosixMq | Tab::Pipes => None,
         }
     }
 
@@ -615,15 +621,17 @@ impl App {
 
     /// The key context the user is in.
     pub fn context(&self) -> Context {
-        match self.mode {
+        match &self.mode {
             Mode::Browse | Mode::Filter(_) => match self.table() {
                 None => Context::Placeholder,
                 Some(list) if list.kind() == SysvMsg::KIND => Context::Browse,
                 // Kinds without a peek view open their details.
-                Some(_) => Context::Objects,
+                Some(list) if list.removable() => Context::Objects,
+                Some(_) => Context::Rows,
             },
             Mode::Peek(_) => Context::Peek,
-            Mode::Detail(_) => Context::Detail,
+            Mode::Detail(view) if view.chosen.is_some() => Context::Detail,
+            Mode::Detail(_) => Context::Reading,
             Mode::ConfirmRemove(_) => Context::Dialog,
             Mode::SortMenu(_) => Context::Menu,
         }
@@ -632,11 +640,12 @@ impl App {
     /// The details view: movement scrolls, Esc or q goes back, d asks to
     /// remove the object.
     fn on_detail_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let context = self.context();
         let Mode::Detail(view) = &mut self.mode else {
             return Vec::new();
         };
         let page = layout::detail_view_rows(self.size).max(1) as isize;
-        let delta = match keymap::action_for(Context::Detail, &key) {
+        let delta = match keymap::action_for(context, &key) {
             Some(Action::Back) => {
                 self.mode = Mode::Browse;
                 return Vec::new();

@@ -13,6 +13,8 @@ use crate::model::{Kind, ObjectId, Snapshot};
 pub trait Table {
     /// The kind listed.
     fn kind(&self) -> Kind;
+    /// ipctop removes objects of the kind.
+    fn removable(&self) -> bool;
     /// What one object is called (`queue`).
     fn noun(&self) -> &'static str;
     /// Recomputes the rows for `snap`, keeping the selection.
@@ -76,6 +78,10 @@ impl<K: ObjectKind> List<K> {
 impl<K: ObjectKind> Table for List<K> {
     fn kind(&self) -> Kind {
         K::KIND
+    }
+
+    fn removable(&self) -> bool {
+        K::REMOVABLE
     }
 
     fn noun(&self) -> &'static str {

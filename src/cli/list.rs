@@ -10,6 +10,7 @@ use serde::ser::{SerializeMap, Serializer as _};
 use crate::collect::Collector;
 use crate::format;
 use crate::kinds::ObjectKind;
+use crate::kinds::limits::Limits;
 use crate::kinds::sysv_msg::SysvMsg;
 use crate::model::Snapshot;
 
@@ -19,7 +20,11 @@ struct Objects<'s, K>(&'s Snapshot, PhantomData<K>);
 impl<K: ObjectKind> Serialize for Objects<'_, K> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let snap = self.0;
-        serializer.collect_seq(K::objects(snap).iter().map(|o| K::json(snap, o)))
+        let objects = K::objects(snap).iter();
+        match K::JSON_KEY {
+            Some(key) => serializer.collect_map(objects.map(|o| (key(o), K::json(snap, o)))),
+            None => serializer.collect_seq(objects.map(|o| K::json(snap, o))),
+        }
     }
 }
 
@@ -44,6 +49,7 @@ pub fn write_json(snap: &Snapshot, out: &mut impl Write) -> io::Result<()> {
     let mut listing = json.serialize_map(None)?;
     listing.serialize_entry("namespace", &snap.namespace)?;
     member::<SysvMsg, _>(&mut listing, snap)?;
+    member::<Limits, _>(&mut listing, snap)?;
     if !snap.failures.is_empty() {
         let errors: BTreeMap<&str, &str> = snap
             .failures
@@ -81,17 +87,27 @@ impl serde_json::ser::Formatter for TerminalSafe {
     }
 }
 
-/// Writes `snap` as plain tables in the manner of `ipcs`, one per kind
-/// (a kind that could not be read is left out: stderr says why).
+/// Writes `snap` as plain tables in the manner of `ipcs`, one per kind,
+/// each under a heading and a blank line apart (a kind that could not be
+/// read is left out: stderr says why).
 pub fn write_table(snap: &Snapshot, out: &mut impl Write) -> io::Result<()> {
-    plain::<SysvMsg>(snap, out)
+    let mut written = plain::<SysvMsg>(snap, out, false)?;
+    written |= plain::<Limits>(snap, out, written)?;
+    let _ = written;
+    Ok(())
 }
 
-/// Kind `K`'s plain table: its header, then a line per object.
-fn plain<K: ObjectKind>(snap: &Snapshot, out: &mut impl Write) -> io::Result<()> {
+/// Kind `K`'s plain table: a heading, its header, then a line per
+/// object; a blank line first if tables were `written` before it. Says
+/// whether it wrote one (not for a kind that could not be read).
+fn plain<K: ObjectKind>(snap: &Snapshot, out: &mut impl Write, written: bool) -> io::Result<bool> {
     if snap.failure(K::KIND).is_some() {
-        return Ok(());
+        return Ok(false);
     }
+    if written {
+        writeln!(out)?;
+    }
+    writeln!(out, "------ {}s ------", K::KIND.noun())?;
     let line = |cells: &mut dyn Iterator<Item = String>| {
         let cells: Vec<String> = cells
             .zip(K::PLAIN)
@@ -110,7 +126,7 @@ fn plain<K: ObjectKind>(snap: &Snapshot, out: &mut impl Write) -> io::Result<()>
     for object in K::objects(snap) {
         writeln!(out, "{}", line(&mut K::plain_row(snap, object).into_iter()))?;
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Collects once and prints to stdout. A closed pipe (`| head`) is not

@@ -219,6 +219,7 @@ mod tests {
             namespace: 1,
             namespace_label: None,
             hostname: String::new(),
+            limits: Vec::new(),
             msg: MsgTable::new(
                 vec![queue.clone()],
                 MsgLimits::default(),

@@ -6,6 +6,7 @@
 pub mod blocked;
 mod error;
 pub mod kernel;
+pub mod limits;
 pub mod names;
 pub mod processes;
 pub mod sysv_msg;
@@ -112,10 +113,12 @@ impl Collector {
             failures.insert(Kind::SysvMsg, e.to_string());
             MsgTable::new(Vec::new(), MsgLimits::default(), self.source)
         });
-        Snapshot {
+        let mut snap = Snapshot {
             failures,
             ..self.describe(msg)
-        }
+        };
+        snap.limits = limits::rows(&snap, &limits::Sysctl::read(limits::SYSCTL_DIR));
+        snap
     }
 
     /// A snapshot of `msg` with the user, group and process names its
@@ -143,6 +146,7 @@ impl Collector {
             namespace_label: self.namespace_label.clone(),
             hostname: self.hostname.clone(),
             msg,
+            limits: Vec::new(),
             processes,
             users,
             groups,

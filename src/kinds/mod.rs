@@ -7,6 +7,7 @@
 //! Descriptions are neutral: values and tones, no terminal styles, so the
 //! model can use them without importing the view.
 
+pub mod limits;
 pub mod sysv_msg;
 
 use std::borrow::Cow;
@@ -182,6 +183,14 @@ pub trait ObjectKind: 'static {
     type Json<'s>: serde::Serialize;
     /// `object` of `snap` for `list --json`.
     fn json<'s>(snap: &'s Snapshot, object: &'s Self::Object) -> Self::Json<'s>;
+    /// For a kind whose `list --json` member is an object keyed by name
+    /// (the limits, `"MSGMNI": {…}`), the name of an object; `None`: the
+    /// member is an array.
+    const JSON_KEY: Option<fn(&Self::Object) -> &'static str> = None;
+
+    /// ipctop removes objects of the kind (it is [`Removable`], and
+    /// [`ObjectKind::chosen`] gives them).
+    const REMOVABLE: bool = false;
 
     /// `object`, as the user's choice of any kind for removal; `None` for
     /// kinds ipctop does not remove.

@@ -329,6 +329,8 @@ impl ObjectKind for SysvMsg {
         }
     }
 
+    const REMOVABLE: bool = true;
+
     fn chosen(q: &MsgQueue) -> Option<Chosen> {
         Some(Chosen::SysvMsg(q.clone()))
     }

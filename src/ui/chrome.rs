@@ -185,10 +185,11 @@ pub fn footer(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             } else {
                 "Enter details"
             };
-            let (delete, mark) = if app.read_only {
-                ("", " · READ-ONLY")
-            } else {
-                (" · d delete", "")
+            let removable = app.table().is_some_and(|list| list.removable());
+            let (delete, mark) = match (removable, app.read_only) {
+                (true, false) => (" · d delete", ""),
+                (true, true) => ("", " · READ-ONLY"),
+                (false, _) => ("", ""),
             };
             format!(" {open}{delete} · / filter · s sort · {pause} · ? help · q quit{mark}")
         }

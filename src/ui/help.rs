@@ -53,6 +53,10 @@ fn lines(
         })
         .collect();
     let note = match context {
+        Context::Rows => " Filter matches the names and what they limit (any case).",
+        Context::Reading => {
+            " The kernel's value, the setting it comes from, what running out does."
+        }
         Context::Browse | Context::Objects => {
             " Filter matches key, id, owner, pids and commands (any case)."
         }

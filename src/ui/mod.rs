@@ -48,6 +48,14 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) -> Drawn {
             "  reading message queues…",
             &theme,
         ),
+        (_, Tab::Limits, ..) => table::draw(
+            frame,
+            areas,
+            &app.limits,
+            app.snapshot.as_ref(),
+            "  reading the limits…",
+            &theme,
+        ),
         (_, other, ..) => not_built(frame, areas.body, other),
     }
     chrome::footer(frame, areas.footer, app, &theme);
@@ -69,7 +77,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) -> Drawn {
     if app.help {
         // Over a table, the help also says what its columns mean.
         let columns: Vec<(&str, &str)> = match (app.context(), app.table()) {
-            (Context::Browse | Context::Objects, Some(list)) => list
+            (Context::Browse | Context::Objects | Context::Rows, Some(list)) => list
                 .every_column()
                 .into_iter()
                 .map(|spec| (spec.title, spec.about))

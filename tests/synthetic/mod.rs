@@ -89,6 +89,7 @@ pub fn snapshot(queues: Vec<MsgQueue>) -> Snapshot {
         namespace: NAMESPACE,
         namespace_label: Some("host".to_owned()),
         hostname: "web-3".to_owned(),
+        limits: Vec::new(),
         msg: MsgTable::new(
             queues,
             MsgLimits {

@@ -1,0 +1,122 @@
+//! The system-wide IPC limits, as `lsipc -g` and `ipcs -l -u` show them:
+//! the kernel's own values (the `*_INFO` answers the tables were read
+//! with), each beside the `/proc/sys/kernel` setting it comes from, and
+//! how much of each the tables of the same snapshot use.
+
+use crate::model::{Kind, Limit, LimitUnit, Snapshot};
+
+/// Where the IPC settings are, in this process's IPC namespace.
+pub const SYSCTL_DIR: &str = "/proc/sys/kernel";
+
+/// The `/proc/sys/kernel` IPC settings, as read (`None`: unreadable or
+/// not a number).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sysctl {
+    /// `msgmni`.
+    pub msgmni: Option<u64>,
+    /// `msgmax`.
+    pub msgmax: Option<u64>,
+    /// `msgmnb`.
+    pub msgmnb: Option<u64>,
+}
+
+impl Sysctl {
+    /// Reads the settings under `dir` (normally [`SYSCTL_DIR`]).
+    pub fn read(dir: &str) -> Self {
+        Self::from_files(|name| std::fs::read_to_string(format!("{dir}/{name}")).ok())
+    }
+
+    /// The settings, from `file`: a file's text by name.
+    fn from_files(file: impl Fn(&str) -> Option<String>) -> Self {
+        let number = |name: &str| file(name).and_then(|text| text.trim().parse().ok());
+        Self {
+            msgmni: number("msgmni"),
+            msgmax: number("msgmax"),
+            msgmnb: number("msgmnb"),
+        }
+    }
+}
+
+/// The limits in force in `snap`, with what its tables use of them;
+/// `sysctl` is what `/proc/sys/kernel` says.
+pub fn rows(snap: &Snapshot, sysctl: &Sysctl) -> Vec<Limit> {
+    let limit = |name, about, unit, value, used, sysctl| Limit {
+        name,
+        about,
+        unit,
+        value,
+        used,
+        sysctl,
+    };
+    let mut rows = Vec::new();
+    // A kind that could not be read has no known limits: it is left out
+    // (the tab says why) rather than shown as zero.
+    if snap.failure(Kind::SysvMsg).is_none() {
+        rows.extend(msg_rows(snap, sysctl, limit));
+    }
+    rows
+}
+
+/// A limit from its name, meaning, unit, value, use and setting.
+type MakeLimit = fn(
+    &'static str,
+    &'static str,
+    LimitUnit,
+    u64,
+    Option<u64>,
+    Option<(&'static str, Option<u64>)>,
+) -> Limit;
+
+fn msg_rows(snap: &Snapshot, sysctl: &Sysctl, limit: MakeLimit) -> [Limit; 3] {
+    let msg = &snap.msg;
+    // A queue the kernel would not describe still takes a slot.
+    let queues = msg.queues.len() as u64 + u64::from(msg.unreadable);
+    [
+        limit(
+            "MSGMNI",
+            "message queues",
+            LimitUnit::Count,
+            msg.limits.msgmni,
+            Some(queues),
+            Some(("msgmni", sysctl.msgmni)),
+        ),
+        limit(
+            "MSGMAX",
+            "bytes in one message",
+            LimitUnit::Bytes,
+            msg.limits.msgmax,
+            None,
+            Some(("msgmax", sysctl.msgmax)),
+        ),
+        limit(
+            "MSGMNB",
+            "default capacity of a new queue",
+            LimitUnit::Bytes,
+            msg.limits.msgmnb,
+            None,
+            Some(("msgmnb", sysctl.msgmnb)),
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_that_cannot_be_read_are_unknown_not_zero() {
+        let read = Sysctl::from_files(|name| match name {
+            "msgmni" => Some("32000\n".to_owned()),
+            "msgmax" => Some("lots\n".to_owned()),
+            _ => None,
+        });
+        assert_eq!(
+            read,
+            Sysctl {
+                msgmni: Some(32000),
+                msgmax: None,
+                msgmnb: None
+            }
+        );
+    }
+}
