@@ -8,7 +8,7 @@ use super::{
     BAR_WIDTH, CellValue, Chosen, ColumnSpec, DetailLine, Matcher, ObjectKind, Removable, Sort,
     SortKey, Tone,
 };
-use crate::collect::{CollectError, Collector, sysv_msg};
+use crate::collect::{CollectError, Collector, Tables, sysv_msg};
 use crate::format;
 use crate::model::{Kind, MsgLimits, MsgQueue, MsgSource, MsgTable, Operator, Snapshot, key_bits};
 use crate::sys::{Errno, SysError, msg};
@@ -438,8 +438,11 @@ impl Removable for SysvMsg {
     }
 
     fn describe(q: &MsgQueue) -> Result<Snapshot, CollectError> {
-        let table = MsgTable::new(vec![q.clone()], MsgLimits::default(), MsgSource::StatAny);
-        Ok(Collector::new()?.describe(table))
+        let msg = MsgTable::new(vec![q.clone()], MsgLimits::default(), MsgSource::StatAny);
+        Ok(Collector::new()?.describe(Tables {
+            msg,
+            ..Tables::default()
+        }))
     }
 
     fn summary(snap: &Snapshot, q: &MsgQueue) -> Vec<(&'static str, String)> {
