@@ -8,6 +8,7 @@
 //! model can use them without importing the view.
 
 pub mod sysv_msg;
+pub mod sysv_sem;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -229,6 +230,8 @@ pub trait Removable: ObjectKind {
 pub enum Chosen {
     /// A System V message queue.
     SysvMsg(crate::model::MsgQueue),
+    /// A System V semaphore set.
+    SysvSem(crate::model::SemSet),
 }
 
 /// Runs `$body` with `$kind` naming the kind of `$chosen` and `$object`
@@ -241,8 +244,73 @@ macro_rules! each_kind {
                 type $kind = $crate::kinds::sysv_msg::SysvMsg;
                 $body
             }
+            $crate::kinds::Chosen::SysvSem($object) => {
+                type $kind = $crate::kinds::sysv_sem::SysvSem;
+                $body
+            }
         }
     };
+}
+
+/// `alice (1000) : staff (50)`: a user and group with their numbers, for
+/// detail panes (sanitized).
+fn who(snap: &Snapshot, uid: u32, gid: u32) -> String {
+    format!(
+        "{} ({uid}) : {} ({gid})",
+        crate::format::sanitize(&snap.user_name(uid)),
+        crate::format::sanitize(&snap.group_name(gid))
+    )
+}
+
+/// The `owner` and `creator` lines of `ipctop rm`'s summary:
+/// `alice:staff (uid 1000, gid 50)` (sanitized).
+fn accounts(
+    snap: &Snapshot,
+    owner: (u32, u32),
+    creator: (u32, u32),
+) -> [(&'static str, String); 2] {
+    let account = |(uid, gid): (u32, u32)| {
+        format!(
+            "{}:{} (uid {uid}, gid {gid})",
+            crate::format::sanitize(&snap.user_name(uid)),
+            crate::format::sanitize(&snap.group_name(gid))
+        )
+    };
+    [("owner", account(owner)), ("creator", account(creator))]
+}
+
+/// The removal dialog's line naming a System V object: ` key … · id …`.
+fn key_and_id(key: i32, id: i32) -> DetailLine {
+    vec![
+        (Tone::Label, " key ".to_owned()),
+        (Tone::Plain, crate::format::key(key)),
+        (Tone::Label, " · id ".to_owned()),
+        (Tone::Plain, id.to_string()),
+    ]
+}
+
+/// What tells two System V objects under one id apart, from their key,
+/// creator uid and gid and change time (`(key, cuid, cgid, ctime)` as
+/// chosen and now), in words; empty when all agree.
+fn identity_changes(chosen: (i32, u32, u32, i64), now: (i32, u32, u32, i64)) -> Vec<String> {
+    let mut changes = Vec::new();
+    if now.0 != chosen.0 {
+        changes.push(format!(
+            "key {} is now {}",
+            crate::format::key(chosen.0),
+            crate::format::key(now.0)
+        ));
+    }
+    if (now.1, now.2) != (chosen.1, chosen.2) {
+        changes.push(format!(
+            "creator {}:{} is now {}:{}",
+            chosen.1, chosen.2, now.1, now.2
+        ));
+    }
+    if now.3 != chosen.3 {
+        changes.push("it was created or changed again".to_owned());
+    }
+    changes
 }
 
 impl Chosen {
