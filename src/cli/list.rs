@@ -11,6 +11,7 @@ use crate::collect::Collector;
 use crate::format;
 use crate::kinds::ObjectKind;
 use crate::kinds::sysv_msg::SysvMsg;
+use crate::kinds::sysv_sem::SysvSem;
 use crate::model::Snapshot;
 
 /// The objects of kind `K` in a snapshot, as a JSON array.
@@ -44,6 +45,7 @@ pub fn write_json(snap: &Snapshot, out: &mut impl Write) -> io::Result<()> {
     let mut listing = json.serialize_map(None)?;
     listing.serialize_entry("namespace", &snap.namespace)?;
     member::<SysvMsg, _>(&mut listing, snap)?;
+    member::<SysvSem, _>(&mut listing, snap)?;
     if !snap.failures.is_empty() {
         let errors: BTreeMap<&str, &str> = snap
             .failures
@@ -81,16 +83,27 @@ impl serde_json::ser::Formatter for TerminalSafe {
     }
 }
 
-/// Writes `snap` as plain tables in the manner of `ipcs`, one per kind
-/// (a kind that could not be read is left out: stderr says why).
+/// Writes `snap` as plain tables in the manner of `ipcs`, one per kind,
+/// a blank line between them (a kind that could not be read is left out:
+/// stderr says why).
 pub fn write_table(snap: &Snapshot, out: &mut impl Write) -> io::Result<()> {
-    plain::<SysvMsg>(snap, out)
+    let mut after_another = false;
+    plain::<SysvMsg>(snap, out, &mut after_another)?;
+    plain::<SysvSem>(snap, out, &mut after_another)
 }
 
-/// Kind `K`'s plain table: its header, then a line per object.
-fn plain<K: ObjectKind>(snap: &Snapshot, out: &mut impl Write) -> io::Result<()> {
+/// Kind `K`'s plain table: its header, then a line per object; after a
+/// blank line if `after_another` table was written (which it then is).
+fn plain<K: ObjectKind>(
+    snap: &Snapshot,
+    out: &mut impl Write,
+    after_another: &mut bool,
+) -> io::Result<()> {
     if snap.failure(K::KIND).is_some() {
         return Ok(());
+    }
+    if std::mem::replace(after_another, true) {
+        writeln!(out)?;
     }
     let line = |cells: &mut dyn Iterator<Item = String>| {
         let cells: Vec<String> = cells

@@ -90,6 +90,18 @@ fn last_pid_text(snap: &Snapshot, set: &SemSet) -> String {
     }
 }
 
+/// `2026-… (3s ago) by 4711 worker`, or `never`.
+fn last_op_text(snap: &Snapshot, set: &SemSet) -> String {
+    if set.otime == 0 {
+        return "never".to_owned();
+    }
+    format!(
+        "{} by {}",
+        format::timestamp(set.otime, snap.taken_at),
+        last_pid_text(snap, set)
+    )
+}
+
 /// A count that is unknown when the semaphores could not be read.
 fn waiting_text(set: &SemSet) -> String {
     if set.values_readable {
@@ -131,7 +143,7 @@ impl ObjectKind for SysvSem {
         column: Column::Waiting,
         descending: true,
     };
-    const NOUN: &'static str = "set";
+    const NOUN: &'static str = "semaphore set";
     const LONG_NOUN: &'static str = "semaphore set";
 
     fn column(column: Column) -> ColumnSpec {
@@ -463,8 +475,7 @@ impl Removable for SysvSem {
             )]);
         }
         facts.extend([
-            line(" last op      ", last_pid_text(snap, s)),
-            line(" at           ", format::timestamp(s.otime, snap.taken_at)),
+            line(" last op      ", last_op_text(snap, s)),
             line(
                 " created/changed ",
                 format::timestamp(s.ctime, snap.taken_at),
