@@ -10,12 +10,13 @@ use std::sync::mpsc;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use common::QueueGuard;
+use common::{QueueGuard, SemGuard};
 use ipctop::collect::blocked::{
     Blocked, IpcAbi, IpcCall, Syscall, TaskSyscall, WaitOp, blocked_on, classify, parse_syscall,
     scan, scan_in,
 };
 use ipctop::model::Kind;
+use ipctop::sys::sem::{self, SemOp};
 use ipctop::sys::{Errno, SysError, msg};
 
 macro_rules! fixture {
@@ -304,12 +305,17 @@ fn blocking_thread<T: Send + 'static>(
 
 /// Scans `/proc` until task `tid` is seen blocked on queue `msqid`.
 fn wait_until_blocked(msqid: i32, tid: i32) -> Blocked {
+    wait_until_blocked_on(Kind::SysvMsg, msqid, tid)
+}
+
+/// Scans `/proc` until task `tid` is seen blocked on object `id` of `kind`.
+fn wait_until_blocked_on(kind: Kind, msqid: i32, tid: i32) -> Blocked {
     let start = Instant::now();
     let mut scans = 0;
     loop {
         let found = scan().expect("scan /proc");
         scans += 1;
-        if let Some(b) = blocked_on(&found.blocked, Kind::SysvMsg, msqid).find(|b| b.tid == tid) {
+        if let Some(b) = blocked_on(&found.blocked, kind, msqid).find(|b| b.tid == tid) {
             eprintln!(
                 "task {tid} seen blocked on {msqid} after {scans} scans, {:?}",
                 start.elapsed()
@@ -431,4 +437,39 @@ fn receivers_report_the_type_they_wait_for() {
     queue.remove().expect("remove queue");
     assert_woken_by_removal(lowest_thread.join().expect("thread"));
     assert_woken_by_removal(other_thread.join().expect("thread"));
+}
+
+#[test]
+fn waiter_on_a_semaphore_is_found_blocked_in_semop() {
+    let set = SemGuard::new(2, 0o600).expect("create set");
+    let id = set.id();
+    let take = SemOp {
+        num: 1,
+        op: -1,
+        flags: 0,
+    };
+    let (tid, waiter) = blocking_thread("ipctop-semop", move || sem::operate(id, &[take]));
+
+    let blocked = wait_until_blocked_on(Kind::SysvSem, id, tid);
+    assert_eq!(
+        blocked,
+        Blocked {
+            pid: common::our_pid(),
+            tid,
+            command: Some("ipctop-semop".to_owned()),
+            id,
+            op: WaitOp::Semaphore { timed: false },
+            size: 1,
+            stopped: false,
+        }
+    );
+    let found = scan().expect("scan /proc");
+    assert_eq!(
+        blocked_on(&found.blocked, Kind::SysvMsg, id).count(),
+        0,
+        "a semaphore waiter is not a queue's"
+    );
+
+    set.remove().expect("remove set");
+    assert_woken_by_removal(waiter.join().expect("waiter thread"));
 }
