@@ -289,6 +289,32 @@ fn key_and_id(key: i32, id: i32) -> DetailLine {
     ]
 }
 
+/// Object `id` as `current` reads it: System V ids are `i32`, so an id
+/// outside that range names nothing.
+fn sysv_current<T>(
+    id: i64,
+    current: fn(i32) -> Result<Option<T>, crate::collect::CollectError>,
+) -> Result<Option<T>, crate::collect::CollectError> {
+    i32::try_from(id).map_or(Ok(None), current)
+}
+
+/// Removes System V object `id` (a `noun`) with `remove`.
+fn sysv_remove(
+    id: i64,
+    noun: &str,
+    remove: fn(i32) -> Result<(), crate::sys::SysError>,
+) -> Result<(), crate::sys::SysError> {
+    let id = i32::try_from(id).map_err(|_| {
+        crate::sys::SysError::new(format!("remove {noun} {id}"), crate::sys::Errno::EINVAL)
+    })?;
+    remove(id)
+}
+
+/// The audit log's fields naming a System V object.
+fn key_and_id_fields(key: i32, id: i32) -> Vec<(&'static str, String)> {
+    vec![("key", crate::format::key(key)), ("id", id.to_string())]
+}
+
 /// What tells two System V objects under one id apart, from their key,
 /// creator uid and gid and change time (`(key, cuid, cgid, ctime)` as
 /// chosen and now), in words; empty when all agree.

@@ -11,7 +11,7 @@ use super::{
 use crate::collect::{CollectError, Collector, Tables, sysv_msg};
 use crate::format;
 use crate::model::{Kind, MsgLimits, MsgQueue, MsgSource, MsgTable, Operator, Snapshot, key_bits};
-use crate::sys::{Errno, SysError, msg};
+use crate::sys::{SysError, msg};
 
 /// System V message queues, as the engine sees them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -351,20 +351,15 @@ impl Removable for SysvMsg {
     }
 
     fn current(id: i64) -> Result<Option<MsgQueue>, CollectError> {
-        match i32::try_from(id) {
-            Ok(id) => sysv_msg::current(id),
-            Err(_) => Ok(None),
-        }
+        super::sysv_current(id, sysv_msg::current)
     }
 
     fn remove(id: i64) -> Result<(), SysError> {
-        let id = i32::try_from(id)
-            .map_err(|_| SysError::new(format!("remove queue {id}"), Errno::EINVAL))?;
-        msg::remove(id)
+        super::sysv_remove(id, "queue", msg::remove)
     }
 
     fn audit_names(q: &MsgQueue) -> Vec<(&'static str, String)> {
-        vec![("key", format::key(q.key)), ("id", q.id.to_string())]
+        super::key_and_id_fields(q.key, q.id)
     }
 
     fn lost(q: &MsgQueue) -> Vec<(&'static str, u64)> {

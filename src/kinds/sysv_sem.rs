@@ -14,7 +14,7 @@ use super::{
 use crate::collect::{CollectError, Collector, Tables, sysv_sem};
 use crate::format;
 use crate::model::{Kind, MsgSource, SemSet, SemTable, Semaphore, Snapshot, key_bits};
-use crate::sys::{Errno, SysError, sem};
+use crate::sys::{SysError, sem};
 
 /// System V semaphore sets, as the engine sees them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -419,20 +419,15 @@ impl Removable for SysvSem {
     }
 
     fn current(id: i64) -> Result<Option<SemSet>, CollectError> {
-        match i32::try_from(id) {
-            Ok(id) => sysv_sem::current(id),
-            Err(_) => Ok(None),
-        }
+        super::sysv_current(id, sysv_sem::current)
     }
 
     fn remove(id: i64) -> Result<(), SysError> {
-        let id = i32::try_from(id)
-            .map_err(|_| SysError::new(format!("remove semaphore set {id}"), Errno::EINVAL))?;
-        sem::remove(id)
+        super::sysv_remove(id, "semaphore set", sem::remove)
     }
 
     fn audit_names(s: &SemSet) -> Vec<(&'static str, String)> {
-        vec![("key", format::key(s.key)), ("id", s.id.to_string())]
+        super::key_and_id_fields(s.key, s.id)
     }
 
     fn lost(s: &SemSet) -> Vec<(&'static str, u64)> {
