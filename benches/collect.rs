@@ -14,7 +14,9 @@
 //!   visible rows are built. Frames of all sizes are timed round-robin at
 //!   the end, so machine load hits them alike;
 //! - a **crashed-producer** scenario: the last sender of every queue has
-//!   exited; collect must still stay near the floor.
+//!   exited; collect must still stay near the floor;
+//! - **semaphores**: 10,000 sets, read in full (`sysv_sem::read_table`)
+//!   against the same syscalls made raw, and `ipcs -s`.
 //!
 //! Floor and collect alternate within one loop for the same reason.
 //!
@@ -43,8 +45,9 @@ use std::time::{Duration, Instant};
 
 use ipctop::app::{App, Event};
 use ipctop::collect::Collector;
+use ipctop::collect::sysv_sem;
 use ipctop::model::Snapshot;
-use ipctop::sys::msg;
+use ipctop::sys::{msg, sem};
 use nix::sched::{CloneFlags, unshare};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -102,18 +105,20 @@ fn isolate() -> Isolation {
     }
 }
 
-/// Queues we created; in the shared namespace they are removed on drop.
-struct Queues {
+/// Objects (queues, semaphore sets) we created; in the shared namespace
+/// they are removed on drop with `remove`.
+struct Owned {
     ids: Vec<i32>,
+    remove: fn(i32) -> Result<(), ipctop::sys::SysError>,
     remove_on_drop: bool,
 }
 
-impl Drop for Queues {
+impl Drop for Owned {
     fn drop(&mut self) {
         if self.remove_on_drop {
             for &id in &self.ids {
-                // Ignored: a queue already gone is what we want.
-                let _ = msg::remove(id);
+                // Ignored: an object already gone is what we want.
+                let _ = (self.remove)(id);
             }
         }
     }
@@ -138,7 +143,8 @@ struct Bench {
     stop: Arc<AtomicBool>,
     // Order matters for drop: helpers die before the queues go.
     helpers: Helpers,
-    queues: Queues,
+    queues: Owned,
+    sets: Owned,
 }
 
 /// One size's figures.
@@ -160,8 +166,14 @@ impl Bench {
             full,
             stop,
             helpers: Helpers::default(),
-            queues: Queues {
+            queues: Owned {
                 ids: Vec::new(),
+                remove: msg::remove,
+                remove_on_drop: isolation == Isolation::Shared,
+            },
+            sets: Owned {
+                ids: Vec::new(),
+                remove: sem::remove,
                 remove_on_drop: isolation == Isolation::Shared,
             },
         })
@@ -211,6 +223,83 @@ impl Bench {
         print_table(&rows, self.full);
         if self.full {
             self.dead_sender(budget)?;
+        }
+        self.semaphores(if self.full { 10_000 } else { 200 }, budget)
+    }
+
+    /// `count` semaphore sets of 1 to 4 semaphores: the full read
+    /// (`sysv_sem::read_table`) against the floor of the same syscalls
+    /// made raw, and `ipcs -s`, in one run.
+    fn semaphores(&mut self, count: usize, budget: Duration) -> Result<(), Error> {
+        self.stopped()?;
+        let started = Instant::now();
+        for n in self.sets.ids.len()..count {
+            let nsems = 1 + (n % 4) as u32;
+            let id = sem::get(libc::IPC_PRIVATE, nsems, libc::IPC_CREAT | 0o600)?;
+            self.sets.ids.push(id);
+            let values: Vec<u16> = (0..nsems as u16).map(|v| v + n as u16 % 7).collect();
+            sem::set_all(id, &values)?;
+        }
+        eprintln!(
+            "  {count} semaphore sets ready in {:.2?}; measuring…",
+            started.elapsed()
+        );
+        let source = ipctop::collect::kernel::best_msg_source();
+        let (mut floors, mut reads) = (Vec::new(), Vec::new());
+        let deadline = Instant::now() + budget * 2;
+        while floors.len() < MIN_ITERATIONS
+            || (floors.len() < MAX_ITERATIONS && Instant::now() < deadline)
+        {
+            let start = Instant::now();
+            let seen = sem_floor()?;
+            floors.push(start.elapsed());
+            let start = Instant::now();
+            let table = sysv_sem::read_table(source)?;
+            reads.push(start.elapsed());
+            if self.isolation == Isolation::Private && (seen != count || table.sets.len() != count)
+            {
+                return Err(format!(
+                    "expected {count} sets: the floor saw {seen}, the read {}",
+                    table.sets.len()
+                )
+                .into());
+            }
+            drop(black_box(table));
+        }
+        let (floor_stats, read_stats) = (summarize(floors), summarize(reads));
+        let ipcs = time(
+            budget,
+            || (),
+            |()| {
+                let out = Command::new("ipcs")
+                    .arg("-s")
+                    .stdout(Stdio::null())
+                    .status()?;
+                if out.success() {
+                    Ok(())
+                } else {
+                    Err("ipcs -s failed".into())
+                }
+            },
+        );
+        println!();
+        println!("  semaphores: {count} sets of 1 to 4 semaphores");
+        println!(
+            "  floor (SEM_INFO, SEM_STAT_ANY, GETALL, GETPID/GETNCNT/GETZCNT, SEM_STAT_ANY again) {}",
+            pair(floor_stats)
+        );
+        println!(
+            "  full read {} | ratio {:.2}x",
+            pair(read_stats),
+            ratio(read_stats.median, floor_stats.median)
+        );
+        match ipcs {
+            Ok(ipcs) => println!(
+                "  ipcs -s {} | {:.1}x the full read",
+                pair(ipcs),
+                ratio(ipcs.median, read_stats.median)
+            ),
+            Err(e) => println!("  ipcs -s: not measured ({e})"),
         }
         Ok(())
     }
@@ -359,6 +448,26 @@ fn floor() -> Result<usize, Error> {
     for index in 0..=info.highest_index {
         if let Some(found) = msg::stat_any(index)? {
             black_box(&found);
+            seen += 1;
+        }
+    }
+    Ok(seen)
+}
+
+/// The raw floor of a semaphore read: every syscall `read_table` makes
+/// (the set's stat, its values, each semaphore's pid and counts, the stat
+/// again that proves it is the same set), with nothing around them.
+/// Returns how many sets it saw.
+fn sem_floor() -> Result<usize, Error> {
+    let info = sem::info()?;
+    let mut seen = 0;
+    for index in 0..=info.highest_index {
+        if let Some((id, stat)) = sem::stat_any(index)? {
+            black_box(sem::values(id, stat.nsems)?);
+            for num in 0..stat.nsems {
+                black_box(sem::state(id, num)?);
+            }
+            black_box(sem::stat_any(index)?);
             seen += 1;
         }
     }

@@ -145,17 +145,19 @@ pub struct MsgLimits {
     pub msgmnb: u64,
 }
 
-/// Where the queue table came from this refresh.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where the queue table (and the semaphore table: `SEM_STAT_ANY` came
+/// with `MSG_STAT_ANY`) came from this refresh.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum MsgSource {
     /// `MSG_INFO` + a `MSG_STAT_ANY` loop (kernel 4.17+).
+    #[default]
     StatAny,
     /// `/proc/sysvipc/msg` + `IPC_STAT` per queue (older kernels).
     ProcFile,
 }
 
 /// Every message queue of one namespace, with totals and limits.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MsgTable {
     /// One entry per queue, in kernel index order.
     pub queues: Vec<MsgQueue>,
@@ -195,6 +197,105 @@ impl MsgTable {
     pub fn total_bytes(&self) -> u64 {
         self.total_bytes
     }
+}
+
+/// One semaphore of a set, as `GETALL`, `GETPID`, `GETNCNT` and
+/// `GETZCNT` report it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Semaphore {
+    /// Its number in the set (0-based).
+    pub num: u32,
+    /// Its value.
+    pub value: u32,
+    /// Pid of the last operation on it (0: none).
+    pub pid: i32,
+    /// Tasks waiting to decrement it (for its value to grow).
+    pub ncnt: u32,
+    /// Tasks waiting for it to be zero.
+    pub zcnt: u32,
+}
+
+/// One System V semaphore set as `semctl(SEM_STAT_ANY)` reports it, with
+/// its semaphores.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SemSet {
+    /// The key as the kernel stores it; shown as `0x%08x` of the bit pattern.
+    #[serde(serialize_with = "serialize_key")]
+    pub key: i32,
+    /// The semid.
+    pub id: i32,
+    /// Owner uid.
+    pub uid: u32,
+    /// Owner gid.
+    pub gid: u32,
+    /// Creator uid.
+    pub cuid: u32,
+    /// Creator gid.
+    pub cgid: u32,
+    /// Permission bits (`0o600` is 384).
+    pub perms: u32,
+    /// Semaphores in the set.
+    pub nsems: u32,
+    /// Time of the last `semop` (Unix seconds, 0: never).
+    pub otime: i64,
+    /// Time of the last change: creation, `IPC_SET`, `SETVAL`, `SETALL`.
+    pub ctime: i64,
+    /// Its semaphores, by number; empty when they could not be read (see
+    /// `values_readable`).
+    pub sems: Vec<Semaphore>,
+    /// Could the semaphores be read? (`GETALL` needs read permission.)
+    pub values_readable: bool,
+}
+
+impl SemSet {
+    /// Tasks waiting on any of its semaphores (to decrement, or for
+    /// zero): the backpressure of a semaphore.
+    pub fn waiting(&self) -> u64 {
+        self.sems
+            .iter()
+            .map(|s| u64::from(s.ncnt) + u64::from(s.zcnt))
+            .sum()
+    }
+}
+
+/// The namespace's semaphore limits (`/proc/sys/kernel/sem`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SemLimits {
+    /// Most sets (`semmni`).
+    pub semmni: u32,
+    /// Most semaphores in all sets together (`semmns`).
+    pub semmns: u32,
+    /// Most semaphores in one set (`semmsl`).
+    pub semmsl: u32,
+    /// Most operations in one `semop` (`semopm`).
+    pub semopm: u32,
+    /// Largest value of a semaphore (`semvmx`).
+    pub semvmx: u32,
+}
+
+/// What is in use, as `SEM_INFO` counts it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SemUsage {
+    /// Sets in use.
+    pub sets: u32,
+    /// Semaphores in all sets.
+    pub semaphores: u32,
+}
+
+/// Every semaphore set of one namespace, with usage and limits.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SemTable {
+    /// One entry per set, in kernel index order.
+    pub sets: Vec<SemSet>,
+    /// The limits in force.
+    pub limits: SemLimits,
+    /// What the kernel counts in use.
+    pub usage: SemUsage,
+    /// How the table was read.
+    pub source: MsgSource,
+    /// Sets the kernel would not describe fully: left out of `sets`, or
+    /// in it without their semaphores.
+    pub unreadable: u32,
 }
 
 /// A live process named by a table.
@@ -250,6 +351,8 @@ pub struct Snapshot {
     /// The system-wide IPC limits, with what this snapshot's tables use
     /// of them.
     pub limits: Vec<Limit>,
+    /// System V semaphore sets.
+    pub sem: SemTable,
     /// The live processes whose pids the tables mention.
     pub processes: HashMap<i32, Process>,
     /// User names of the uids the tables mention (owners and creators).
@@ -317,21 +420,51 @@ impl Snapshot {
     /// empty its tab. The failure stays recorded: the tab says its rows
     /// are from an earlier read.
     pub fn keep_failed_from(&mut self, older: &Snapshot) {
-        if self.failures.contains_key(&Kind::SysvMsg) {
+        let failed = |kind| self.failures.contains_key(&kind);
+        let (msg, sem) = (failed(Kind::SysvMsg), failed(Kind::SysvSem));
+        if msg {
             self.msg = older.msg.clone();
-            for (names, old) in [
-                (&mut self.users, &older.users),
-                (&mut self.groups, &older.groups),
-            ] {
-                for (id, name) in old {
-                    names.entry(*id).or_insert_with(|| name.clone());
-                }
+        }
+        if sem {
+            self.sem = older.sem.clone();
+        }
+        if msg || sem {
+            self.keep_names_from(older);
+        }
+    }
+
+    /// Adds the names and processes `older` knew that this snapshot does
+    /// not (for the tables taken over from it).
+    fn keep_names_from(&mut self, older: &Snapshot) {
+        for (names, old) in [
+            (&mut self.users, &older.users),
+            (&mut self.groups, &older.groups),
+        ] {
+            for (id, name) in old {
+                names.entry(*id).or_insert_with(|| name.clone());
             }
-            for (pid, process) in &older.processes {
-                self.processes
-                    .entry(*pid)
-                    .or_insert_with(|| process.clone());
-            }
+        }
+        for (pid, process) in &older.processes {
+            self.processes
+                .entry(*pid)
+                .or_insert_with(|| process.clone());
+        }
+    }
+
+    /// Who last operated on semaphore `sem` of `set`. The kernel keeps
+    /// one time per set, not per semaphore: the pid is checked against
+    /// the later of the last `semop` and the last change (`SETVAL` and
+    /// `SETALL` record their caller's pid too).
+    pub fn sem_operator(&self, set: &SemSet, sem: &Semaphore) -> Operator<'_> {
+        self.operator(sem.pid, set.otime.max(set.ctime))
+    }
+
+    /// Identity of a semaphore set in this snapshot.
+    pub fn sem_object(&self, id: i32) -> ObjectId {
+        ObjectId {
+            namespace: self.namespace,
+            kind: Kind::SysvSem,
+            id: i64::from(id),
         }
     }
 

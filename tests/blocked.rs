@@ -10,11 +10,13 @@ use std::sync::mpsc;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use common::QueueGuard;
+use common::{QueueGuard, SemGuard};
 use ipctop::collect::blocked::{
-    Blocked, MsgAbi, MsgCall, MsgOp, Syscall, TaskSyscall, blocked_on, classify, parse_syscall,
+    Blocked, IpcAbi, IpcCall, Syscall, TaskSyscall, WaitOp, blocked_on, classify, parse_syscall,
     scan, scan_in,
 };
+use ipctop::model::Kind;
+use ipctop::sys::sem::{self, SemOp};
 use ipctop::sys::{Errno, SysError, msg};
 
 macro_rules! fixture {
@@ -25,7 +27,7 @@ macro_rules! fixture {
 
 /// Both ABIs an x86_64 kernel runs natively; explicit, so the fixture
 /// tests mean the same on every host.
-const X86: &[MsgAbi] = &[MsgAbi::X86_64, MsgAbi::X32];
+const X86: &[IpcAbi] = &[IpcAbi::X86_64, IpcAbi::X32];
 
 fn call_in(line: &str) -> Syscall {
     match parse_syscall(line) {
@@ -34,7 +36,7 @@ fn call_in(line: &str) -> Syscall {
     }
 }
 
-fn msg_call(line: &str) -> MsgCall {
+fn msg_call(line: &str) -> IpcCall {
     classify(&call_in(line), X86).unwrap_or_else(|| panic!("{line:?} is no message call"))
 }
 
@@ -77,9 +79,9 @@ fn captured_msgrcv_line_gives_number_and_all_six_arguments() {
 fn captured_msgrcv_is_a_receive_of_type_minus_5() {
     assert_eq!(
         msg_call(fixture!("msgrcv_x86_64.txt")),
-        MsgCall {
-            msqid: 0x70020,
-            op: MsgOp::Receive {
+        IpcCall {
+            id: 0x70020,
+            op: WaitOp::Receive {
                 msgtyp: -5,
                 except: false
             },
@@ -92,9 +94,9 @@ fn captured_msgrcv_is_a_receive_of_type_minus_5() {
 fn captured_msgsnd_is_a_send_of_10_bytes() {
     assert_eq!(
         msg_call(fixture!("msgsnd_x86_64.txt")),
-        MsgCall {
-            msqid: 0x70024,
-            op: MsgOp::Send,
+        IpcCall {
+            id: 0x70024,
+            op: WaitOp::Send,
             size: 10,
         }
     );
@@ -103,10 +105,10 @@ fn captured_msgsnd_is_a_send_of_10_bytes() {
 #[test]
 fn msg_except_flag_is_reported_with_the_type() {
     let call = msg_call(fixture!("msgrcv_except.txt"));
-    assert_eq!(call.msqid, 0x8000, "seq 1, index 0");
+    assert_eq!(call.id, 0x8000, "seq 1, index 0");
     assert_eq!(
         call.op,
-        MsgOp::Receive {
+        WaitOp::Receive {
             msgtyp: 3,
             except: true
         }
@@ -118,13 +120,10 @@ fn msg_except_flag_is_reported_with_the_type() {
 fn msqid_is_the_low_32_bits_of_its_register() {
     // Garbage above bit 31 (a raw syscall() may leave it): the kernel
     // reads an int, and so do we.
-    assert_eq!(msg_call(fixture!("msqid_high_garbage.txt")).msqid, 0x8000);
+    assert_eq!(msg_call(fixture!("msqid_high_garbage.txt")).id, 0x8000);
     // A sign-extended negative int stays negative (the kernel would
     // refuse it with EINVAL at once, so no task really waits on it).
-    assert_eq!(
-        msg_call(fixture!("msqid_sign_extended.txt")).msqid,
-        i32::MIN
-    );
+    assert_eq!(msg_call(fixture!("msqid_sign_extended.txt")).id, i32::MIN);
 }
 
 #[test]
@@ -133,16 +132,16 @@ fn x32_task_is_recognised_by_its_syscall_bit() {
     assert_eq!(call_in(line).nr, 0x4000_0046);
     assert_eq!(
         msg_call(line),
-        MsgCall {
-            msqid: i32::MAX,
-            op: MsgOp::Receive {
+        IpcCall {
+            id: i32::MAX,
+            op: WaitOp::Receive {
                 msgtyp: 1,
                 except: false
             },
             size: 0x40,
         }
     );
-    assert_eq!(classify(&call_in(line), &[MsgAbi::X86_64]), None);
+    assert_eq!(classify(&call_in(line), &[IpcAbi::X86_64]), None);
 }
 
 #[test]
@@ -157,12 +156,12 @@ fn the_same_numbers_mean_other_calls_elsewhere() {
     // 70 and 69 are not message calls in the generic table, and the
     // generic numbers are not in x86_64's.
     let rcv = call_in(fixture!("msgrcv_x86_64.txt"));
-    assert_eq!(classify(&rcv, &[MsgAbi::GENERIC_64]), None);
+    assert_eq!(classify(&rcv, &[IpcAbi::GENERIC_64]), None);
     let generic = Syscall { nr: 188, ..rcv };
     assert_eq!(classify(&generic, X86), None);
     assert_eq!(
-        classify(&generic, &[MsgAbi::GENERIC_64]).map(|c| c.op),
-        Some(MsgOp::Receive {
+        classify(&generic, &[IpcAbi::GENERIC_64]).map(|c| c.op),
+        Some(WaitOp::Receive {
             msgtyp: -5,
             except: false
         })
@@ -206,16 +205,16 @@ fn malformed_lines_are_errors() {
 fn scan_of_fixture_tree_finds_every_waiting_thread_and_counts_the_refusals() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/proc_task_syscall/tree");
     let found = scan_in(&root, X86).expect("scan the fixture tree");
-    let blocked = |pid, tid, command: Option<&str>, msqid, op, size, stopped| Blocked {
+    let blocked = |pid, tid, command: Option<&str>, id, op, size, stopped| Blocked {
         pid,
         tid,
         command: command.map(str::to_owned),
-        msqid,
+        id,
         op,
         size,
         stopped,
     };
-    let receive = |msgtyp, except| MsgOp::Receive { msgtyp, except };
+    let receive = |msgtyp, except| WaitOp::Receive { msgtyp, except };
     assert_eq!(
         found.blocked,
         [
@@ -228,7 +227,15 @@ fn scan_of_fixture_tree_finds_every_waiting_thread_and_counts_the_refusals() {
                 64,
                 false
             ),
-            blocked(100, 101, Some("worker (1)"), 0x70024, MsgOp::Send, 10, true),
+            blocked(
+                100,
+                101,
+                Some("worker (1)"),
+                0x70024,
+                WaitOp::Send,
+                10,
+                true
+            ),
             blocked(
                 500,
                 500,
@@ -257,9 +264,11 @@ fn scan_of_fixture_tree_finds_every_waiting_thread_and_counts_the_refusals() {
         ]
     );
 
-    let on_first: Vec<i32> = blocked_on(&found.blocked, 0x70020).map(|b| b.tid).collect();
+    let on_first: Vec<i32> = blocked_on(&found.blocked, Kind::SysvMsg, 0x70020)
+        .map(|b| b.tid)
+        .collect();
     assert_eq!(on_first, [100]);
-    assert_eq!(blocked_on(&found.blocked, 12345).count(), 0);
+    assert_eq!(blocked_on(&found.blocked, Kind::SysvMsg, 12345).count(), 0);
 
     // With no known ABI nothing is read, so nothing is found or refused.
     assert_eq!(scan_in(&root, &[]).expect("scan"), Default::default());
@@ -296,12 +305,17 @@ fn blocking_thread<T: Send + 'static>(
 
 /// Scans `/proc` until task `tid` is seen blocked on queue `msqid`.
 fn wait_until_blocked(msqid: i32, tid: i32) -> Blocked {
+    wait_until_blocked_on(Kind::SysvMsg, msqid, tid)
+}
+
+/// Scans `/proc` until task `tid` is seen blocked on object `id` of `kind`.
+fn wait_until_blocked_on(kind: Kind, msqid: i32, tid: i32) -> Blocked {
     let start = Instant::now();
     let mut scans = 0;
     loop {
         let found = scan().expect("scan /proc");
         scans += 1;
-        if let Some(b) = blocked_on(&found.blocked, msqid).find(|b| b.tid == tid) {
+        if let Some(b) = blocked_on(&found.blocked, kind, msqid).find(|b| b.tid == tid) {
             eprintln!(
                 "task {tid} seen blocked on {msqid} after {scans} scans, {:?}",
                 start.elapsed()
@@ -334,8 +348,8 @@ fn receiver_on_an_empty_queue_is_found_blocked_receiving() {
             pid: common::our_pid(),
             tid,
             command: Some("ipctop-recv".to_owned()),
-            msqid: id,
-            op: MsgOp::Receive {
+            id,
+            op: WaitOp::Receive {
                 msgtyp: 0,
                 except: false
             },
@@ -368,8 +382,8 @@ fn sender_on_a_full_queue_is_found_blocked_sending() {
             pid: common::our_pid(),
             tid,
             command: Some("ipctop-send".to_owned()),
-            msqid: id,
-            op: MsgOp::Send,
+            id,
+            op: WaitOp::Send,
             size: 10,
             stopped: false,
         }
@@ -394,7 +408,7 @@ fn receivers_report_the_type_they_wait_for() {
     assert_eq!(
         (lowest_seen.op, lowest_seen.size),
         (
-            MsgOp::Receive {
+            WaitOp::Receive {
                 msgtyp: -5,
                 except: false
             },
@@ -404,7 +418,7 @@ fn receivers_report_the_type_they_wait_for() {
     assert_eq!(
         (other_seen.op, other_seen.size),
         (
-            MsgOp::Receive {
+            WaitOp::Receive {
                 msgtyp: 3,
                 except: true
             },
@@ -412,7 +426,9 @@ fn receivers_report_the_type_they_wait_for() {
         )
     );
     let found = scan().expect("scan /proc");
-    let mut tids: Vec<i32> = blocked_on(&found.blocked, id).map(|b| b.tid).collect();
+    let mut tids: Vec<i32> = blocked_on(&found.blocked, Kind::SysvMsg, id)
+        .map(|b| b.tid)
+        .collect();
     tids.sort_unstable();
     let mut want = vec![lowest, other];
     want.sort_unstable();
@@ -421,4 +437,39 @@ fn receivers_report_the_type_they_wait_for() {
     queue.remove().expect("remove queue");
     assert_woken_by_removal(lowest_thread.join().expect("thread"));
     assert_woken_by_removal(other_thread.join().expect("thread"));
+}
+
+#[test]
+fn waiter_on_a_semaphore_is_found_blocked_in_semop() {
+    let set = SemGuard::new(2, 0o600).expect("create set");
+    let id = set.id();
+    let take = SemOp {
+        num: 1,
+        op: -1,
+        flags: 0,
+    };
+    let (tid, waiter) = blocking_thread("ipctop-semop", move || sem::operate(id, &[take]));
+
+    let blocked = wait_until_blocked_on(Kind::SysvSem, id, tid);
+    assert_eq!(
+        blocked,
+        Blocked {
+            pid: common::our_pid(),
+            tid,
+            command: Some("ipctop-semop".to_owned()),
+            id,
+            op: WaitOp::Semaphore { timed: false },
+            size: 1,
+            stopped: false,
+        }
+    );
+    let found = scan().expect("scan /proc");
+    assert_eq!(
+        blocked_on(&found.blocked, Kind::SysvMsg, id).count(),
+        0,
+        "a semaphore waiter is not a queue's"
+    );
+
+    set.remove().expect("remove set");
+    assert_woken_by_removal(waiter.join().expect("waiter thread"));
 }

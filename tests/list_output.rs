@@ -112,3 +112,77 @@ fn json_says_which_kind_could_not_be_read_instead_of_listing_none() {
     let doc: serde_json::Value = serde_json::from_slice(&out).expect("valid JSON");
     assert!(doc.get("errors").is_none(), "{doc}");
 }
+
+/// A set of two semaphores, one process waiting on the second.
+fn with_a_semaphore_set() -> ipctop::model::Snapshot {
+    use ipctop::model::{SemSet, SemTable, Semaphore};
+    let mut snap = snapshot(busy_queues());
+    let sem = |num, value, pid, ncnt| Semaphore {
+        num,
+        value,
+        pid,
+        ncnt,
+        zcnt: 0,
+    };
+    snap.sem = SemTable {
+        sets: vec![SemSet {
+            key: -1_012_759_271,
+            id: 98_307,
+            uid: 1000,
+            gid: 1000,
+            cuid: 1000,
+            cgid: 1000,
+            perms: 0o600,
+            nsems: 2,
+            otime: synthetic::NOW - 5,
+            ctime: synthetic::NOW - 60,
+            sems: vec![sem(0, 3, 4711, 0), sem(1, 0, 4702, 1)],
+            values_readable: true,
+        }],
+        ..SemTable::default()
+    };
+    snap
+}
+
+#[test]
+fn json_sem_member_has_each_set_with_its_semaphores() {
+    let mut out = Vec::new();
+    write_json(&with_a_semaphore_set(), &mut out).expect("write");
+    let doc: serde_json::Value = serde_json::from_slice(&out).expect("valid JSON");
+    let sets = doc["sem"].as_array().expect("sem array");
+    assert_eq!(sets.len(), 1);
+    let set = &sets[0];
+    assert_eq!(
+        set["key"], 0xc3a2_8519_u32,
+        "keys print as u32, as for queues"
+    );
+    assert_eq!(set["id"], 98_307);
+    assert_eq!(set["owner"], "app");
+    assert_eq!(set["uid"], 1000);
+    assert_eq!(set["perms"], 0o600);
+    assert_eq!(set["nsems"], 2);
+    assert_eq!(set["otime"], synthetic::NOW - 5);
+    assert_eq!(set["ctime"], synthetic::NOW - 60);
+    assert_eq!(
+        set["sems"],
+        serde_json::json!([
+            {"num": 0, "value": 3, "pid": 4711, "ncnt": 0, "zcnt": 0},
+            {"num": 1, "value": 0, "pid": 4702, "ncnt": 1, "zcnt": 0},
+        ])
+    );
+}
+
+#[test]
+fn table_lists_sets_after_the_queues() {
+    let mut out = Vec::new();
+    write_table(&with_a_semaphore_set(), &mut out).expect("write");
+    let text = String::from_utf8(out).expect("utf-8");
+    let sets = text.split("\n\n").nth(1).expect("a second table");
+    let lines: Vec<&str> = sets.lines().collect();
+    assert_eq!(lines[0], "------ System V semaphore sets ------");
+    let lines = &lines[1..];
+    let header: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(header, ["KEY", "ID", "OWNER", "PERMS", "NSEMS", "WAITING"]);
+    let row: Vec<&str> = lines[1].split_whitespace().collect();
+    assert_eq!(row, ["0xc3a28519", "98307", "app", "600", "2", "1"]);
+}

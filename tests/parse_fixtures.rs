@@ -212,3 +212,89 @@ fn fixtures_can_also_be_read_from_disk() {
     let from_disk = parse_proc_msg(std::io::BufReader::new(file)).expect("parses");
     assert_eq!(from_disk, parse(TYPICAL).expect("parses"));
 }
+
+// ---- /proc/sysvipc/sem ----
+
+mod sem {
+    use ipctop::collect::sysv_sem::parse_proc_sem;
+    use ipctop::model::{SemSet, key_bits};
+
+    const TYPICAL: &str = include_str!("fixtures/proc_sysvipc_sem/typical.txt");
+    const EMPTY: &str = include_str!("fixtures/proc_sysvipc_sem/empty.txt");
+    const HIGH_UIDS: &str = include_str!("fixtures/proc_sysvipc_sem/high_uids.txt");
+    const TRUNCATED: &str = include_str!("fixtures/proc_sysvipc_sem/truncated.txt");
+
+    /// The header line of the real file (`head -1 /proc/sysvipc/sem` on
+    /// Linux 6.18).
+    const REAL_HEADER: &str =
+        "       key      semid perms      nsems   uid   gid  cuid  cgid      otime      ctime";
+
+    fn parse(text: &str) -> Vec<SemSet> {
+        parse_proc_sem(text.as_bytes()).expect("parses")
+    }
+
+    #[test]
+    fn fixtures_carry_the_real_header() {
+        for text in [TYPICAL, EMPTY, HIGH_UIDS, TRUNCATED] {
+            assert_eq!(text.lines().next(), Some(REAL_HEADER));
+        }
+    }
+
+    #[test]
+    fn typical_file_decodes_every_column_and_no_semaphores() {
+        let sets = parse(TYPICAL);
+        assert_eq!(sets.len(), 3);
+        let s = &sets[1];
+        assert_eq!(
+            (s.key, s.id, s.perms, s.nsems),
+            (1_613_069_585, 32769, 0o600, 3)
+        );
+        assert_eq!((s.uid, s.gid, s.cuid, s.cgid), (1000, 1000, 1000, 1000));
+        assert_eq!((s.otime, s.ctime), (1_796_169_700, 1_796_169_650));
+        assert_eq!(
+            key_bits(sets[0].key),
+            0xcc04_7d1f,
+            "negative key, as ipcmk made it"
+        );
+        assert_eq!(sets[2].nsems, 250);
+        for s in &sets {
+            assert!(s.sems.is_empty() && !s.values_readable, "not in the file");
+        }
+    }
+
+    #[test]
+    fn header_only_file_has_no_rows() {
+        assert_eq!(parse(EMPTY), vec![]);
+    }
+
+    #[test]
+    fn uids_and_gids_above_65535_are_preserved() {
+        let ids: Vec<(u32, u32, u32, u32)> = parse(HIGH_UIDS)
+            .iter()
+            .map(|s| (s.uid, s.gid, s.cuid, s.cgid))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                (100_000, 100_000, 100_000, 100_000),
+                (165_536, 165_536, 4_294_967_294, 65_536)
+            ]
+        );
+        let s = &parse(HIGH_UIDS)[1];
+        assert_eq!(
+            (key_bits(s.key), s.nsems, s.otime),
+            (0xdead_beef, 4, 1_796_169_615)
+        );
+    }
+
+    #[test]
+    fn truncated_file_is_an_error_naming_the_file_line_and_column() {
+        let err = parse_proc_sem(TRUNCATED.as_bytes()).expect_err("rejected");
+        assert_eq!(err.line, 3);
+        assert!(err.reason.contains("no gid column"), "{err}");
+        assert!(
+            err.to_string().starts_with("/proc/sysvipc/sem line 3"),
+            "{err}"
+        );
+    }
+}

@@ -11,7 +11,7 @@ pub mod save;
 
 use std::path::PathBuf;
 
-use crate::collect::blocked::{self, Blocked, MsgOp, Unchecked};
+use crate::collect::blocked::{self, Blocked, Unchecked, WaitOp};
 use crate::format;
 use crate::kinds::{Chosen, Removable};
 use crate::model::ObjectId;
@@ -165,7 +165,7 @@ pub fn perform(job: Job) -> Done {
         Job::FindBlocked { target } => {
             let tasks = match (i32::try_from(target.id), blocked::scan()) {
                 (Ok(id), Ok(scan)) => Ok((
-                    blocked::blocked_on(&scan.blocked, id)
+                    blocked::blocked_on(&scan.blocked, target.kind, id)
                         .filter(|task| blocked::in_namespace(task.pid, target.namespace))
                         .map(describe_blocked)
                         .collect(),
@@ -177,7 +177,11 @@ pub fn perform(job: Job) -> Done {
                         .map(describe_unchecked)
                         .collect(),
                 )),
-                (Err(_), _) => Err(format!("no queue can have id {}", target.id)),
+                (Err(_), _) => Err(format!(
+                    "no {} can have id {}",
+                    target.kind.noun(),
+                    target.id
+                )),
                 (_, Err(e)) => Err(e.to_string()),
             };
             let (tasks, unchecked) = tasks.unwrap_or_else(|e| {
@@ -283,7 +287,8 @@ pub fn describe_unchecked(u: &Unchecked) -> String {
     format!("{} {who} ({})", u.pid, format::sanitize(&u.why))
 }
 
-/// `4711/4713 worker: waiting to send 100 B` (sanitized).
+/// `4711/4713 worker: waiting to send 100 B`, `4711 worker: waiting in
+/// semop (1 operation)` (sanitized).
 pub fn describe_blocked(b: &Blocked) -> String {
     let who = match &b.command {
         Some(c) => format::sanitize(c).into_owned(),
@@ -295,11 +300,16 @@ pub fn describe_blocked(b: &Blocked) -> String {
         format!("{}/{}", b.pid, b.tid)
     };
     let what = match b.op {
-        MsgOp::Send => format!("waiting to send {}", format::size(b.size)),
-        MsgOp::Receive { msgtyp: 0, .. } => "waiting for a message".to_owned(),
-        MsgOp::Receive { msgtyp, except } => format!(
+        WaitOp::Send => format!("waiting to send {}", format::size(b.size)),
+        WaitOp::Receive { msgtyp: 0, .. } => "waiting for a message".to_owned(),
+        WaitOp::Receive { msgtyp, except } => format!(
             "waiting for a message ({})",
             peek::Selector { msgtyp, except }
+        ),
+        WaitOp::Semaphore { timed } => format!(
+            "waiting in semop ({}{})",
+            format::plural(b.size, "operation"),
+            if timed { ", with a timeout" } else { "" }
         ),
     };
     let stopped = if b.stopped { " (stopped)" } else { "" };

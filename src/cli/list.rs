@@ -12,6 +12,7 @@ use crate::format;
 use crate::kinds::ObjectKind;
 use crate::kinds::limits::Limits;
 use crate::kinds::sysv_msg::SysvMsg;
+use crate::kinds::sysv_sem::SysvSem;
 use crate::model::Snapshot;
 
 /// The objects of kind `K` in a snapshot, as a JSON array.
@@ -50,6 +51,7 @@ pub fn write_json(snap: &Snapshot, out: &mut impl Write) -> io::Result<()> {
     listing.serialize_entry("namespace", &snap.namespace)?;
     member::<SysvMsg, _>(&mut listing, snap)?;
     member::<Limits, _>(&mut listing, snap)?;
+    member::<SysvSem, _>(&mut listing, snap)?;
     if !snap.failures.is_empty() {
         let errors: BTreeMap<&str, &str> = snap
             .failures
@@ -91,20 +93,24 @@ impl serde_json::ser::Formatter for TerminalSafe {
 /// each under a heading and a blank line apart (a kind that could not be
 /// read is left out: stderr says why).
 pub fn write_table(snap: &Snapshot, out: &mut impl Write) -> io::Result<()> {
-    let mut written = plain::<SysvMsg>(snap, out, false)?;
-    written |= plain::<Limits>(snap, out, written)?;
-    let _ = written;
-    Ok(())
+    let mut after_another = false;
+    plain::<SysvMsg>(snap, out, &mut after_another)?;
+    plain::<SysvSem>(snap, out, &mut after_another)?;
+    plain::<Limits>(snap, out, &mut after_another)
 }
 
 /// Kind `K`'s plain table: a heading, its header, then a line per
-/// object; a blank line first if tables were `written` before it. Says
-/// whether it wrote one (not for a kind that could not be read).
-fn plain<K: ObjectKind>(snap: &Snapshot, out: &mut impl Write, written: bool) -> io::Result<bool> {
+/// object; after a blank line if `after_another` table was written
+/// (which it then is).
+fn plain<K: ObjectKind>(
+    snap: &Snapshot,
+    out: &mut impl Write,
+    after_another: &mut bool,
+) -> io::Result<()> {
     if snap.failure(K::KIND).is_some() {
-        return Ok(false);
+        return Ok(());
     }
-    if written {
+    if std::mem::replace(after_another, true) {
         writeln!(out)?;
     }
     writeln!(out, "------ {}s ------", K::KIND.noun())?;
@@ -126,7 +132,7 @@ fn plain<K: ObjectKind>(snap: &Snapshot, out: &mut impl Write, written: bool) ->
     for object in K::objects(snap) {
         writeln!(out, "{}", line(&mut K::plain_row(snap, object).into_iter()))?;
     }
-    Ok(true)
+    Ok(())
 }
 
 /// Collects once and prints to stdout. A closed pipe (`| head`) is not

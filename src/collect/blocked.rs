@@ -1,14 +1,16 @@
-//! Tasks blocked in a System V message-queue call, and on which queue.
+//! Tasks blocked in a System V message-queue or semaphore call, and on
+//! which object.
 //!
 //! For every task that is not on a CPU, the kernel shows the system call it
 //! is in and the call's raw arguments in `/proc/PID/task/TID/syscall`. A
 //! task in `msgsnd` is the producer of a full queue; one in `msgrcv` is the
 //! consumer of an empty one (or of one without a message of the type it
-//! wants). The first argument is the msqid.
+//! wants); one in `semop` or `semtimedop` waits for a semaphore to grow or
+//! to reach zero. The first argument is the msqid or semid.
 //!
 //! Cost: one open and one read of `syscall` per task, every thread
 //! included (a queue is often drained by a worker thread, not `main`).
-//! Only a task found in a message call costs one more read (`stat`, for its
+//! Only a task found in an IPC call costs one more read (`stat`, for its
 //! name and state). `wchan` is not needed: syscall numbers are stable ABI,
 //! wait-function names are not.
 //!
@@ -17,7 +19,7 @@
 //! task, or pid 1 in a container, even to root) is skipped and counted, so
 //! a refresh never fails because of one task.
 //!
-//! Numbers differ per architecture ([`MsgAbi`]). Not recognised: 32-bit
+//! Numbers differ per architecture ([`IpcAbi`]). Not recognised: 32-bit
 //! programs on a 64-bit kernel (their numbers are the 32-bit ABI's and the
 //! file does not say which ABI a task uses), and the old `ipc` multiplexer
 //! through which glibc still routes these calls on some 32-bit targets.
@@ -27,6 +29,8 @@ use std::fmt;
 use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::Path;
+
+use crate::model::Kind;
 
 /// Where the kernel shows processes, for [`scan`].
 pub const PROC: &str = "/proc";
@@ -126,52 +130,82 @@ fn hex(word: &str) -> Option<u64> {
     u64::from_str_radix(digits, 16).ok()
 }
 
-/// The message-queue system calls of one kernel ABI.
+/// The System V message-queue and semaphore system calls of one kernel
+/// ABI.
 ///
 /// Numbers are from the kernel's uapi headers (`asm/unistd_64.h`,
-/// `unistd_x32.h`, `unistd_32.h`, `asm-generic/unistd.h`) or, for the
-/// others, the `libc` crate's `SYS_msgsnd`/`SYS_msgrcv`.
+/// `unistd_x32.h`, `unistd_32.h`, `asm-generic/unistd.h`) and syscall
+/// tables, or, for the others, the `libc` crate's `SYS_msgsnd`,
+/// `SYS_msgrcv`, `SYS_semop` and `SYS_semtimedop`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MsgAbi {
+pub struct IpcAbi {
     /// Name of the ABI, for messages and tests.
     pub name: &'static str,
     /// `msgsnd(msqid, msgp, msgsz, msgflg)`.
     pub msgsnd: i64,
     /// `msgrcv(msqid, msgp, msgsz, msgtyp, msgflg)`.
     pub msgrcv: i64,
+    /// `semop(semid, sops, nsops)`, where the ABI has it (glibc calls
+    /// `semtimedop` for it on most).
+    pub semop: Option<i64>,
+    /// `semtimedop(semid, sops, nsops, timeout)`: every number it has
+    /// (32-bit ABIs add `semtimedop_time64`, 420).
+    pub semtimedop: &'static [i64],
     /// Width of a register, hence of `long` and `size_t` arguments (a
     /// 32-bit kernel prints registers zero-extended: `-5` is `0xfffffffb`).
     pub word_bits: u32,
 }
 
-impl MsgAbi {
+/// x32's syscall numbers are x86_64's with this bit set.
+const X32_BIT: i64 = 0x4000_0000;
+
+impl IpcAbi {
     /// x86_64 (`asm/unistd_64.h`).
-    pub const X86_64: Self = Self::new("x86_64", 69, 70, 64);
+    pub const X86_64: Self = Self::new("x86_64", (69, 70), (Some(65), &[220]), 64);
     /// x32: x86_64's numbers with `__X32_SYSCALL_BIT` (`0x40000000`) set.
     /// The kernel reads the arguments as full 64-bit registers.
-    pub const X32: Self = Self::new("x32", 0x4000_0000 + 69, 0x4000_0000 + 70, 64);
-    /// i386, Linux 5.1+ (`asm/unistd_32.h`). Older kernels, and glibc
-    /// builds that support them, use the `ipc` multiplexer (117) instead.
-    pub const I386: Self = Self::new("i386", 400, 401, 32);
+    pub const X32: Self = Self::new(
+        "x32",
+        (X32_BIT + 69, X32_BIT + 70),
+        (Some(X32_BIT + 65), &[X32_BIT + 220]),
+        64,
+    );
+    /// i386, Linux 5.1+ (`asm/unistd_32.h`), which has no `semop` and only
+    /// the 64-bit-time `semtimedop`. Older kernels, and glibc builds that
+    /// support them, use the `ipc` multiplexer (117) instead.
+    pub const I386: Self = Self::new("i386", (400, 401), (None, &[420]), 32);
     /// The generic table (`asm-generic/unistd.h`) on 64-bit targets:
     /// aarch64, riscv64, loongarch64.
-    pub const GENERIC_64: Self = Self::new("generic 64-bit", 189, 188, 64);
+    pub const GENERIC_64: Self = Self::new("generic 64-bit", (189, 188), (Some(193), &[192]), 64);
     /// The generic table on 32-bit targets: riscv32, csky.
-    pub const GENERIC_32: Self = Self::new("generic 32-bit", 189, 188, 32);
+    pub const GENERIC_32: Self =
+        Self::new("generic 32-bit", (189, 188), (Some(193), &[192, 420]), 32);
     /// 32-bit ARM, EABI.
-    pub const ARM: Self = Self::new("arm", 301, 302, 32);
+    pub const ARM: Self = Self::new("arm", (301, 302), (Some(298), &[312, 420]), 32);
     /// mips64, n64 ABI.
-    pub const MIPS64: Self = Self::new("mips64 n64", 5000 + 67, 5000 + 68, 64);
-    /// powerpc64, Linux 5.1+ (before: the `ipc` multiplexer).
-    pub const POWERPC64: Self = Self::new("powerpc64", 400, 401, 64);
-    /// s390x, Linux 5.1+ (before: the `ipc` multiplexer).
-    pub const S390X: Self = Self::new("s390x", 400, 401, 64);
+    pub const MIPS64: Self = Self::new(
+        "mips64 n64",
+        (5000 + 67, 5000 + 68),
+        (Some(5000 + 63), &[5000 + 214]),
+        64,
+    );
+    /// powerpc64, Linux 5.1+ (before: the `ipc` multiplexer); no `semop`.
+    pub const POWERPC64: Self = Self::new("powerpc64", (400, 401), (None, &[392]), 64);
+    /// s390x, Linux 5.1+ (before: the `ipc` multiplexer); no `semop`.
+    pub const S390X: Self = Self::new("s390x", (400, 401), (None, &[392]), 64);
 
-    const fn new(name: &'static str, msgsnd: i64, msgrcv: i64, word_bits: u32) -> Self {
+    const fn new(
+        name: &'static str,
+        (msgsnd, msgrcv): (i64, i64),
+        (semop, semtimedop): (Option<i64>, &'static [i64]),
+        word_bits: u32,
+    ) -> Self {
         Self {
             name,
             msgsnd,
             msgrcv,
+            semop,
+            semtimedop,
             word_bits,
         }
     }
@@ -230,9 +264,9 @@ fn low_i32(word: u64) -> i32 {
     word as u32 as i32
 }
 
-/// Which way a task waits on a queue.
+/// What a task waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MsgOp {
+pub enum WaitOp {
     /// In `msgsnd`: the queue has no room for its message.
     Send,
     /// In `msgrcv`: the queue has no message it wants.
@@ -243,42 +277,73 @@ pub enum MsgOp {
         /// `MSG_EXCEPT` was given.
         except: bool,
     },
+    /// In `semop` or `semtimedop`: an operation of it cannot be done yet
+    /// (a semaphore must grow before it can be decremented, or must reach
+    /// zero). Which one is in the caller's memory, not in its registers.
+    Semaphore {
+        /// `semtimedop` with a timeout: it gives up at some point.
+        timed: bool,
+    },
 }
 
-/// A message-queue call, read from a [`Syscall`]'s arguments.
+impl WaitOp {
+    /// The kind of object the task waits on.
+    pub fn kind(self) -> Kind {
+        match self {
+            Self::Send | Self::Receive { .. } => Kind::SysvMsg,
+            Self::Semaphore { .. } => Kind::SysvSem,
+        }
+    }
+}
+
+/// A message-queue or semaphore call, read from a [`Syscall`]'s
+/// arguments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MsgCall {
-    /// The queue.
-    pub msqid: i32,
-    /// Sending or receiving.
-    pub op: MsgOp,
+pub struct IpcCall {
+    /// The queue's msqid or the set's semid (the kind is `op`'s).
+    pub id: i32,
+    /// What the call waits for.
+    pub op: WaitOp,
     /// `msgsz`: the message's size for a sender (the room it waits for),
-    /// the largest it accepts for a receiver.
+    /// the largest it accepts for a receiver; for a semaphore call, the
+    /// number of operations (`nsops`).
     pub size: u64,
 }
 
-/// The message-queue call `call` is under one of `abis`, if it is one.
-pub fn classify(call: &Syscall, abis: &[MsgAbi]) -> Option<MsgCall> {
-    let [msqid, _msgp, msgsz, a3, a4, _] = call.args;
-    let abi = abis
-        .iter()
-        .find(|abi| call.nr == abi.msgsnd || call.nr == abi.msgrcv)?;
-    let op = if call.nr == abi.msgsnd {
-        MsgOp::Send
-    } else {
-        MsgOp::Receive {
-            msgtyp: abi.long(a3),
-            except: low_i32(a4) & libc::MSG_EXCEPT != 0,
+impl IpcAbi {
+    /// What a call numbered `nr` waits for, if it is one of the ABI's IPC
+    /// calls; `a3` and `a4` are its fourth and fifth arguments.
+    fn op(&self, nr: i64, a3: u64, a4: u64) -> Option<WaitOp> {
+        if nr == self.msgsnd {
+            Some(WaitOp::Send)
+        } else if nr == self.msgrcv {
+            Some(WaitOp::Receive {
+                msgtyp: self.long(a3),
+                except: low_i32(a4) & libc::MSG_EXCEPT != 0,
+            })
+        } else if self.semop == Some(nr) {
+            Some(WaitOp::Semaphore { timed: false })
+        } else if self.semtimedop.contains(&nr) {
+            Some(WaitOp::Semaphore { timed: a3 != 0 })
+        } else {
+            None
         }
-    };
-    Some(MsgCall {
-        msqid: low_i32(msqid),
-        op,
-        size: abi.size(msgsz),
+    }
+}
+
+/// The IPC call `call` is under one of `abis`, if it is one.
+pub fn classify(call: &Syscall, abis: &[IpcAbi]) -> Option<IpcCall> {
+    let [id, _buffer, size, a3, a4, _] = call.args;
+    abis.iter().find_map(|abi| {
+        Some(IpcCall {
+            op: abi.op(call.nr, a3, a4)?,
+            id: low_i32(id),
+            size: abi.size(size),
+        })
     })
 }
 
-/// A task waiting in `msgsnd` or `msgrcv`.
+/// A task waiting in `msgsnd`, `msgrcv`, `semop` or `semtimedop`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Blocked {
     /// The process (thread-group id).
@@ -288,11 +353,11 @@ pub struct Blocked {
     /// The task's name (a thread may have its own), unsanitised; `None`
     /// when it could not be read.
     pub command: Option<String>,
-    /// The queue.
-    pub msqid: i32,
-    /// Sending or receiving.
-    pub op: MsgOp,
-    /// `msgsz` of the call (see [`MsgCall::size`]).
+    /// The queue's msqid or the set's semid.
+    pub id: i32,
+    /// What it waits for (and so on which kind of object).
+    pub op: WaitOp,
+    /// `msgsz` or `nsops` of the call (see [`IpcCall::size`]).
     pub size: u64,
     /// The task is stopped (`SIGSTOP`, a debugger) inside the call. It has
     /// then left the queue's wait list: a message sent meanwhile stays on
@@ -303,7 +368,7 @@ pub struct Blocked {
 /// What one scan found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BlockedScan {
-    /// Tasks in a message-queue call, by pid then tid.
+    /// Tasks in an IPC call (message queue or semaphore), by pid then tid.
     pub blocked: Vec<Blocked>,
     /// Processes with tasks that could not be read (or whose `syscall`
     /// line made no sense), by pid: they might be blocked too.
@@ -325,14 +390,14 @@ pub struct Unchecked {
 
 /// [`scan_in`] over `/proc` with this machine's ABIs.
 pub fn scan() -> io::Result<BlockedScan> {
-    scan_in(Path::new(PROC), MsgAbi::native())
+    scan_in(Path::new(PROC), IpcAbi::native())
 }
 
 /// Finds every task under `proc_root` (laid out as `/proc`) that is in a
-/// message-queue call of one of `abis`.
+/// message-queue or semaphore call of one of `abis`.
 ///
 /// Fails only when `proc_root` itself cannot be listed.
-pub fn scan_in(proc_root: &Path, abis: &[MsgAbi]) -> io::Result<BlockedScan> {
+pub fn scan_in(proc_root: &Path, abis: &[IpcAbi]) -> io::Result<BlockedScan> {
     let mut found = BlockedScan::default();
     if abis.is_empty() {
         return Ok(found);
@@ -400,9 +465,10 @@ pub fn namespace_of(pid: i32) -> Option<u64> {
         .map(|m| m.ino())
 }
 
-/// The tasks of `list` waiting on queue `msqid`.
-pub fn blocked_on(list: &[Blocked], msqid: i32) -> impl Iterator<Item = &Blocked> {
-    list.iter().filter(move |b| b.msqid == msqid)
+/// The tasks of `list` waiting on object `id` of kind `kind`.
+pub fn blocked_on(list: &[Blocked], kind: Kind, id: i32) -> impl Iterator<Item = &Blocked> {
+    list.iter()
+        .filter(move |b| b.id == id && b.op.kind() == kind)
 }
 
 /// Why a task's `syscall` gave no answer.
@@ -424,8 +490,8 @@ fn read_comm(dir: &Path) -> Option<String> {
     Some(comm.trim_end_matches('\n').to_owned())
 }
 
-/// The message call the task in `dir` is in, if any.
-fn read_task(dir: &Path, abis: &[MsgAbi]) -> Result<Option<MsgCall>, Unread> {
+/// The IPC call the task in `dir` is in, if any.
+fn read_task(dir: &Path, abis: &[IpcAbi]) -> Result<Option<IpcCall>, Unread> {
     // The longest line is 9 fields of at most 18 characters.
     let mut buf = [0u8; 256];
     let len = read_small(&dir.join("syscall"), &mut buf).map_err(|e| {
@@ -465,7 +531,7 @@ fn read_small(path: &Path, buf: &mut [u8]) -> io::Result<usize> {
 
 /// Completes a found call with the task's name and state, from its `stat`.
 /// `None` when the task vanished meanwhile (it no longer waits).
-fn describe(dir: &Path, pid: i32, tid: i32, call: MsgCall) -> Option<Blocked> {
+fn describe(dir: &Path, pid: i32, tid: i32, call: IpcCall) -> Option<Blocked> {
     let (command, stopped) = match fs::read(dir.join("stat")) {
         Ok(stat) => match parse_task_stat(&stat) {
             Some((command, state)) => (Some(command), matches!(state, b'T' | b't')),
@@ -478,7 +544,7 @@ fn describe(dir: &Path, pid: i32, tid: i32, call: MsgCall) -> Option<Blocked> {
         pid,
         tid,
         command,
-        msqid: call.msqid,
+        id: call.id,
         op: call.op,
         size: call.size,
         stopped,
@@ -530,18 +596,98 @@ mod tests {
     // `c_long` is `i32` on the 32-bit targets among these.
     #[allow(clippy::useless_conversion)]
     fn native_numbers_agree_with_libc() {
-        let native = MsgAbi::native()[0];
+        let native = IpcAbi::native()[0];
         assert_eq!(native.msgsnd, i64::from(libc::SYS_msgsnd));
         assert_eq!(native.msgrcv, i64::from(libc::SYS_msgrcv));
+        assert_eq!(native.semop, Some(i64::from(libc::SYS_semop)));
+        assert_eq!(native.semtimedop[0], i64::from(libc::SYS_semtimedop));
         assert_eq!(native.word_bits, libc::c_long::BITS);
+    }
+
+    #[test]
+    fn semop_and_semtimedop_wait_on_their_first_argument() {
+        let call = |nr, args| classify(&Syscall { nr, args }, &[IpcAbi::X86_64]);
+        // glibc's semop(7, sops, 2) is semtimedop with no timeout.
+        assert_eq!(
+            call(220, [7, 0x7ffd_0000, 2, 0, 0, 0]),
+            Some(IpcCall {
+                id: 7,
+                op: WaitOp::Semaphore { timed: false },
+                size: 2,
+            })
+        );
+        let timed = call(220, [0x1_0000_8000, 0x7ffd_0000, 1, 0x7ffd_0100, 0, 0]);
+        assert_eq!(
+            timed.map(|c| (c.id, c.op)),
+            Some((0x8000, WaitOp::Semaphore { timed: true }))
+        );
+        assert_eq!(
+            call(65, [9, 0, 1, 0x7ffd_0100, 0, 0]).map(|c| c.op),
+            Some(WaitOp::Semaphore { timed: false }),
+            "semop has no timeout, whatever its fourth register holds"
+        );
+        assert_eq!(
+            call(220, [7, 0, 1, 0, 0, 0]).map(|c| c.op.kind()),
+            Some(Kind::SysvSem)
+        );
+        assert_eq!(
+            call(69, [7, 0, 1, 0, 0, 0]).map(|c| c.op.kind()),
+            Some(Kind::SysvMsg)
+        );
+    }
+
+    #[test]
+    fn semaphore_numbers_are_the_abis_own() {
+        let semtimedop = |nr, abi: IpcAbi| {
+            classify(
+                &Syscall {
+                    nr,
+                    args: [3, 0, 1, 0, 0, 0],
+                },
+                &[abi],
+            )
+            .map(|c| c.op)
+        };
+        let waits = Some(WaitOp::Semaphore { timed: false });
+        assert_eq!(semtimedop(192, IpcAbi::GENERIC_64), waits);
+        assert_eq!(semtimedop(193, IpcAbi::GENERIC_64), waits, "semop");
+        assert_eq!(semtimedop(420, IpcAbi::ARM), waits, "semtimedop_time64");
+        assert_eq!(semtimedop(312, IpcAbi::ARM), waits);
+        assert_eq!(semtimedop(392, IpcAbi::POWERPC64), waits);
+        assert_eq!(semtimedop(0x4000_00dc, IpcAbi::X32), waits);
+        // x86_64's semtimedop is another call elsewhere, and back.
+        assert_eq!(semtimedop(220, IpcAbi::GENERIC_64), None);
+        assert_eq!(semtimedop(192, IpcAbi::X86_64), None);
+        assert_eq!(semtimedop(65, IpcAbi::I386), None, "i386 has no semop");
+    }
+
+    #[test]
+    fn a_task_waits_on_an_object_of_one_kind() {
+        let task = |id, op| Blocked {
+            pid: 1,
+            tid: 1,
+            command: None,
+            id,
+            op,
+            size: 1,
+            stopped: false,
+        };
+        let list = [
+            task(5, WaitOp::Send),
+            task(5, WaitOp::Semaphore { timed: false }),
+        ];
+        let on = |kind| blocked_on(&list, kind, 5).map(|b| b.op).collect::<Vec<_>>();
+        assert_eq!(on(Kind::SysvMsg), [WaitOp::Send]);
+        assert_eq!(on(Kind::SysvSem), [WaitOp::Semaphore { timed: false }]);
+        assert_eq!(blocked_on(&list, Kind::SysvSem, 6).count(), 0);
     }
 
     #[cfg(target_arch = "x86_64")]
     #[test]
     fn x86_64_knows_native_and_x32_tasks() {
-        assert_eq!(MsgAbi::native(), &[MsgAbi::X86_64, MsgAbi::X32]);
+        assert_eq!(IpcAbi::native(), &[IpcAbi::X86_64, IpcAbi::X32]);
         assert_eq!(
-            (MsgAbi::X32.msgsnd, MsgAbi::X32.msgrcv),
+            (IpcAbi::X32.msgsnd, IpcAbi::X32.msgrcv),
             (0x4000_0045, 0x4000_0046)
         );
     }
@@ -550,29 +696,29 @@ mod tests {
     fn registers_are_read_at_the_width_of_the_argument() {
         let call = |nr, args| Syscall { nr, args };
         // A 32-bit kernel prints msgtyp -5 zero-extended.
-        let arm = classify(&call(302, [7, 0, 64, 0xffff_fffb, 0, 0]), &[MsgAbi::ARM]);
+        let arm = classify(&call(302, [7, 0, 64, 0xffff_fffb, 0, 0]), &[IpcAbi::ARM]);
         assert_eq!(
             arm.map(|c| c.op),
-            Some(MsgOp::Receive {
+            Some(WaitOp::Receive {
                 msgtyp: -5,
                 except: false
             })
         );
         // The same bits on a 64-bit ABI are a large positive type.
-        let wide = classify(&call(70, [7, 0, 64, 0xffff_fffb, 0, 0]), &[MsgAbi::X86_64]);
+        let wide = classify(&call(70, [7, 0, 64, 0xffff_fffb, 0, 0]), &[IpcAbi::X86_64]);
         assert_eq!(
             wide.map(|c| c.op),
-            Some(MsgOp::Receive {
+            Some(WaitOp::Receive {
                 msgtyp: 0xffff_fffb,
                 except: false
             })
         );
         // size_t on a 32-bit ABI ignores the upper half.
-        let size = classify(&call(301, [7, 0, 0x1_0000_0010, 0, 0, 0]), &[MsgAbi::ARM]);
+        let size = classify(&call(301, [7, 0, 0x1_0000_0010, 0, 0, 0]), &[IpcAbi::ARM]);
         assert_eq!(size.map(|c| c.size), Some(0x10));
         // Other syscalls are not message calls, whatever their arguments.
         assert_eq!(
-            classify(&call(0, [7, 0, 64, 0, 0, 0]), &[MsgAbi::X86_64]),
+            classify(&call(0, [7, 0, 64, 0, 0, 0]), &[IpcAbi::X86_64]),
             None
         );
         assert_eq!(classify(&call(70, [7, 0, 64, 0, 0, 0]), &[]), None);
@@ -621,12 +767,12 @@ mod tests {
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(dir.join("syscall")).expect("create dir");
         assert!(matches!(
-            read_task(&dir, MsgAbi::native()),
+            read_task(&dir, IpcAbi::native()),
             Err(Unread::Refused(why)) if why == "it is a directory"
         ));
         fs::remove_dir_all(&dir).expect("clean up");
         assert!(matches!(
-            read_task(&dir, MsgAbi::native()),
+            read_task(&dir, IpcAbi::native()),
             Err(Unread::Vanished)
         ));
     }

@@ -8,14 +8,16 @@ mod error;
 pub mod kernel;
 pub mod limits;
 pub mod names;
+pub mod proc_table;
 pub mod processes;
 pub mod sysv_msg;
+pub mod sysv_sem;
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::time::SystemTime;
 
-use crate::model::{Kind, MsgLimits, MsgSource, MsgTable, Snapshot};
+use crate::model::{Kind, MsgLimits, MsgSource, MsgTable, SemTable, Snapshot};
 pub use error::CollectError;
 use names::NameCache;
 use processes::ProcessCache;
@@ -53,6 +55,16 @@ fn namespace_label(inode: u64) -> Option<String> {
         .find(|&pid| blocked::namespace_of(pid) == Some(inode))?;
     let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
     Some(format!("{pid} {}", comm.trim_end()))
+}
+
+/// The tables of one refresh, before names are resolved; a kind left
+/// out is empty.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tables {
+    /// System V message queues.
+    pub msg: MsgTable,
+    /// System V semaphore sets.
+    pub sem: SemTable,
 }
 
 /// Everything one refresh needs that outlives the refresh: caches and
@@ -113,29 +125,39 @@ impl Collector {
             failures.insert(Kind::SysvMsg, e.to_string());
             MsgTable::new(Vec::new(), MsgLimits::default(), self.source)
         });
+        let sem = sysv_sem::read_table(self.source).unwrap_or_else(|e| {
+            failures.insert(Kind::SysvSem, e.to_string());
+            SemTable {
+                source: self.source,
+                ..SemTable::default()
+            }
+        });
         let mut snap = Snapshot {
             failures,
-            ..self.describe(msg)
+            ..self.describe(Tables { msg, sem })
         };
         snap.limits = limits::rows(&snap, &limits::Sysctl::read(limits::SYSCTL_DIR));
         snap
     }
 
-    /// A snapshot of `msg` with the user, group and process names its
-    /// queues mention (also for a table read some other way, such as the
-    /// one queue `ipctop rm` shows).
-    pub fn describe(&mut self, msg: MsgTable) -> Snapshot {
-        let queues = &msg.queues;
+    /// A snapshot of `tables` with the user, group and process names
+    /// their objects mention (also for tables read some other way, such
+    /// as the one object `ipctop rm` shows).
+    pub fn describe(&mut self, tables: Tables) -> Snapshot {
+        let Tables { msg, sem } = tables;
+        let (queues, sets) = (&msg.queues, &sem.sets);
+        let owners = queues.iter().map(|q| (q.uid, q.gid, q.cuid, q.cgid));
+        let owners = owners.chain(sets.iter().map(|s| (s.uid, s.gid, s.cuid, s.cgid)));
         let users = self
             .users
-            .names_of(queues.iter().flat_map(|q| [q.uid, q.cuid]));
+            .names_of(owners.clone().flat_map(|(uid, _, cuid, _)| [uid, cuid]));
         let (groups, processes) = if self.details {
             let groups = self
                 .groups
-                .names_of(queues.iter().flat_map(|q| [q.gid, q.cgid]));
-            let processes = self
-                .processes
-                .lookup(queues.iter().flat_map(|q| [q.lspid, q.lrpid]));
+                .names_of(owners.flat_map(|(_, gid, _, cgid)| [gid, cgid]));
+            let pids = queues.iter().flat_map(|q| [q.lspid, q.lrpid]);
+            let pids = pids.chain(sets.iter().flat_map(|s| s.sems.iter().map(|m| m.pid)));
+            let processes = self.processes.lookup(pids);
             (groups, processes)
         } else {
             Default::default()
@@ -147,6 +169,7 @@ impl Collector {
             hostname: self.hostname.clone(),
             msg,
             limits: Vec::new(),
+            sem,
             processes,
             users,
             groups,

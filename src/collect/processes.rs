@@ -378,6 +378,7 @@ mod tests {
             hostname: String::new(),
             msg: MsgTable::new(Vec::new(), MsgLimits::default(), MsgSource::StatAny),
             limits: Vec::new(),
+            sem: Default::default(),
             processes: cache.lookup_at([pid], Some(offset * SECOND), read),
             users: HashMap::new(),
             groups: HashMap::new(),

@@ -8,10 +8,10 @@ use super::{
     BAR_WIDTH, CellValue, Chosen, ColumnSpec, DetailLine, Matcher, ObjectKind, Removable, Sort,
     SortKey, Tone,
 };
-use crate::collect::{CollectError, Collector, sysv_msg};
+use crate::collect::{CollectError, Collector, Tables, sysv_msg};
 use crate::format;
 use crate::model::{Kind, MsgLimits, MsgQueue, MsgSource, MsgTable, Operator, Snapshot, key_bits};
-use crate::sys::{Errno, SysError, msg};
+use crate::sys::{SysError, msg};
 
 /// System V message queues, as the engine sees them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -208,13 +208,6 @@ impl ObjectKind for SysvMsg {
 
     fn detail(snap: &Snapshot, q: &MsgQueue) -> Vec<DetailLine> {
         let now = snap.taken_at;
-        let who = |uid: u32, gid: u32| {
-            format!(
-                "{} ({uid}) : {} ({gid})",
-                format::sanitize(&snap.user_name(uid)),
-                format::sanitize(&snap.group_name(gid))
-            )
-        };
         let label = |text: &str| (Tone::Label, text.to_owned());
         let plain = |text: String| (Tone::Plain, text);
         let capacity = match q.max_bytes {
@@ -239,9 +232,9 @@ impl ObjectKind for SysvMsg {
         vec![
             vec![
                 label("owner "),
-                plain(who(q.uid, q.gid)),
+                plain(super::who(snap, q.uid, q.gid)),
                 label(" · creator "),
-                plain(who(q.cuid, q.cgid)),
+                plain(super::who(snap, q.cuid, q.cgid)),
                 label(" · mode "),
                 plain(format!("{:04o} {}", q.perms, format::perms(q.perms))),
             ],
@@ -353,23 +346,10 @@ impl Removable for SysvMsg {
     /// so earlier ones (or none) mean a queue created in the same second
     /// under the old id.
     fn changes(chosen: &MsgQueue, now: &MsgQueue) -> Vec<String> {
-        let mut changes = Vec::new();
-        if now.key != chosen.key {
-            changes.push(format!(
-                "key {} is now {}",
-                format::key(chosen.key),
-                format::key(now.key)
-            ));
-        }
-        if (now.cuid, now.cgid) != (chosen.cuid, chosen.cgid) {
-            changes.push(format!(
-                "creator {}:{} is now {}:{}",
-                chosen.cuid, chosen.cgid, now.cuid, now.cgid
-            ));
-        }
-        if now.ctime != chosen.ctime {
-            changes.push("it was created or changed again".to_owned());
-        }
+        let mut changes = super::identity_changes(
+            (chosen.key, chosen.cuid, chosen.cgid, chosen.ctime),
+            (now.key, now.cuid, now.cgid, now.ctime),
+        );
         if now.stime < chosen.stime || now.rtime < chosen.rtime {
             changes.push("its history starts again".to_owned());
         }
@@ -377,20 +357,15 @@ impl Removable for SysvMsg {
     }
 
     fn current(id: i64) -> Result<Option<MsgQueue>, CollectError> {
-        match i32::try_from(id) {
-            Ok(id) => sysv_msg::current(id),
-            Err(_) => Ok(None),
-        }
+        super::sysv_current(id, sysv_msg::current)
     }
 
     fn remove(id: i64) -> Result<(), SysError> {
-        let id = i32::try_from(id)
-            .map_err(|_| SysError::new(format!("remove queue {id}"), Errno::EINVAL))?;
-        msg::remove(id)
+        super::sysv_remove(id, "queue", msg::remove)
     }
 
     fn audit_names(q: &MsgQueue) -> Vec<(&'static str, String)> {
-        vec![("key", format::key(q.key)), ("id", q.id.to_string())]
+        super::key_and_id_fields(q.key, q.id)
     }
 
     fn lost(q: &MsgQueue) -> Vec<(&'static str, u64)> {
@@ -414,12 +389,7 @@ impl Removable for SysvMsg {
     }
 
     fn dialog_names(q: &MsgQueue) -> DetailLine {
-        vec![
-            (Tone::Label, " key ".to_owned()),
-            (Tone::Plain, format::key(q.key)),
-            (Tone::Label, " · id ".to_owned()),
-            (Tone::Plain, q.id.to_string()),
-        ]
+        super::key_and_id(q.key, q.id)
     }
 
     fn dialog_facts(snap: &Snapshot, q: &MsgQueue) -> Vec<DetailLine> {
@@ -440,13 +410,14 @@ impl Removable for SysvMsg {
     }
 
     fn describe(q: &MsgQueue) -> Result<Snapshot, CollectError> {
-        let table = MsgTable::new(vec![q.clone()], MsgLimits::default(), MsgSource::StatAny);
-        Ok(Collector::new()?.describe(table))
+        let msg = MsgTable::new(vec![q.clone()], MsgLimits::default(), MsgSource::StatAny);
+        Ok(Collector::new()?.describe(Tables {
+            msg,
+            ..Tables::default()
+        }))
     }
 
     fn summary(snap: &Snapshot, q: &MsgQueue) -> Vec<(&'static str, String)> {
-        let user = |uid| format::sanitize(&snap.user_name(uid)).into_owned();
-        let group = |gid| format::sanitize(&snap.group_name(gid)).into_owned();
         let now = snap.taken_at;
         let last = |time: i64, pid: i32, who| {
             if time == 0 && pid <= 0 {
@@ -459,28 +430,9 @@ impl Removable for SysvMsg {
                 )
             }
         };
-        vec![
-            ("key", format::key(q.key)),
-            (
-                "owner",
-                format!(
-                    "{}:{} (uid {}, gid {})",
-                    user(q.uid),
-                    group(q.gid),
-                    q.uid,
-                    q.gid
-                ),
-            ),
-            (
-                "creator",
-                format!(
-                    "{}:{} (uid {}, gid {})",
-                    user(q.cuid),
-                    group(q.cgid),
-                    q.cuid,
-                    q.cgid
-                ),
-            ),
+        let mut lines = vec![("key", format::key(q.key))];
+        lines.extend(super::accounts(snap, (q.uid, q.gid), (q.cuid, q.cgid)));
+        lines.extend([
             (
                 "mode",
                 format!("{} ({:o})", format::perms(q.perms), q.perms),
@@ -496,6 +448,7 @@ impl Removable for SysvMsg {
             ),
             ("last send", last(q.stime, q.lspid, snap.sender(q))),
             ("last receive", last(q.rtime, q.lrpid, snap.receiver(q))),
-        ]
+        ]);
+        lines
     }
 }

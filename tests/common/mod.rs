@@ -18,10 +18,11 @@
 use std::os::unix::fs::MetadataExt;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use ipctop::model::{MsgQueue, MsgSource, Snapshot};
+use ipctop::model::{MsgQueue, MsgSource, SemSet, Snapshot};
 use ipctop::sys::Errno;
 use ipctop::sys::SysError;
 use ipctop::sys::msg::{self, QueueStat};
+use ipctop::sys::sem;
 
 /// A System V message queue that exists for as long as the guard does:
 /// the one guard every test uses for the queues it creates.
@@ -150,6 +151,78 @@ impl Drop for QueueGuard {
             let _ = msg::remove(self.id);
         }
     }
+}
+
+/// A System V semaphore set that exists for as long as the guard does,
+/// in the style of [`QueueGuard`]: dropping it removes the set (also
+/// while a failed assertion unwinds), unless it was removed through the
+/// guard or [`SemGuard::assert_gone`] saw it removed by the code under
+/// test.
+#[derive(Debug)]
+pub struct SemGuard {
+    id: i32,
+    removed: bool,
+}
+
+impl SemGuard {
+    /// Creates a new private set (`IPC_PRIVATE`) of `nsems` semaphores
+    /// with permission bits `mode`.
+    pub fn new(nsems: u32, mode: i32) -> Result<Self, SysError> {
+        Self::with_key(libc::IPC_PRIVATE, nsems, mode)
+    }
+
+    /// Creates a new set under `key`, failing with `EEXIST` if a set
+    /// with that key already exists (someone else's: never touch it).
+    pub fn with_key(key: i32, nsems: u32, mode: i32) -> Result<Self, SysError> {
+        let exclusive = if key == libc::IPC_PRIVATE {
+            0
+        } else {
+            libc::IPC_EXCL
+        };
+        let id = sem::get(key, nsems, libc::IPC_CREAT | exclusive | mode)?;
+        Ok(Self { id, removed: false })
+    }
+
+    /// The set's semid.
+    pub fn id(&self) -> i32 {
+        self.id
+    }
+
+    /// Sets every value (`SETALL`); panics when the kernel refuses.
+    pub fn set_all(&self, values: &[u16]) {
+        sem::set_all(self.id, values).unwrap_or_else(|e| panic!("SETALL on set {}: {e}", self.id));
+    }
+
+    /// Removes the set now; afterwards `Drop` does nothing.
+    pub fn remove(mut self) -> Result<(), SysError> {
+        sem::remove(self.id)?;
+        self.removed = true;
+        Ok(())
+    }
+
+    /// Asserts that the set no longer exists (removed by the code under
+    /// test); from then on `Drop` leaves the id alone.
+    pub fn assert_gone(&mut self) {
+        match sem::stat(self.id) {
+            Err(e) if matches!(e.errno, Errno::EINVAL | Errno::EIDRM) => self.removed = true,
+            Err(e) => panic!("IPC_STAT on removed set {}: unexpected {e}", self.id),
+            Ok(stat) => panic!("set {} still exists: {stat:?}", self.id),
+        }
+    }
+}
+
+impl Drop for SemGuard {
+    fn drop(&mut self) {
+        if !self.removed {
+            // Ignored on purpose, as in `QueueGuard`.
+            let _ = sem::remove(self.id);
+        }
+    }
+}
+
+/// The set with semid `id` in `snapshot`, if it is there.
+pub fn find_set(snapshot: &Snapshot, id: i32) -> Option<&SemSet> {
+    snapshot.sem.sets.iter().find(|s| s.id == id)
 }
 
 /// A payload of `size` bytes whose content depends on `seed`, so messages

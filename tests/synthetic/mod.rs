@@ -99,6 +99,7 @@ pub fn snapshot(queues: Vec<MsgQueue>) -> Snapshot {
             },
             MsgSource::StatAny,
         ),
+        sem: Default::default(),
         processes: HashMap::from([
             (4711, running("order-api")),
             (4702, running("worker")),
