@@ -8,7 +8,7 @@ use ipctop::app::{App, Drawn, Event};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use synthetic::{app_with, busy_queues, snapshot};
+use synthetic::{app_with, busy_queues, snapshot, with_blocked_senders};
 
 fn render(app: &App) -> (Terminal<TestBackend>, Drawn) {
     let (w, h) = app.size;
@@ -48,14 +48,19 @@ macro_rules! assert_screen {
 
 #[test]
 fn queues_80x24() {
-    assert_screen!("queues_80x24", app_with((80, 24), snapshot(busy_queues())));
+    // The full queue's producer waits for room: WAIT and the detail say so.
+    let snap = with_blocked_senders(snapshot(busy_queues()), 65538, &[4711]);
+    assert_screen!("queues_80x24", app_with((80, 24), snap));
 }
 
 #[test]
 fn queues_120x30() {
     assert_screen!(
         "queues_120x30",
-        app_with((120, 30), snapshot(busy_queues()))
+        app_with(
+            (120, 30),
+            with_blocked_senders(snapshot(busy_queues()), 65538, &[4711])
+        )
     );
 }
 

@@ -8,6 +8,7 @@ mod error;
 pub mod kernel;
 pub mod names;
 pub mod processes;
+pub mod senders;
 pub mod sysv_msg;
 
 use std::collections::BTreeMap;
@@ -103,15 +104,23 @@ impl Collector {
         })
     }
 
-    /// Reads every object and resolves the names it mentions. A kind
-    /// that cannot be read is recorded in [`Snapshot::failures`] with an
-    /// empty table; the other kinds are read all the same.
+    /// Reads every object, the processes blocked sending to a full queue
+    /// (only when some queue could block one: see [`senders`]) and
+    /// resolves the names they mention. A kind that cannot be read is
+    /// recorded in [`Snapshot::failures`] with an empty table; the other
+    /// kinds are read all the same.
     pub fn collect(&mut self) -> Snapshot {
         let mut failures = BTreeMap::new();
-        let msg = sysv_msg::read_table(self.source).unwrap_or_else(|e| {
-            failures.insert(Kind::SysvMsg, e.to_string());
-            MsgTable::new(Vec::new(), MsgLimits::default(), self.source)
-        });
+        let msg = match sysv_msg::read_table(self.source) {
+            Ok(mut table) => {
+                senders::attach(&mut table, self.namespace);
+                table
+            }
+            Err(e) => {
+                failures.insert(Kind::SysvMsg, e.to_string());
+                MsgTable::new(Vec::new(), MsgLimits::default(), self.source)
+            }
+        };
         Snapshot {
             failures,
             ..self.describe(msg)
@@ -119,7 +128,7 @@ impl Collector {
     }
 
     /// A snapshot of `msg` with the user, group and process names its
-    /// queues mention (also for a table read some other way, such as the
+    /// queues mention, blocked senders included (also for a table read some other way, such as the
     /// one queue `ipctop rm` shows).
     pub fn describe(&mut self, msg: MsgTable) -> Snapshot {
         let queues = &msg.queues;
@@ -130,9 +139,13 @@ impl Collector {
             let groups = self
                 .groups
                 .names_of(queues.iter().flat_map(|q| [q.gid, q.cgid]));
-            let processes = self
-                .processes
-                .lookup(queues.iter().flat_map(|q| [q.lspid, q.lrpid]));
+            let blocked = msg.blocked_senders.values().flatten().copied();
+            let processes = self.processes.lookup(
+                queues
+                    .iter()
+                    .flat_map(|q| [q.lspid, q.lrpid])
+                    .chain(blocked),
+            );
             (groups, processes)
         } else {
             Default::default()

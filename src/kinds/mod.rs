@@ -42,6 +42,9 @@ pub enum CellValue {
     /// A fill level in percent (`None`: unknown): a bar, the figure and
     /// a mark above the warning thresholds.
     Fill(Option<f64>),
+    /// Text that signals trouble (senders blocked on a full queue),
+    /// aligned as its column says and drawn as an alert.
+    Alert(String),
 }
 
 /// How a piece of a detail line reads.

@@ -83,6 +83,7 @@ fn table<K: ObjectKind>(
                 let right = K::column(*c).right;
                 match K::cell(*c, snap, &objects[i]) {
                     CellValue::Text(text) => aligned(text, right),
+                    CellValue::Alert(text) => aligned(text, right).style(theme.alert()),
                     CellValue::Fill(percent) => fill_cell(percent, theme),
                 }
             }))
