@@ -2,6 +2,7 @@
 //! it changes. `update` does no I/O; what must touch the world comes back
 //! as an [`Effect`] for the event loop to carry out.
 
+pub mod demo;
 pub mod line_edit;
 pub mod list;
 pub mod peek;
@@ -21,6 +22,7 @@ use crate::kinds::sysv_msg::{Column, SysvMsg};
 use crate::kinds::{Chosen, ObjectKind};
 use crate::layout;
 use crate::model::{MsgQueue, Snapshot};
+use demo::Demo;
 use line_edit::{LineEdit, LineKey};
 use list::List;
 use peek::{Outcome, PeekView};
@@ -115,6 +117,8 @@ pub enum Event {
     Fatal(String),
     /// An action finished.
     Done(Done),
+    /// The demo's workload says something.
+    Demo(demo::Report),
 }
 
 /// Something `update` wants done outside the model.
@@ -136,6 +140,8 @@ pub enum Effect {
     /// Take the terminal back (raw mode, alternate screen) and draw it
     /// whole.
     Redraw,
+    /// Give the demo's workload an order.
+    Demo(demo::Order),
 }
 
 /// What a frame showed, as the view reports it: the view alone knows what
@@ -230,6 +236,11 @@ pub struct App {
     pub theme: ThemeChoice,
     /// Fill levels marked as worth a look and as critical.
     pub thresholds: Thresholds,
+    /// `ipctop demo`'s state, when the monitor runs the demo.
+    pub demo: Option<Demo>,
+    /// What the empty queue table suggests running (see
+    /// [`demo::suggestion`]).
+    pub suggestion: Option<&'static str>,
 }
 
 impl App {
@@ -254,6 +265,8 @@ impl App {
             mouse: true,
             theme: ThemeChoice::default(),
             thresholds: Thresholds::default(),
+            demo: None,
+            suggestion: demo::suggestion(false, |_| false),
         }
     }
 
@@ -287,6 +300,7 @@ impl App {
                 if let Some(older) = &self.snapshot {
                     snap.keep_failed_from(older);
                 }
+                self.demo_snapshot(&snap);
                 self.queues.rebuild(&snap);
                 match &mut self.mode {
                     // The depth of the very queue the user chose: a queue
@@ -316,6 +330,7 @@ impl App {
                 return vec![Effect::Quit];
             }
             Event::Done(done) => return self.on_done(done),
+            Event::Demo(report) => self.on_demo_report(report),
         }
         Vec::new()
     }
@@ -347,10 +362,11 @@ impl App {
                 dialog.unchecked = unchecked;
             }
             (Done::Removed(result), _) => {
-                self.status = Some(match result {
+                let status = match result {
                     Ok(text) => Status::info(text),
                     Err(text) => Status::error(text),
-                });
+                };
+                self.status = Some(self.with_demo_news(status));
                 // Show the table without it, paused or not.
                 self.refresh_requested = true;
                 return vec![Effect::RefreshNow];
@@ -447,6 +463,9 @@ impl App {
                 _ => Vec::new(),
             },
             Mode::Browse => match keymap::action_for(self.context(), &key) {
+                _ if self.demo.is_some() && keymap::demo_action(&key).is_some() => {
+                    self.demo_key(&key).unwrap_or_default()
+                }
                 Some(action) => self.act(action),
                 None if key.code == KeyCode::Esc => {
                     self.set_filter(String::new());
@@ -671,7 +690,8 @@ impl App {
             | Action::Save
             | Action::MoreMessages
             | Action::Confirm
-            | Action::Cancel => {}
+            | Action::Cancel
+            | Action::StallConsumer => {}
         }
         Vec::new()
     }

@@ -163,9 +163,10 @@ pub trait ObjectKind: 'static {
     fn detail_title(object: &Self::Object) -> String;
     /// The detail pane's lines for `object`.
     fn detail(snap: &Snapshot, object: &Self::Object) -> Vec<DetailLine>;
-    /// What an empty table says: with no objects at all (`filter` empty),
-    /// or none matching `filter`.
-    fn empty(filter: &str) -> String;
+    /// What an empty table says: with no objects at all (`filter` empty;
+    /// `suggestion` is a command that would make some, to mention), or
+    /// none matching `filter`.
+    fn empty(filter: &str, suggestion: Option<&str>) -> String;
 
     /// Notes for the header about how the kind was read (`via /proc`,
     /// `2 unreadable`), each after a separator.

@@ -373,9 +373,12 @@ impl ObjectKind for SysvMsg {
         }
     }
 
-    fn empty(filter: &str) -> String {
+    fn empty(filter: &str, suggestion: Option<&str>) -> String {
         if filter.is_empty() {
-            "  no message queues in this namespace (try: ipctop demo)".to_owned()
+            match suggestion {
+                Some(command) => format!("  no message queues in this namespace (try: {command})"),
+                None => "  no message queues in this namespace".to_owned(),
+            }
         } else {
             format!(
                 "  no queue matches \"{}\" (Esc clears the filter)",

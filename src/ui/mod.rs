@@ -43,7 +43,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) -> Drawn {
             areas,
             &app.queues,
             app.snapshot.as_ref(),
-            "  reading message queues…",
+            ("  reading message queues…", app.suggestion),
             &theme,
         ),
         (_, other) => not_built(frame, areas.body, other),
@@ -72,7 +72,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) -> Drawn {
         drawn.help_last_scroll = help::draw(
             frame,
             area,
-            app.context(),
+            (app.context(), app.demo.is_some()),
             app.read_only,
             app.help_scroll,
             &columns,
