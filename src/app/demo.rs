@@ -4,8 +4,8 @@
 //! alone never shows any of it.
 //!
 //! Like the rest of the model it does no I/O: `c` becomes an
-//! [`Effect::Demo`] order, and the workload's answers and news come back
-//! as [`Event::Demo`] reports.
+//! [`Effect::Demo`](super::Effect::Demo) order, and the workload's answers and news come back
+//! as [`Event::Demo`](super::Event::Demo) reports.
 
 use ratatui::crossterm::event::KeyEvent;
 

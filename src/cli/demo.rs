@@ -1,5 +1,11 @@
 //! `ipctop demo`: a producer faster than its consumer, watched live.
 //!
+//! The story: the busy queue fills to 100 % within the first burst, its
+//! producer blocks in `msgsnd` (the table's WAIT column shows it), then
+//! the producer rests and the queue drains (see `BURST`). The monitor
+//! opens on the busy queue; `c` stalls and resumes the consumer; workers
+//! that end (their queue removed) are reaped and reported to the monitor.
+//!
 //! As root the demo first moves into a private IPC namespace, so every
 //! object it makes dies with it whatever happens (even `kill -9`).
 //! Otherwise drop guards remove the queues and stop the workers on every
