@@ -67,6 +67,8 @@ pub enum Action {
     Confirm,
     /// No, in a dialog.
     Cancel,
+    /// Stall or resume the demo's consumer (only in `ipctop demo`).
+    StallConsumer,
 }
 
 /// Where the keyboard is: each context has its own keys.
@@ -330,6 +332,31 @@ pub const MENU: &[Binding] = &[
         "close the menu",
     ),
 ];
+
+/// Keys of `ipctop demo` alone, on the queue table (see
+/// [`demo_action`]); no other context binds them.
+pub const DEMO: &[Binding] = &[bind(
+    &[ch('c')],
+    Action::StallConsumer,
+    "demo: stall / resume the consumer (SIGSTOP / SIGCONT)",
+)];
+
+/// The demo's action for a key press on the queue table, if any.
+pub fn demo_action(event: &KeyEvent) -> Option<Action> {
+    DEMO.iter()
+        .find(|b| b.keys.iter().any(|k| matches(k, event)))
+        .map(|b| b.action)
+}
+
+/// The help lines of the demo's own keys.
+pub fn demo_help_entries() -> Vec<HelpEntry> {
+    DEMO.iter()
+        .map(|b| HelpEntry {
+            keys: binding_label(b),
+            help: b.help.to_owned(),
+        })
+        .collect()
+}
 
 /// The key sections of `context`, in help order.
 pub fn sections(context: Context) -> &'static [&'static [Binding]] {

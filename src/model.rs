@@ -167,6 +167,17 @@ pub struct MsgTable {
     pub source: MsgSource,
     /// Queues the kernel would not describe (left out of `queues`).
     pub unreadable: u32,
+    /// The processes of the table's namespace with a task blocked in
+    /// `msgsnd` (the queue has no room for their message), by msqid: pids
+    /// in ascending order, each once. Only queues that could block a
+    /// sender are looked at, and only when there is one (see
+    /// [`crate::collect::senders`]); a queue without entry has none.
+    pub blocked_senders: BTreeMap<i32, Vec<i32>>,
+    /// Tasks that look for [`MsgTable::blocked_senders`] could not read
+    /// (other users' processes, some even to root) and that may be in the
+    /// table's namespace: they might be blocked too. A process whose task
+    /// list itself is unreadable counts as one.
+    pub unchecked_tasks: u32,
     total_messages: u64,
     total_bytes: u64,
 }
@@ -183,6 +194,8 @@ impl MsgTable {
             limits,
             source,
             unreadable: 0,
+            blocked_senders: BTreeMap::new(),
+            unchecked_tasks: 0,
             total_messages,
             total_bytes,
         }
@@ -196,6 +209,12 @@ impl MsgTable {
     /// Payload bytes on all queues together.
     pub fn total_bytes(&self) -> u64 {
         self.total_bytes
+    }
+
+    /// The processes blocked sending to queue `id` (see
+    /// [`MsgTable::blocked_senders`]).
+    pub fn blocked_senders_of(&self, id: i32) -> &[i32] {
+        self.blocked_senders.get(&id).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -396,6 +415,12 @@ impl Snapshot {
     /// Who last received from `q`.
     pub fn receiver(&self, q: &MsgQueue) -> Operator<'_> {
         self.operator(q.lrpid, q.rtime)
+    }
+
+    /// Process `pid`, found blocked in `msgsnd` by this refresh (so alive
+    /// when it was taken; no time to compare its start with).
+    pub fn blocked_sender(&self, pid: i32) -> Operator<'_> {
+        self.operator(pid, 0)
     }
 
     /// User name of `uid`, or the number when it has none.

@@ -16,6 +16,7 @@ use ratatui::crossterm::terminal::{
 };
 use ratatui::layout::Rect;
 
+use crate::app::demo::{Demo, Order, Report};
 use crate::app::{App, Drawn, Effect, Event};
 use crate::collect::Collector;
 use crate::config::Settings;
@@ -144,10 +145,26 @@ impl Drop for RestoreOnDrop {
     }
 }
 
+/// A workload the monitor runs beside and steers: `ipctop demo`'s.
+pub trait Workload {
+    /// The demo's part of the model, as the workload starts.
+    fn model(&self) -> Demo;
+    /// From now on, tells `events` what happens to the workload
+    /// ([`Event::Demo`]).
+    fn watch(&mut self, events: mpsc::Sender<Event>) -> io::Result<()>;
+    /// Carries out `order`; says how it went.
+    fn perform(&mut self, order: Order) -> Report;
+}
+
 /// Runs the monitor with `settings` until the user quits or a signal
 /// arrives.
 pub fn run(settings: &Settings) -> Result<(), TuiError> {
-    match show(settings) {
+    run_with(settings, None)
+}
+
+/// [`run`], beside `workload` (the demo's), if there is one.
+pub fn run_with(settings: &Settings, workload: Option<&mut dyn Workload>) -> Result<(), TuiError> {
+    match show(settings, workload) {
         // A vanished terminal is a normal way to end (as the SIGHUP that
         // comes with it is): nothing to restore, nobody to tell.
         Err(TuiError::Io(e)) if vanished(&e) => Ok(()),
@@ -155,7 +172,7 @@ pub fn run(settings: &Settings) -> Result<(), TuiError> {
     }
 }
 
-fn show(settings: &Settings) -> Result<(), TuiError> {
+fn show(settings: &Settings, mut workload: Option<&mut dyn Workload>) -> Result<(), TuiError> {
     if !std::io::stdout().is_terminal() {
         return Err(TuiError::NotATerminal);
     }
@@ -174,6 +191,13 @@ fn show(settings: &Settings) -> Result<(), TuiError> {
     let mut app = App::new(settings.interval, (size.width, size.height));
     app.configure(settings);
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    app.demo = workload.as_ref().map(|w| w.model());
+    app.suggestion =
+        crate::app::demo::suggestion(app.demo.is_some(), |var| std::env::var_os(var).is_some());
+    if let Some(w) = workload.as_deref_mut() {
+        w.watch(tx.clone())?;
+    }
+    let reports = tx.clone();
     if app.mouse {
         execute!(io::stdout(), EnableMouseCapture)?;
     }
@@ -236,6 +260,13 @@ fn show(settings: &Settings) -> Result<(), TuiError> {
                 Effect::SetInterval(d) => Control::SetInterval(d),
                 Effect::SetPaused(p) => Control::SetPaused(p),
                 Effect::RefreshNow => Control::RefreshNow,
+                Effect::Demo(order) => {
+                    if let Some(w) = workload.as_deref_mut() {
+                        // Taken with the next batch, like any event.
+                        let _ = reports.send(Event::Demo(w.perform(order)));
+                    }
+                    continue;
+                }
                 Effect::Act(job) => {
                     if !actions.send(job) {
                         return Err(TuiError::Fatal("the actions thread stopped".to_owned()));

@@ -1165,3 +1165,134 @@ fn a_status_goes_when_its_time_is_up_and_only_that_one() {
     app.update(Event::StatusExpired(second.serial));
     assert_eq!(app.status, None, "shown long enough");
 }
+
+// ---- The demo: its busy queue first, `c`, its workers' end ----
+
+mod demo {
+    use super::*;
+    use ipctop::actions::Done;
+    use ipctop::app::demo::{Demo, Ending, Order, Report, Worker};
+
+    /// An app in the demo whose busy queue is 65539 (the third row of
+    /// [`busy_queues`]), after its first snapshot.
+    fn demo_app() -> App {
+        let mut app = App::new(Duration::from_secs(1), (120, 30));
+        app.demo = Some(Demo::new(65539));
+        refresh(&mut app, busy_queues());
+        app
+    }
+
+    fn status(app: &App) -> &str {
+        app.status.as_ref().map_or("", |s| s.text.as_str())
+    }
+
+    #[test]
+    fn the_demo_opens_on_its_busy_queue_and_then_lets_the_user_move() {
+        let mut app = demo_app();
+        assert_eq!(selected(&app), Some(65539), "not the fullest: the busy one");
+        key(&mut app, KeyCode::Up);
+        refresh(&mut app, busy_queues());
+        assert_eq!(
+            selected(&app),
+            Some(131076),
+            "chosen once, not every refresh"
+        );
+    }
+
+    #[test]
+    fn c_stalls_and_resumes_the_consumer_in_the_demo_only() {
+        let mut plain = app_with((120, 30), snapshot(busy_queues()));
+        assert_eq!(key(&mut plain, KeyCode::Char('c')), vec![]);
+        assert_eq!(plain.status, None);
+
+        let mut app = demo_app();
+        assert_eq!(
+            key(&mut app, KeyCode::Char('c')),
+            vec![Effect::Demo(Order::StallConsumer)]
+        );
+        // Stalled once the workload says so.
+        assert!(!app.demo.as_ref().expect("demo").stalled);
+        app.update(Event::Demo(Report::Consumer { stalled: true }));
+        assert!(
+            status(&app).starts_with("consumer stalled"),
+            "{}",
+            status(&app)
+        );
+        let demo = app.demo.as_ref().expect("demo");
+        assert_eq!(demo.footer_hint(), Some("c resume consumer"));
+
+        assert_eq!(
+            key(&mut app, KeyCode::Char('c')),
+            vec![Effect::Demo(Order::ResumeConsumer)]
+        );
+        app.update(Event::Demo(Report::Consumer { stalled: false }));
+        assert!(
+            status(&app).starts_with("consumer resumed"),
+            "{}",
+            status(&app)
+        );
+        assert_eq!(
+            app.demo.as_ref().and_then(Demo::footer_hint),
+            Some("c stall consumer")
+        );
+
+        // In a prompt, c is text.
+        key(&mut app, KeyCode::Char('/'));
+        assert_eq!(key(&mut app, KeyCode::Char('c')), vec![]);
+        assert!(matches!(&app.mode, Mode::Filter(text) if text.text() == "c"));
+    }
+
+    #[test]
+    fn c_says_so_when_the_consumer_has_ended_or_refused() {
+        let mut app = demo_app();
+        app.update(Event::Demo(Report::Refused(
+            "cannot stall the consumer: No such process".to_owned(),
+        )));
+        assert!(app.status.as_ref().is_some_and(|s| s.error));
+        app.update(Event::Demo(Report::Ended(
+            Worker::Consumer,
+            Ending::QueueRemoved,
+        )));
+        assert_eq!(key(&mut app, KeyCode::Char('c')), vec![]);
+        assert_eq!(
+            status(&app),
+            "demo: the consumer has ended; nothing to stall"
+        );
+        assert_eq!(app.demo.as_ref().and_then(Demo::footer_hint), None);
+    }
+
+    #[test]
+    fn removing_the_busy_queue_tells_of_its_workers_whichever_comes_first() {
+        const REMOVED: &str = "removed queue 65539 (231 messages, 3.38 KiB)";
+        const NEWS: &str = "demo: producer and consumer stopped: their queue was removed";
+        let ended = |app: &mut App, worker| {
+            app.update(Event::Demo(Report::Ended(worker, Ending::QueueRemoved)));
+        };
+        let removed = |app: &mut App| {
+            app.update(Event::Done(Done::Removed(Ok(REMOVED.to_owned()))));
+        };
+
+        let mut app = demo_app();
+        removed(&mut app);
+        ended(&mut app, Worker::Consumer);
+        assert_eq!(
+            status(&app),
+            format!("{REMOVED} · demo: consumer stopped: its queue was removed")
+        );
+        ended(&mut app, Worker::Producer);
+        assert_eq!(status(&app), format!("{REMOVED} · {NEWS}"));
+
+        let mut app = demo_app();
+        ended(&mut app, Worker::Producer);
+        ended(&mut app, Worker::Consumer);
+        assert_eq!(status(&app), NEWS);
+        removed(&mut app);
+        assert_eq!(status(&app), format!("{REMOVED} · {NEWS}"));
+
+        // Once a key has cleared it, the news does not follow later
+        // statuses.
+        key(&mut app, KeyCode::Down);
+        removed(&mut app);
+        assert_eq!(status(&app), REMOVED);
+    }
+}

@@ -473,3 +473,64 @@ fn waiter_on_a_semaphore_is_found_blocked_in_semop() {
     set.remove().expect("remove set");
     assert_woken_by_removal(waiter.join().expect("waiter thread"));
 }
+
+// ---- The monitor's refresh: blocked senders per queue ----
+
+/// The child role that sends to a full queue, followed by its msqid.
+const SENDER_ROLE: &str = "blocked-sender:";
+
+/// Kills and reaps a helper child on drop, even when the test fails.
+struct ChildGuard(std::process::Child);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_refresh_names_the_process_blocked_sending_to_a_full_queue() {
+    const TEST: &str = "a_refresh_names_the_process_blocked_sending_to_a_full_queue";
+    if let Some(id) = common::child_role().and_then(|r| r.strip_prefix(SENDER_ROLE)?.parse().ok()) {
+        // The child: one more message than the queue has room for. The
+        // test removes the queue, which ends the wait with EIDRM.
+        assert_woken_by_removal(msg::send(id, 1, &[1u8; 10], 0));
+        return;
+    }
+    let queue = QueueGuard::new(0o600).expect("create queue");
+    let id = queue.id();
+    msg::set_capacity(id, 100).expect("lower capacity to 100 bytes");
+    msg::send(id, 1, &[0u8; 100], libc::IPC_NOWAIT).expect("fill the queue");
+    let child = ChildGuard(common::spawn_test_in_child(
+        TEST,
+        &format!("{SENDER_ROLE}{id}"),
+    ));
+    let pid = i32::try_from(child.0.id()).expect("a pid");
+
+    let mut collector = ipctop::collect::Collector::new().expect("create collector");
+    let start = Instant::now();
+    let snapshot = loop {
+        let snapshot = collector.collect();
+        if snapshot.msg.blocked_senders_of(id).contains(&pid) {
+            break snapshot;
+        }
+        assert!(
+            start.elapsed() < DEADLINE,
+            "process {pid} not seen blocked sending to queue {id} in {DEADLINE:?}"
+        );
+        thread::yield_now();
+    };
+    assert_eq!(snapshot.msg.blocked_senders_of(id), [pid], "nobody else");
+    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).expect("read comm");
+    assert_eq!(
+        snapshot.blocked_sender(pid).command(),
+        Some(comm.trim_end()),
+        "its command is resolved for the screen"
+    );
+
+    queue.remove().expect("remove queue");
+    let mut child = child;
+    let status = child.0.wait().expect("wait for the sender");
+    assert!(status.success(), "the sender saw EIDRM: {status}");
+}

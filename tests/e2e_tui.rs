@@ -714,3 +714,149 @@ fn no_mouse_leaves_the_mouse_alone() {
     assert!(tui.wait_exit().success());
     assert!(rfind(&tui.raw_output(), b"\x1b[?1000h").is_none());
 }
+
+/// The key of the demo's busy queue, as the table shows it.
+const DEMO_BUSY_KEY: &str = "0x0de00001";
+
+/// The id of the queue whose row shows key `key`, if one does.
+fn id_of_key(s: &e2e::Screen, key: &str) -> Option<i32> {
+    let header = s.header_row()?;
+    s.rows()[header + 1..]
+        .iter()
+        .take_while(|row| !row.trim().is_empty() && !row.starts_with(['┌', '│', '└']))
+        .find(|row| s.cell_in(header, row, "KEY").as_deref() == Some(key))
+        .and_then(|row| s.cell_in(header, row, "ID")?.parse().ok())
+}
+
+/// The command (`comm`) of process `pid`, while it exists (a zombie
+/// included).
+fn comm(pid: i32) -> Option<String> {
+    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+    Some(comm.trim_end().to_owned())
+}
+
+/// The children of `demo` named like its workers (`demo-producer`,
+/// `demo-consumer`), zombies included, as `pgrep -P` would list them.
+fn demo_workers(demo: i32) -> Vec<(i32, String)> {
+    children_of(demo)
+        .into_iter()
+        .filter_map(|pid| Some((pid, comm(pid)?)))
+        .filter(|(_, name)| name.starts_with("demo-"))
+        .collect()
+}
+
+/// Starts `ipctop demo` (as root, in a private IPC namespace) at `size`
+/// and waits until it shows its busy queue, selected; returns the queue's
+/// id and the workers' pids by name.
+fn start_demo(size: Size) -> (Tui, i32, Vec<(i32, String)>) {
+    let tui = Tui::spawn(size, &["demo", FAST[0], FAST[1]]);
+    let first = tui.wait_for("the demo's busy queue, selected", |s| {
+        id_of_key(s, DEMO_BUSY_KEY).is_some() && s.contains(&format!("queue {DEMO_BUSY_KEY} · id"))
+    });
+    let busy = id_of_key(&first, DEMO_BUSY_KEY).expect("the busy queue's id");
+    let workers = demo_workers(tui.pid());
+    let mut names: Vec<&str> = workers.iter().map(|(_, n)| n.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["demo-consumer", "demo-producer"], "{workers:?}");
+    (tui, busy, workers)
+}
+
+fn worker(workers: &[(i32, String)], name: &str) -> i32 {
+    workers
+        .iter()
+        .find(|(_, n)| n == name)
+        .map(|(pid, _)| *pid)
+        .expect("the worker")
+}
+
+#[test]
+fn demo_fills_its_queue_until_the_producer_blocks_and_c_stalls_the_consumer() {
+    const TEST: &str = "demo_fills_its_queue_until_the_producer_blocks_and_c_stalls_the_consumer";
+    if !common::root_or_skip(TEST, "the demo's private IPC namespace") {
+        return;
+    }
+    let (mut tui, busy, workers) = start_demo(Size::new(120, 30));
+    let producer = worker(&workers, "demo-producer");
+    let consumer = worker(&workers, "demo-consumer");
+
+    // The story's peak, within the first burst: full, and WAIT counts the
+    // producer blocked in msgsnd.
+    let screen = tui.wait_for("the busy queue full, its producer blocked in msgsnd", |s| {
+        s.cell(busy, "FILL").is_some_and(|f| f.contains("100%"))
+            && s.cell(busy, "WAIT")
+                .and_then(|w| w.parse::<u32>().ok())
+                .is_some_and(|n| n >= 1)
+    });
+    let named = format!("blocked in msgsnd: {producer} demo-producer");
+    assert!(
+        screen.contains(&named),
+        "the detail pane names it:\n{screen}"
+    );
+
+    tui.send_keys("c");
+    tui.wait_for("the consumer stalled", |s| s.contains("consumer stalled"));
+    let deadline = std::time::Instant::now() + e2e::DEADLINE;
+    while e2e::process_state(consumer) != Some('T') {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "consumer {consumer} not stopped"
+        );
+        std::thread::yield_now();
+    }
+
+    // Quitting with the consumer stalled leaves no worker behind.
+    tui.send_keys("q");
+    assert!(tui.wait_exit().success());
+    assert_terminal_restored(&tui);
+    for (pid, name) in &workers {
+        assert!(
+            comm(*pid).is_none_or(|c| c != *name),
+            "{name} ({pid}) outlived the demo"
+        );
+    }
+}
+
+#[test]
+fn demo_removing_its_queues_reaps_the_workers_and_says_so() {
+    const TEST: &str = "demo_removing_its_queues_reaps_the_workers_and_says_so";
+    if !common::root_or_skip(TEST, "the demo's private IPC namespace") {
+        return;
+    }
+    let (mut tui, busy, _workers) = start_demo(Size::new(160, 30));
+    let demo = tui.pid();
+    let dialog_of = |what: String| {
+        move |s: &e2e::Screen| {
+            s.contains(&what) && s.contains("y remove") && !s.contains("looking for blocked")
+        }
+    };
+
+    tui.send_keys("d");
+    tui.wait_for(
+        "the removal dialog, blocked tasks looked up",
+        dialog_of(format!("remove queue {busy}?")),
+    );
+    tui.send_keys("y");
+    let news = "demo: producer and consumer stopped: their queue was removed";
+    tui.wait_for("the demo's news, the queue gone", |s| {
+        s.contains(news) && !s.has_queue(busy)
+    });
+    // Both told of only once reaped: not even a zombie is left.
+    assert_eq!(demo_workers(demo), [], "workers left behind");
+
+    // The stale queue is the only one left, selected: remove it too.
+    tui.send_keys("d");
+    tui.wait_for(
+        "the stale queue's removal dialog",
+        dialog_of("key 0x0de00002".to_owned()),
+    );
+    tui.send_keys("y");
+    let empty = tui.wait_for("the empty table", |s| {
+        s.contains("no message queues in this namespace")
+    });
+    assert!(
+        !empty.contains("try:"),
+        "no demo suggested in the demo:\n{empty}"
+    );
+    tui.send_keys("q");
+    assert!(tui.wait_exit().success());
+}

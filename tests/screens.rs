@@ -8,7 +8,7 @@ use ipctop::app::{App, Drawn, Event};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use synthetic::{app_with, busy_queues, snapshot};
+use synthetic::{app_with, busy_queues, snapshot, with_blocked_senders};
 
 fn render(app: &App) -> (Terminal<TestBackend>, Drawn) {
     let (w, h) = app.size;
@@ -48,14 +48,19 @@ macro_rules! assert_screen {
 
 #[test]
 fn queues_80x24() {
-    assert_screen!("queues_80x24", app_with((80, 24), snapshot(busy_queues())));
+    // The full queue's producer waits for room: WAIT and the detail say so.
+    let snap = with_blocked_senders(snapshot(busy_queues()), 65538, &[4711]);
+    assert_screen!("queues_80x24", app_with((80, 24), snap));
 }
 
 #[test]
 fn queues_120x30() {
     assert_screen!(
         "queues_120x30",
-        app_with((120, 30), snapshot(busy_queues()))
+        app_with(
+            (120, 30),
+            with_blocked_senders(snapshot(busy_queues()), 65538, &[4711])
+        )
     );
 }
 
@@ -480,4 +485,40 @@ fn the_peek_header_shows_a_change_and_the_msgrcv_preview_together() {
     ] {
         assert!(shown.contains(line), "no {line:?}:\n{shown}");
     }
+}
+
+#[test]
+fn only_the_demo_offers_c_and_never_suggests_itself() {
+    use ipctop::app::demo::Demo;
+    let mut plain = app_with((120, 30), snapshot(busy_queues()));
+    assert!(!screen(&plain).contains("consumer"));
+    press(&mut plain, KeyCode::Char('?'));
+    assert!(!screen(&plain).contains("stall"), "{}", screen(&plain));
+
+    let mut demo = App::new(std::time::Duration::from_secs(1), (120, 30));
+    demo.demo = Some(Demo::new(65538));
+    demo.suggestion = ipctop::app::demo::suggestion(true, |_| true);
+    demo.update(Event::Snapshot(Box::new(snapshot(busy_queues()))));
+    let shown = screen(&demo);
+    let footer = shown.lines().last().unwrap_or_default();
+    assert!(
+        footer.contains("p pause · c stall consumer · ? help · q quit"),
+        "{footer}"
+    );
+    press(&mut demo, KeyCode::Char('?'));
+    assert!(
+        screen(&demo).contains("demo: stall / resume the consumer"),
+        "{}",
+        screen(&demo)
+    );
+    press(&mut demo, KeyCode::Esc);
+
+    // An empty namespace in the demo (its queues removed): no `try:`.
+    demo.update(Event::Snapshot(Box::new(snapshot(Vec::new()))));
+    let empty = screen(&demo);
+    assert!(
+        empty.contains("no message queues in this namespace "),
+        "{empty}"
+    );
+    assert!(!empty.contains("try:"), "{empty}");
 }

@@ -2,6 +2,7 @@
 //! it changes. `update` does no I/O; what must touch the world comes back
 //! as an [`Effect`] for the event loop to carry out.
 
+pub mod demo;
 pub mod line_edit;
 pub mod list;
 pub mod peek;
@@ -24,6 +25,7 @@ use crate::kinds::sysv_msg::SysvMsg;
 use crate::kinds::{Chosen, ObjectKind};
 use crate::layout;
 use crate::model::{ObjectId, Snapshot};
+use demo::Demo;
 use line_edit::{LineEdit, LineKey};
 use list::List;
 use peek::{Outcome, PeekView};
@@ -123,6 +125,8 @@ pub enum Event {
     Done(Done),
     /// The status with this serial has been shown long enough.
     StatusExpired(u64),
+    /// The demo's workload says something.
+    Demo(demo::Report),
 }
 
 /// Something `update` wants done outside the model.
@@ -144,6 +148,8 @@ pub enum Effect {
     /// Take the terminal back (raw mode, alternate screen) and draw it
     /// whole.
     Redraw,
+    /// Give the demo's workload an order.
+    Demo(demo::Order),
 }
 
 /// What a frame showed, as the view reports it: the view alone knows what
@@ -278,6 +284,11 @@ pub struct App {
     pub theme: ThemeChoice,
     /// Fill levels marked as worth a look and as critical.
     pub thresholds: Thresholds,
+    /// `ipctop demo`'s state, when the monitor runs the demo.
+    pub demo: Option<Demo>,
+    /// What the empty queue table suggests running (see
+    /// [`demo::suggestion`]).
+    pub suggestion: Option<&'static str>,
 }
 
 impl App {
@@ -303,6 +314,8 @@ impl App {
             mouse: true,
             theme: ThemeChoice::default(),
             thresholds: Thresholds::default(),
+            demo: None,
+            suggestion: demo::suggestion(false, |_| false),
         }
     }
 
@@ -336,6 +349,7 @@ impl App {
                 if let Some(older) = &self.snapshot {
                     snap.keep_failed_from(older);
                 }
+                self.demo_snapshot(&snap);
                 self.snapshot = Some(*snap);
                 self.with_table(|list, snap| list.rebuild(snap));
                 let Some(snap) = &self.snapshot else {
@@ -373,6 +387,7 @@ impl App {
                 return vec![Effect::Quit];
             }
             Event::Done(done) => return self.on_done(done),
+            Event::Demo(report) => self.on_demo_report(report),
         }
         Vec::new()
     }
@@ -404,10 +419,11 @@ impl App {
                 dialog.unchecked = unchecked;
             }
             (Done::Removed(result), _) => {
-                self.status = Some(match result {
+                let status = match result {
                     Ok(text) => Status::info(text),
                     Err(text) => Status::error(text),
-                });
+                };
+                self.status = Some(self.with_demo_news(status));
                 // Show the table without it, paused or not.
                 self.refresh_requested = true;
                 return vec![Effect::RefreshNow];
@@ -505,6 +521,9 @@ impl App {
                 _ => Vec::new(),
             },
             Mode::Browse => match keymap::action_for(self.context(), &key) {
+                _ if self.demo.is_some() && keymap::demo_action(&key).is_some() => {
+                    self.demo_key(&key).unwrap_or_default()
+                }
                 Some(action) => self.act(action),
                 None if key.code == KeyCode::Esc => {
                     self.set_filter(String::new());
@@ -818,7 +837,8 @@ impl App {
             | Action::Save
             | Action::MoreMessages
             | Action::Confirm
-            | Action::Cancel => {}
+            | Action::Cancel
+            | Action::StallConsumer => {}
         }
         Vec::new()
     }

@@ -1,5 +1,11 @@
 //! `ipctop demo`: a producer faster than its consumer, watched live.
 //!
+//! The story: the busy queue fills to 100 % within the first burst, its
+//! producer blocks in `msgsnd` (the table's WAIT column shows it), then
+//! the producer rests and the queue drains (see `BURST`). The monitor
+//! opens on the busy queue; `c` stalls and resumes the consumer; workers
+//! that end (their queue removed) are reaped and reported to the monitor.
+//!
 //! As root the demo first moves into a private IPC namespace, so every
 //! object it makes dies with it whatever happens (even `kill -9`).
 //! Otherwise drop guards remove the queues and stop the workers on every
@@ -9,16 +15,24 @@
 
 use std::io::Write;
 use std::process::{Child, Command, Stdio};
-use std::thread::sleep;
-use std::time::Duration;
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::{self, sleep};
+use std::time::{Duration, Instant};
 
 use clap::ValueEnum;
+use nix::errno::Errno;
 use nix::sched::{CloneFlags, unshare};
 use nix::sys::prctl;
-use nix::unistd::{geteuid, getpid, getppid};
+use nix::sys::signal::{Signal, kill};
+use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid};
+use nix::unistd::{Pid, geteuid, getpid, getppid};
 
+use crate::app::Event;
+use crate::app::demo::{Demo, Ending, Order, Report, Worker as DemoWorker};
 use crate::sys::SysError;
 use crate::sys::{child, msg};
+use crate::tui;
 
 /// What a demo worker process does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -63,8 +77,21 @@ impl Drop for DemoQueue {
 /// real queue.
 const PARENT_ENV: &str = "IPCTOP_DEMO_PARENT";
 
-/// A worker process; killed and reaped when dropped.
-struct Worker(Child);
+/// Locks `child`, even if a thread panicked holding it (a `Child` has no
+/// invariant a panic could break).
+fn lock(child: &Mutex<Child>) -> MutexGuard<'_, Child> {
+    child.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A worker process; killed and reaped when dropped. Its `Child` is
+/// shared with the thread that reaps it when it ends by itself: whoever
+/// reaps it does so through the `Child`, which then never signals the pid
+/// again (it may be another process's by then).
+struct Worker {
+    role: DemoWorker,
+    pid: i32,
+    child: Arc<Mutex<Child>>,
+}
 
 impl Worker {
     fn start(role: Role, msqid: i32) -> std::io::Result<Self> {
@@ -82,14 +109,121 @@ impl Worker {
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         child::die_with_parent(&mut command);
-        command.spawn().map(Self)
+        let child = command.spawn()?;
+        Ok(Self {
+            role: match role {
+                Role::Producer => DemoWorker::Producer,
+                Role::Consumer => DemoWorker::Consumer,
+            },
+            pid: i32::try_from(child.id()).unwrap_or(i32::MAX),
+            child: Arc::new(Mutex::new(child)),
+        })
+    }
+
+    /// Sends `signal` to the worker if it has not been reaped (so its pid
+    /// is still its own).
+    fn signal(&self, signal: Signal) -> Result<(), String> {
+        let mut child = lock(&self.child);
+        match child.try_wait() {
+            Ok(None) => kill(Pid::from_raw(self.pid), signal).map_err(|e| e.desc().to_owned()),
+            _ => Err(format!("the {} has ended", self.role.name())),
+        }
+    }
+
+    /// Starts a thread that waits for the worker to end, reaps it, lets
+    /// `partner` go on if it is stopped (a stalled consumer would never
+    /// see its queue's removal), and reports the end to `events`.
+    fn watch(&self, partner: Option<&Worker>, events: Sender<Event>) -> std::io::Result<()> {
+        let (role, pid, child) = (self.role, self.pid, Arc::clone(&self.child));
+        let partner = partner.map(|p| (p.pid, Arc::clone(&p.child)));
+        thread::Builder::new()
+            .name(format!("demo-{}", role.name()))
+            .spawn(move || {
+                let Some(how) = wait_for_end(pid) else {
+                    // Reaped by the demo's own teardown.
+                    return;
+                };
+                let _ = lock(&child).try_wait();
+                if let Some((partner, child)) = partner {
+                    let mut child = lock(&child);
+                    if matches!(child.try_wait(), Ok(None)) {
+                        let _ = kill(Pid::from_raw(partner), Signal::SIGCONT);
+                    }
+                }
+                let _ = events.send(Event::Demo(Report::Ended(role, how)));
+            })
+            .map(drop)
+    }
+}
+
+/// Waits until child `pid` has ended, without reaping it; how it ended,
+/// or `None` if it is no longer a child to wait for.
+fn wait_for_end(pid: i32) -> Option<Ending> {
+    loop {
+        let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT;
+        return match waitid(Id::Pid(Pid::from_raw(pid)), flags) {
+            Err(Errno::EINTR) => continue,
+            Err(_) => None,
+            // A worker ends with success only when its queue is gone.
+            Ok(WaitStatus::Exited(_, 0)) => Some(Ending::QueueRemoved),
+            Ok(WaitStatus::Exited(_, code)) => Some(Ending::Other(format!("exit status {code}"))),
+            Ok(WaitStatus::Signaled(_, signal, _)) => {
+                Some(Ending::Other(format!("killed by {}", signal.as_str())))
+            }
+            Ok(other) => Some(Ending::Other(format!("{other:?}"))),
+        };
     }
 }
 
 impl Drop for Worker {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let mut child = lock(&self.child);
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+/// The demo's workload, as the monitor steers it: the busy queue's
+/// producer and consumer; `c` stalls and resumes the consumer.
+struct Workload {
+    busy_queue: i32,
+    producer: Worker,
+    consumer: Worker,
+    /// The consumer is stopped by `c`.
+    stalled: bool,
+}
+
+impl tui::Workload for Workload {
+    fn model(&self) -> Demo {
+        Demo::new(self.busy_queue)
+    }
+
+    fn watch(&mut self, events: Sender<Event>) -> std::io::Result<()> {
+        self.producer.watch(Some(&self.consumer), events.clone())?;
+        self.consumer.watch(None, events)
+    }
+
+    fn perform(&mut self, order: Order) -> Report {
+        let (signal, stalled, verb) = match order {
+            Order::StallConsumer => (Signal::SIGSTOP, true, "stall"),
+            Order::ResumeConsumer => (Signal::SIGCONT, false, "resume"),
+        };
+        match self.consumer.signal(signal) {
+            Ok(()) => {
+                self.stalled = stalled;
+                Report::Consumer { stalled }
+            }
+            Err(why) => Report::Refused(format!("cannot {verb} the consumer: {why}")),
+        }
+    }
+}
+
+impl Drop for Workload {
+    fn drop(&mut self) {
+        // Nothing is left stopped, whatever comes next.
+        if self.stalled {
+            let _ = self.consumer.signal(Signal::SIGCONT);
+        }
     }
 }
 
@@ -105,12 +239,14 @@ pub fn run(settings: &crate::config::Settings) -> Result<(), Box<dyn std::error:
         let text = format!("reminder {n}: nobody reads this queue");
         msg::send(stale.0, 7, text.as_bytes(), libc::IPC_NOWAIT)?;
     }
-    let workers = [
-        Worker::start(Role::Producer, orders.0)?,
-        Worker::start(Role::Consumer, orders.0)?,
-    ];
-    let shown = crate::tui::run(settings);
-    drop(workers);
+    let mut workload = Workload {
+        busy_queue: orders.0,
+        producer: Worker::start(Role::Producer, orders.0)?,
+        consumer: Worker::start(Role::Consumer, orders.0)?,
+        stalled: false,
+    };
+    let shown = tui::run_with(settings, Some(&mut workload));
+    drop(workload);
     drop((orders, stale));
     if !private {
         // Not `eprintln!`: after a hang-up stderr is gone, and the
@@ -151,12 +287,28 @@ pub fn work(role: Role, msqid: i32) -> Result<(), Box<dyn std::error::Error>> {
     }
 }
 
-/// Bursts of 20 orders a second for 10 s, then 15 s of quiet: against a
-/// consumer of 8 a second the queue climbs to ~95% and drains again.
+/// Pause between two orders of a burst: 25 orders a second.
+const PRODUCER_PAUSE: Duration = Duration::from_millis(40);
+/// Pause after taking an order: 8 orders a second.
+const CONSUMER_PAUSE: Duration = Duration::from_millis(125);
+/// How long a burst lasts. The queue gains 25 - 8 = 17 orders a second,
+/// so its 128 orders of room are gone after 7.5 s: the producer then
+/// waits in `msgsnd` for every order the consumer takes, 7.5 s more.
+const BURST: Duration = Duration::from_secs(15);
+/// How long the producer rests after a burst: the consumer takes up to
+/// 8 × 18 = 144 orders meanwhile, enough to empty the queue.
+const QUIET: Duration = Duration::from_secs(18);
+/// How often a resting producer checks that its queue is still there,
+/// so it ends soon after the queue is removed.
+const QUIET_CHECK: Duration = Duration::from_millis(100);
+
+/// Bursts of orders faster than the consumer takes them, then quiet:
+/// the queue fills up, the producer blocks, then the queue drains.
 fn produce(msqid: i32) -> Result<(), SysError> {
     let mut serial: u64 = 0;
     loop {
-        for _ in 0..200 {
+        let burst_ends = Instant::now() + BURST;
+        while Instant::now() < burst_ends {
             serial += 1;
             let mut order =
                 format!("order {serial} item=widget qty={}", serial % 7 + 1).into_bytes();
@@ -164,16 +316,39 @@ fn produce(msqid: i32) -> Result<(), SysError> {
             let mtype = if serial.is_multiple_of(10) { 2 } else { 1 };
             // Blocks when the queue is full: that is the backpressure.
             msg::send(msqid, mtype, &order, 0)?;
-            sleep(Duration::from_millis(50));
+            sleep(PRODUCER_PAUSE);
         }
-        sleep(Duration::from_secs(15));
+        let quiet_ends = Instant::now() + QUIET;
+        while Instant::now() < quiet_ends {
+            sleep(QUIET_CHECK);
+            msg::stat(msqid)?;
+        }
     }
 }
 
-/// Takes one order every 125 ms.
+/// Takes one order every [`CONSUMER_PAUSE`].
 fn consume(msqid: i32) -> Result<(), SysError> {
     loop {
         msg::receive(msqid, ORDER_SIZE, 0, 0)?;
-        sleep(Duration::from_millis(125));
+        sleep(CONSUMER_PAUSE);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_busy_queue_fills_early_in_a_burst_and_drains_in_the_quiet() {
+        let room = (ORDERS_CAPACITY / ORDER_SIZE as u64) as f64;
+        let per_second = |pause: Duration| 1.0 / pause.as_secs_f64();
+        let gain = per_second(PRODUCER_PAUSE) - per_second(CONSUMER_PAUSE);
+        let full_after = room / gain;
+        // Full (its producer blocked) well within the first 20 seconds,
+        // with seconds of it left in the burst to be seen.
+        assert!(full_after < 10.0, "full after {full_after:.1} s");
+        assert!(BURST.as_secs_f64() - full_after > 5.0);
+        // Then the consumer empties it before the next burst.
+        assert!(QUIET.as_secs_f64() * per_second(CONSUMER_PAUSE) >= room);
     }
 }

@@ -10,6 +10,7 @@ pub mod limits;
 pub mod names;
 pub mod proc_table;
 pub mod processes;
+pub mod senders;
 pub mod sysv_msg;
 pub mod sysv_sem;
 
@@ -116,15 +117,23 @@ impl Collector {
         })
     }
 
-    /// Reads every object and resolves the names it mentions. A kind
-    /// that cannot be read is recorded in [`Snapshot::failures`] with an
-    /// empty table; the other kinds are read all the same.
+    /// Reads every object, the processes blocked sending to a full queue
+    /// (only when some queue could block one: see [`senders`]) and
+    /// resolves the names they mention. A kind that cannot be read is
+    /// recorded in [`Snapshot::failures`] with an empty table; the other
+    /// kinds are read all the same.
     pub fn collect(&mut self) -> Snapshot {
         let mut failures = BTreeMap::new();
-        let msg = sysv_msg::read_table(self.source).unwrap_or_else(|e| {
-            failures.insert(Kind::SysvMsg, e.to_string());
-            MsgTable::new(Vec::new(), MsgLimits::default(), self.source)
-        });
+        let msg = match sysv_msg::read_table(self.source) {
+            Ok(mut table) => {
+                senders::attach(&mut table, self.namespace);
+                table
+            }
+            Err(e) => {
+                failures.insert(Kind::SysvMsg, e.to_string());
+                MsgTable::new(Vec::new(), MsgLimits::default(), self.source)
+            }
+        };
         let sem = sysv_sem::read_table(self.source).unwrap_or_else(|e| {
             failures.insert(Kind::SysvSem, e.to_string());
             SemTable {
@@ -157,7 +166,8 @@ impl Collector {
                 .names_of(owners.flat_map(|(_, gid, _, cgid)| [gid, cgid]));
             let pids = queues.iter().flat_map(|q| [q.lspid, q.lrpid]);
             let pids = pids.chain(sets.iter().flat_map(|s| s.sems.iter().map(|m| m.pid)));
-            let processes = self.processes.lookup(pids);
+            let blocked = msg.blocked_senders.values().flatten().copied();
+            let processes = self.processes.lookup(pids.chain(blocked));
             (groups, processes)
         } else {
             Default::default()

@@ -234,7 +234,7 @@ impl ObjectKind for Limits {
         lines
     }
 
-    fn empty(filter: &str) -> String {
+    fn empty(filter: &str, _suggestion: Option<&str>) -> String {
         if filter.is_empty() {
             "  no IPC limits could be read".to_owned()
         } else {

@@ -44,6 +44,9 @@ pub enum CellValue {
     /// A fill level in percent (`None`: unknown): a bar, the figure and
     /// a mark above the warning thresholds.
     Fill(Option<f64>),
+    /// Text that signals trouble (senders blocked on a full queue),
+    /// aligned as its column says and drawn as an alert.
+    Alert(String),
 }
 
 /// How a piece of a detail line reads.
@@ -162,9 +165,10 @@ pub trait ObjectKind: 'static {
     fn detail_title(object: &Self::Object) -> String;
     /// The detail pane's lines for `object`.
     fn detail(snap: &Snapshot, object: &Self::Object) -> Vec<DetailLine>;
-    /// What an empty table says: with no objects at all (`filter` empty),
-    /// or none matching `filter`.
-    fn empty(filter: &str) -> String;
+    /// What an empty table says: with no objects at all (`filter` empty;
+    /// `suggestion` is a command that would make some, to mention), or
+    /// none matching `filter`.
+    fn empty(filter: &str, suggestion: Option<&str>) -> String;
 
     /// Notes for the header about how the kind was read (`via /proc`,
     /// `2 unreadable`), each after a separator.

@@ -17,12 +17,14 @@ use crate::sys::{SysError, msg};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SysvMsg;
 
-/// One queue in `list --json`: the kernel's fields plus the owner's name.
+/// One queue in `list --json`: the kernel's fields plus the owner's name
+/// and the pids of the processes blocked sending to it.
 #[derive(Debug, Serialize)]
 pub struct QueueJson<'s> {
     #[serde(flatten)]
     queue: &'s MsgQueue,
     owner: Cow<'s, str>,
+    blocked_senders: &'s [i32],
 }
 
 /// A column of the queue table; also the sort keys, in `s` order.
@@ -44,6 +46,8 @@ pub enum Column {
     Capacity,
     /// Used / capacity.
     Fill,
+    /// Processes blocked in `msgsnd`.
+    Waiting,
     /// Last sender.
     Sender,
     /// Last receiver.
@@ -68,6 +72,7 @@ impl ObjectKind for SysvMsg {
         Column::Used,
         Column::Capacity,
         Column::Fill,
+        Column::Waiting,
         Column::Sender,
         Column::Receiver,
         Column::LastSend,
@@ -77,6 +82,7 @@ impl ObjectKind for SysvMsg {
         Column::Key,
         Column::Messages,
         Column::Fill,
+        Column::Waiting,
         Column::Id,
         Column::Used,
         Column::Sender,
@@ -113,6 +119,11 @@ impl ObjectKind for SysvMsg {
                 BAR_WIDTH as u16 + 7,
                 "used against capacity: a full queue blocks its senders",
             ),
+            Column::Waiting => (
+                "WAIT",
+                4,
+                "senders blocked in msgsnd: the queue is full for them",
+            ),
             Column::Sender => ("SENDER", 21, "the last sender's pid and command"),
             Column::Receiver => ("RECEIVER", 21, "the last receiver's pid and command"),
             Column::LastSend => ("LAST SND", 8, "time since the last send"),
@@ -124,7 +135,7 @@ impl ObjectKind for SysvMsg {
             about,
             right: matches!(
                 column,
-                Column::Id | Column::Messages | Column::Used | Column::Capacity
+                Column::Id | Column::Messages | Column::Used | Column::Capacity | Column::Waiting
             ),
             descending_first: matches!(
                 column,
@@ -132,6 +143,7 @@ impl ObjectKind for SysvMsg {
                     | Column::Used
                     | Column::Capacity
                     | Column::Fill
+                    | Column::Waiting
                     | Column::LastSend
                     | Column::LastReceive
             ),
@@ -158,6 +170,7 @@ impl ObjectKind for SysvMsg {
             Column::Capacity => number(q.max_bytes.map_or(-1, i128::from)),
             // Millionths of a percent: exact enough, and totally ordered.
             Column::Fill => number(q.fill_percent().map_or(-1, |p| (p * 1e6) as i128)),
+            Column::Waiting => number(snap.msg.blocked_senders_of(q.id).len() as i128),
             Column::Sender => SortKey::Text(snap.sender(q).command().map(Cow::Borrowed)),
             Column::Receiver => SortKey::Text(snap.receiver(q).command().map(Cow::Borrowed)),
             Column::LastSend => number(q.stime.into()),
@@ -165,8 +178,9 @@ impl ObjectKind for SysvMsg {
         }
     }
 
-    /// Key (hex), id, owner and the last sender's and receiver's pids and
-    /// commands: what the row shows of them.
+    /// Key (hex), id, owner, the last sender's and receiver's pids and
+    /// commands (what the row shows of them) and those of the processes
+    /// blocked sending (what the detail pane names).
     fn matches<'s>(m: &mut Matcher<'s>, snap: &'s Snapshot, q: &'s MsgQueue) -> bool {
         if m.is_empty() {
             return true;
@@ -180,6 +194,12 @@ impl ObjectKind for SysvMsg {
             }
             || [(q.lspid, snap.sender(q)), (q.lrpid, snap.receiver(q))]
                 .into_iter()
+                .chain(
+                    snap.msg
+                        .blocked_senders_of(q.id)
+                        .iter()
+                        .map(|&pid| (pid, snap.blocked_sender(pid))),
+                )
                 .filter(|(pid, _)| *pid > 0)
                 .any(|(pid, who)| m.number(pid) || who.command().is_some_and(|c| m.name(c)))
     }
@@ -195,6 +215,10 @@ impl ObjectKind for SysvMsg {
             Column::Used => format::size(q.used_bytes),
             Column::Capacity => q.max_bytes.map_or_else(|| "?".to_owned(), format::size),
             Column::Fill => return CellValue::Fill(q.fill_percent()),
+            Column::Waiting => match snap.msg.blocked_senders_of(q.id).len() {
+                0 => "0".to_owned(),
+                n => return CellValue::Alert(format::count(n as u64)),
+            },
             Column::Sender => format::process(q.lspid, snap.sender(q)),
             Column::Receiver => format::process(q.lrpid, snap.receiver(q)),
             Column::LastSend => format::age(q.stime, now),
@@ -246,10 +270,19 @@ impl ObjectKind for SysvMsg {
             ],
             operation("last send    ", q.stime, q.lspid, snap.sender(q)),
             operation("last receive ", q.rtime, q.lrpid, snap.receiver(q)),
-            vec![
-                label("changed      "),
-                plain(format::timestamp(q.ctime, now)),
-            ],
+            // Blocked senders come first on the last line: the pane has
+            // five, and they matter more than the change time.
+            match blocked_senders(snap, q) {
+                Some(blocked) => vec![
+                    blocked,
+                    label(" · changed "),
+                    plain(format::timestamp(q.ctime, now)),
+                ],
+                None => vec![
+                    label("changed      "),
+                    plain(format::timestamp(q.ctime, now)),
+                ],
+            },
         ]
     }
 
@@ -263,6 +296,16 @@ impl ObjectKind for SysvMsg {
                 (Tone::Plain, " · ".to_owned()),
                 (Tone::Alert, format!("{} unreadable", snap.msg.unreadable)),
             ]);
+        }
+        if snap.msg.unchecked_tasks > 0 {
+            // Some sender might be blocked without WAIT counting it.
+            notes.push(vec![(
+                Tone::Label,
+                format!(
+                    " · {} not checked for WAIT",
+                    format::plural(u64::from(snap.msg.unchecked_tasks), "task")
+                ),
+            )]);
         }
         notes
     }
@@ -319,6 +362,7 @@ impl ObjectKind for SysvMsg {
         QueueJson {
             queue,
             owner: snap.user_name(queue.uid),
+            blocked_senders: snap.msg.blocked_senders_of(queue.id),
         }
     }
 
@@ -328,9 +372,12 @@ impl ObjectKind for SysvMsg {
         Some(Chosen::SysvMsg(q.clone()))
     }
 
-    fn empty(filter: &str) -> String {
+    fn empty(filter: &str, suggestion: Option<&str>) -> String {
         if filter.is_empty() {
-            "  no message queues in this namespace (try: ipctop demo)".to_owned()
+            match suggestion {
+                Some(command) => format!("  no message queues in this namespace (try: {command})"),
+                None => "  no message queues in this namespace".to_owned(),
+            }
         } else {
             format!(
                 "  no queue matches \"{}\" (Esc clears the filter)",
@@ -338,6 +385,23 @@ impl ObjectKind for SysvMsg {
             )
         }
     }
+}
+
+/// `blocked in msgsnd: 4711 demo-producer, 4720 order-api` when some
+/// process waits for room in `q`, as an alert; nothing otherwise.
+fn blocked_senders(snap: &Snapshot, q: &MsgQueue) -> Option<(Tone, String)> {
+    let pids = snap.msg.blocked_senders_of(q.id);
+    if pids.is_empty() {
+        return None;
+    }
+    let who: Vec<String> = pids
+        .iter()
+        .map(|&pid| format::process(pid, snap.blocked_sender(pid)))
+        .collect();
+    Some((
+        Tone::Alert,
+        format!("blocked in msgsnd: {}", who.join(", ")),
+    ))
 }
 
 impl Removable for SysvMsg {

@@ -388,7 +388,7 @@ impl ObjectKind for SysvSem {
         Some(Chosen::SysvSem(s.clone()))
     }
 
-    fn empty(filter: &str) -> String {
+    fn empty(filter: &str, _suggestion: Option<&str>) -> String {
         if filter.is_empty() {
             "  no semaphore sets in this namespace".to_owned()
         } else {

@@ -159,6 +159,11 @@ pub fn tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
 /// Key hints, or what the filter prompt accepts, and the status.
 pub fn footer(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let pause = if app.paused { "p resume" } else { "p pause" };
+    // The demo's `c`, after the pause (dropped before it on a narrow screen).
+    let pause = match app.demo.as_ref().and_then(|d| d.footer_hint()) {
+        Some(demo) if app.context() == Context::Browse => format!("{pause} · {demo}"),
+        _ => pause.to_owned(),
+    };
     let hints = match &app.mode {
         _ if app.help => " Esc / q close help · Ctrl-C quit".to_owned(),
         Mode::Filter(_) => " type to filter · Enter apply · Esc clear".to_owned(),

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::style::Theme;
-use crate::keymap::{Context, help_entries};
+use crate::keymap::{Context, demo_help_entries, help_entries};
 
 /// What the marks in the tables mean.
 const MARKS: [(&str, &str); 5] = [
@@ -29,15 +29,19 @@ const MARKS: [(&str, &str); 5] = [
     ("·", "a character that would drive the terminal, not shown"),
 ];
 
-/// The help's lines for `context`: one per key entry, then notes, then
-/// (with a table on screen) what its `columns` and the marks mean.
+/// The help's lines for `context` (in the demo if `demo`): one per key
+/// entry, then notes, then (with a table on screen) what its `columns`
+/// and the marks mean.
 fn lines(
-    context: Context,
+    (context, demo): (Context, bool),
     read_only: bool,
     columns: &[(&'static str, &'static str)],
     theme: &Theme,
 ) -> Vec<Line<'static>> {
-    let entries = help_entries(context);
+    let mut entries = help_entries(context);
+    if demo && context == Context::Browse {
+        entries.extend(demo_help_entries());
+    }
     let label_width = entries
         .iter()
         .map(|e| e.keys.chars().count())
@@ -91,12 +95,13 @@ fn lines(
     lines
 }
 
-/// Draws the key list centred over `area`, from line `scroll` on when it
-/// does not fit; returns the last line it could start from.
+/// Draws the key list of `context` (in the demo if `demo`) centred over
+/// `area`, from line `scroll` on when it does not fit; returns the last
+/// line it could start from.
 pub fn draw(
     frame: &mut Frame<'_>,
     area: Rect,
-    context: Context,
+    context: (Context, bool),
     read_only: bool,
     scroll: usize,
     columns: &[(&'static str, &'static str)],

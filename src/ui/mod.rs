@@ -45,7 +45,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) -> Drawn {
             areas,
             &app.queues,
             app.snapshot.as_ref(),
-            "  reading message queues…",
+            ("  reading message queues…", app.suggestion),
             &theme,
         ),
         (_, Tab::Limits, ..) => table::draw(
@@ -53,7 +53,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) -> Drawn {
             areas,
             &app.limits,
             app.snapshot.as_ref(),
-            "  reading the limits…",
+            ("  reading the limits…", None),
             &theme,
         ),
         (_, other, ..) => not_built(frame, areas.body, other),
@@ -87,7 +87,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) -> Drawn {
         drawn.help_last_scroll = help::draw(
             frame,
             area,
-            app.context(),
+            (app.context(), app.demo.is_some()),
             app.read_only,
             app.help_scroll,
             &columns,

@@ -16,13 +16,13 @@ use crate::model::Snapshot;
 
 /// Draws the table of `list` into `areas.body` and the selected object's
 /// details into `areas.detail`; `loading` says what is being read before
-/// the first snapshot.
+/// the first snapshot, `suggestion` what an empty table suggests running.
 pub fn draw<K: ObjectKind>(
     frame: &mut Frame<'_>,
     areas: Areas,
     list: &List<K>,
     snap: Option<&Snapshot>,
-    loading: &str,
+    (loading, suggestion): (&str, Option<&str>),
     theme: &Theme,
 ) {
     let Some(snap) = snap else {
@@ -46,7 +46,7 @@ pub fn draw<K: ObjectKind>(
         let text = format!(" cannot read them: {}{kept}", format::sanitize(why));
         frame.render_widget(Paragraph::new(text).style(theme.alert()), notice);
     }
-    table(frame, body, list, snap, theme);
+    table(frame, body, list, snap, suggestion, theme);
     if let Some(area) = areas.detail {
         detail(frame, area, list, snap, theme);
     }
@@ -57,6 +57,7 @@ fn table<K: ObjectKind>(
     area: Rect,
     list: &List<K>,
     snap: &Snapshot,
+    suggestion: Option<&str>,
     theme: &Theme,
 ) {
     let columns = visible_columns::<K>(&list.columns, area.width);
@@ -83,6 +84,7 @@ fn table<K: ObjectKind>(
                 let right = K::column(*c).right;
                 match K::cell(*c, snap, &objects[i]) {
                     CellValue::Text(text) => aligned(text, right),
+                    CellValue::Alert(text) => aligned(text, right).style(theme.alert()),
                     CellValue::Fill(percent) => fill_cell(percent, theme),
                 }
             }))
@@ -106,7 +108,7 @@ fn table<K: ObjectKind>(
             ..area
         };
         frame.render_widget(
-            Paragraph::new(K::empty(&list.filter)).style(theme.dim()),
+            Paragraph::new(K::empty(&list.filter, suggestion)).style(theme.dim()),
             below_header,
         );
     }

@@ -126,6 +126,12 @@ pub fn snapshot(queues: Vec<MsgQueue>) -> Snapshot {
     }
 }
 
+/// `snap` with processes `pids` found blocked sending to queue `id`.
+pub fn with_blocked_senders(mut snap: Snapshot, id: i32, pids: &[i32]) -> Snapshot {
+    snap.msg.blocked_senders.insert(id, pids.to_vec());
+    snap
+}
+
 /// The queues the screen tests show: full, busy, idle, hostile, orphan.
 pub fn busy_queues() -> Vec<MsgQueue> {
     let mut full = queue(65538, 0x5ea1_f00d, 3980, 15_920);
