@@ -22,6 +22,7 @@ use crate::format;
 use crate::keymap::{self, Action, Context};
 use crate::kinds::limits::Limits;
 use crate::kinds::sysv_msg::SysvMsg;
+use crate::kinds::sysv_sem::SysvSem;
 use crate::kinds::{Chosen, ObjectKind};
 use crate::layout;
 use crate::model::{ObjectId, Snapshot};
@@ -254,6 +255,8 @@ pub struct App {
     pub mode: Mode,
     /// The queue table's rows and selection.
     pub queues: List<SysvMsg>,
+    /// The semaphore-set table's.
+    pub sets: List<SysvSem>,
     /// The limits table's.
     pub limits: List<Limits>,
     /// Refresh interval.
@@ -299,6 +302,7 @@ impl App {
             tab: Tab::SysvMsg,
             mode: Mode::Browse,
             queues: List::default(),
+            sets: List::default(),
             limits: List::default(),
             interval: interval.clamp(MIN_INTERVAL, MAX_INTERVAL),
             paused: false,
@@ -617,16 +621,18 @@ impl App {
     pub fn table(&self) -> Option<&dyn Table> {
         match self.tab {
             Tab::SysvMsg => Some(&self.queues),
+            Tab::SysvSem => Some(&self.sets),
             Tab::Limits => Some(&self.limits),
-            Tab::SysvShm | Tab::SysvSem | Tab::PosixMq | Tab::Pipes => None,
+            Tab::SysvShm | Tab::PosixMq | Tab::Pipes => None,
         }
     }
 
     fn table_mut(&mut self) -> Option<&mut dyn Table> {
         match self.tab {
             Tab::SysvMsg => Some(&mut self.queues),
+            Tab::SysvSem => Some(&mut self.sets),
             Tab::Limits => Some(&mut self.limits),
-            Tab::SysvShm | Tab::SysvSem | Tab::PosixMq | Tab::Pipes => None,
+            Tab::SysvShm | Tab::PosixMq | Tab::Pipes => None,
         }
     }
 

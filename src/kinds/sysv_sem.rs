@@ -159,7 +159,7 @@ impl ObjectKind for SysvSem {
             Column::Nsems => ("NSEMS", 5, "semaphores in the set"),
             Column::Waiting => (
                 "WAITING",
-                7,
+                8,
                 "processes waiting on its semaphores, to decrement one or for one to be zero: the backpressure of a semaphore",
             ),
             Column::LastOp => ("LAST OP", 8, "time since the last semop"),
@@ -244,6 +244,9 @@ impl ObjectKind for SysvSem {
             Column::Owner => format::sanitize(&snap.user_name(s.uid)).into_owned(),
             Column::Perms => format::perms(s.perms),
             Column::Nsems => format::count(s.nsems.into()),
+            Column::Waiting if s.values_readable && s.waiting() > 0 => {
+                return CellValue::Alert(waiting_text(s));
+            }
             Column::Waiting => waiting_text(s),
             Column::LastOp => format::age(s.otime, now),
             Column::Changed => format::age(s.ctime, now),

@@ -48,6 +48,14 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) -> Drawn {
             ("  reading message queues…", app.suggestion),
             &theme,
         ),
+        (_, Tab::SysvSem, ..) => table::draw(
+            frame,
+            areas,
+            &app.sets,
+            app.snapshot.as_ref(),
+            ("  reading semaphore sets…", None),
+            &theme,
+        ),
         (_, Tab::Limits, ..) => table::draw(
             frame,
             areas,
