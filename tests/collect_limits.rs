@@ -6,7 +6,7 @@ mod common;
 
 use std::fs;
 
-use common::{QueueGuard, collect};
+use common::{QueueGuard, SemGuard, collect};
 use ipctop::model::{Limit, Snapshot};
 
 fn limit<'s>(snap: &'s Snapshot, name: &str) -> &'s Limit {
@@ -37,8 +37,17 @@ fn the_limits_agree_with_proc_sys_kernel() {
         assert_eq!(vec![limit.value], sysctl(file), "{name}");
         assert_eq!(limit.disagreement(), None, "{name}");
     }
+    // One file holds four semaphore limits.
+    let sem = sysctl("sem");
+    for (name, at) in [("SEMMSL", 0), ("SEMMNS", 1), ("SEMOPM", 2), ("SEMMNI", 3)] {
+        let limit = limit(&snap, name);
+        assert_eq!(limit.value, sem[at], "{name}");
+        assert_eq!(limit.disagreement(), None, "{name}");
+    }
     // Limits on one object or call have no use to count.
     assert_eq!(limit(&snap, "MSGMAX").used, None);
+    assert_eq!(limit(&snap, "SEMMSL").used, None);
+    assert!(limit(&snap, "SEMVMX").value >= 32767, "at least SHRT_MAX");
 }
 
 /// In a namespace of our own nothing else has objects: the use is exactly
@@ -60,6 +69,12 @@ fn used_scenario() {
     let msgmni = limit(&snap, "MSGMNI");
     assert_eq!((msgmni.value, msgmni.used), (5, Some(4)));
     assert_eq!(msgmni.use_percent(), Some(80.0), "highlighted from 80%");
+    let _sets: Vec<SemGuard> = (0..2)
+        .map(|_| SemGuard::new(3, 0o600).expect("create a set"))
+        .collect();
+    let snap = collect();
+    assert_eq!(limit(&snap, "SEMMNI").used, Some(2));
+    assert_eq!(limit(&snap, "SEMMNS").used, Some(6), "3 semaphores each");
 
     let mut out = Vec::new();
     ipctop::cli::list::write_json(&snap, &mut out).expect("write");

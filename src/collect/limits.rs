@@ -18,6 +18,8 @@ pub struct Sysctl {
     pub msgmax: Option<u64>,
     /// `msgmnb`.
     pub msgmnb: Option<u64>,
+    /// `sem`: SEMMSL, SEMMNS, SEMOPM and SEMMNI, in that order.
+    pub sem: [Option<u64>; 4],
 }
 
 impl Sysctl {
@@ -29,10 +31,19 @@ impl Sysctl {
     /// The settings, from `file`: a file's text by name.
     fn from_files(file: impl Fn(&str) -> Option<String>) -> Self {
         let number = |name: &str| file(name).and_then(|text| text.trim().parse().ok());
+        let mut sem = [None; 4];
+        if let Some(text) = file("sem") {
+            let numbers: Vec<Option<u64>> =
+                text.split_whitespace().map(|n| n.parse().ok()).collect();
+            if numbers.len() == sem.len() {
+                sem.copy_from_slice(&numbers);
+            }
+        }
         Self {
             msgmni: number("msgmni"),
             msgmax: number("msgmax"),
             msgmnb: number("msgmnb"),
+            sem,
         }
     }
 }
@@ -54,6 +65,9 @@ pub fn rows(snap: &Snapshot, sysctl: &Sysctl) -> Vec<Limit> {
     if snap.failure(Kind::SysvMsg).is_none() {
         rows.extend(msg_rows(snap, sysctl, limit));
     }
+    if snap.failure(Kind::SysvSem).is_none() {
+        rows.extend(sem_rows(snap, sysctl, limit));
+    }
     rows
 }
 
@@ -66,6 +80,58 @@ type MakeLimit = fn(
     Option<u64>,
     Option<(&'static str, Option<u64>)>,
 ) -> Limit;
+
+fn sem_rows(snap: &Snapshot, sysctl: &Sysctl, limit: MakeLimit) -> [Limit; 5] {
+    let sem = &snap.sem;
+    let [semmsl, semmns, semopm, semmni] = sysctl.sem;
+    // A set the kernel would not describe still takes a slot; its
+    // semaphores are not known.
+    let sets = sem.sets.len() as u64 + u64::from(sem.unreadable);
+    let semaphores = sem.sets.iter().map(|s| u64::from(s.nsems)).sum();
+    let value = |n: u32| u64::from(n);
+    [
+        limit(
+            "SEMMNI",
+            "semaphore sets",
+            LimitUnit::Count,
+            value(sem.limits.semmni),
+            Some(sets),
+            Some(("sem", semmni)),
+        ),
+        limit(
+            "SEMMNS",
+            "semaphores, all sets together",
+            LimitUnit::Count,
+            value(sem.limits.semmns),
+            Some(semaphores),
+            Some(("sem", semmns)),
+        ),
+        limit(
+            "SEMMSL",
+            "semaphores in one set",
+            LimitUnit::Count,
+            value(sem.limits.semmsl),
+            None,
+            Some(("sem", semmsl)),
+        ),
+        limit(
+            "SEMOPM",
+            "operations in one semop call",
+            LimitUnit::Count,
+            value(sem.limits.semopm),
+            None,
+            Some(("sem", semopm)),
+        ),
+        limit(
+            "SEMVMX",
+            "largest value of a semaphore",
+            LimitUnit::Value,
+            value(sem.limits.semvmx),
+            None,
+            None,
+        ),
+    ]
+}
 
 fn msg_rows(snap: &Snapshot, sysctl: &Sysctl, limit: MakeLimit) -> [Limit; 3] {
     let msg = &snap.msg;
@@ -108,6 +174,7 @@ mod tests {
         let read = Sysctl::from_files(|name| match name {
             "msgmni" => Some("32000\n".to_owned()),
             "msgmax" => Some("lots\n".to_owned()),
+            "sem" => Some("32000\t1024000000\t500\n".to_owned()),
             _ => None,
         });
         assert_eq!(
@@ -115,7 +182,8 @@ mod tests {
             Sysctl {
                 msgmni: Some(32000),
                 msgmax: None,
-                msgmnb: None
+                msgmnb: None,
+                sem: [None; 4],
             }
         );
     }

@@ -263,7 +263,8 @@ impl ObjectKind for Limits {
         ]]
     }
 
-    /// What `ipcs -u` prints: what is allocated.
+    /// What `ipcs -u` prints: what is allocated, as the kernel counts
+    /// it (`SEM_INFO`) or as the tables add up.
     fn summaries(snap: &Snapshot) -> Vec<String> {
         let msg = &snap.msg;
         let queues = format!(
@@ -272,7 +273,13 @@ impl ObjectKind for Limits {
             format::count(msg.total_messages()),
             format::size(msg.total_bytes())
         );
-        vec![format!("{queues} ")]
+        let usage = &snap.sem.usage;
+        let sets = format!(
+            "{} · {} sems",
+            format::plural(usage.sets.into(), "set"),
+            format::count(usage.semaphores.into())
+        );
+        vec![format!("{queues} · {sets} "), format!("{queues} ")]
     }
 
     const PLAIN: &'static [(&'static str, usize, bool)] = &[
