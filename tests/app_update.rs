@@ -1296,3 +1296,91 @@ mod demo {
         assert_eq!(status(&app), REMOVED);
     }
 }
+
+// ---- Tabs of other kinds: semaphore sets, limits ----
+
+mod other_kinds {
+    use super::*;
+    use ipctop::actions::Job;
+    use ipctop::keymap::Context;
+    use synthetic::with_sets_and_limits;
+
+    fn app_on_tab(tab: char) -> App {
+        let mut app = app_with((120, 30), with_sets_and_limits(snapshot(busy_queues())));
+        key(&mut app, KeyCode::Char(tab));
+        app
+    }
+
+    fn selected_set(app: &App) -> Option<i32> {
+        let snap = app.snapshot.as_ref()?;
+        app.sets.selected_object(snap).map(|s| s.id)
+    }
+
+    #[test]
+    fn a_tab_shows_its_own_table_sorted_and_filtered_on_its_own() {
+        let mut app = app_on_tab('3');
+        assert_eq!(app.tab, Tab::SysvSem);
+        assert_eq!(app.context(), Context::Objects);
+        // Most waiters first: the set someone waits on.
+        assert_eq!(app.sets.rows.len(), 2);
+        assert_eq!(selected_set(&app), Some(98_307));
+        key(&mut app, KeyCode::Down);
+        assert_eq!(selected_set(&app), Some(131_076));
+        typed(&mut app, "/5e5e");
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.sets.rows.len(), 1);
+        // The queue table kept its own order, filter and selection.
+        key(&mut app, KeyCode::Char('1'));
+        assert!(app.queues.filter.is_empty());
+        assert_eq!(app.queues.rows.len(), busy_queues().len());
+        assert_eq!(selected(&app), Some(65538));
+    }
+
+    #[test]
+    fn enter_shows_the_set_whole_and_d_there_asks_to_remove_it() {
+        let mut app = app_on_tab('3');
+        assert_eq!(key(&mut app, KeyCode::Enter), vec![]);
+        let Mode::Detail(view) = &app.mode else {
+            panic!("the details view, not {:?}", app.mode);
+        };
+        assert_eq!((view.target.kind, view.target.id), (Kind::SysvSem, 98_307));
+        assert_eq!(app.context(), Context::Detail);
+        // Esc goes back to the table; Enter opens it again.
+        key(&mut app, KeyCode::Esc);
+        assert!(matches!(app.mode, Mode::Browse));
+        key(&mut app, KeyCode::Enter);
+
+        let effects = key(&mut app, KeyCode::Char('d'));
+        let Mode::ConfirmRemove(dialog) = &app.mode else {
+            panic!("the removal dialog, not {:?}", app.mode);
+        };
+        assert_eq!(
+            (dialog.chosen.kind(), dialog.chosen.id()),
+            (Kind::SysvSem, 98_307)
+        );
+        assert_eq!(
+            effects,
+            vec![Effect::Act(Job::FindBlocked {
+                target: dialog.target
+            })],
+            "waiters are looked for"
+        );
+        assert_eq!(dialog.target.kind, Kind::SysvSem);
+    }
+
+    #[test]
+    fn the_limits_are_read_not_removed() {
+        let mut app = app_on_tab('6');
+        assert_eq!(app.context(), Context::Rows);
+        assert_eq!(key(&mut app, KeyCode::Char('d')), vec![]);
+        assert!(matches!(app.mode, Mode::Browse), "no dialog for a limit");
+        key(&mut app, KeyCode::Enter);
+        let Mode::Detail(view) = &app.mode else {
+            panic!("the details view, not {:?}", app.mode);
+        };
+        assert_eq!(view.chosen, None, "nothing to remove");
+        assert_eq!(app.context(), Context::Reading);
+        key(&mut app, KeyCode::Char('d'));
+        assert!(matches!(app.mode, Mode::Detail(_)), "d means nothing here");
+    }
+}

@@ -115,32 +115,9 @@ fn json_says_which_kind_could_not_be_read_instead_of_listing_none() {
 
 /// A set of two semaphores, one process waiting on the second.
 fn with_a_semaphore_set() -> ipctop::model::Snapshot {
-    use ipctop::model::{SemSet, SemTable, Semaphore};
     let mut snap = snapshot(busy_queues());
-    let sem = |num, value, pid, ncnt| Semaphore {
-        num,
-        value,
-        pid,
-        ncnt,
-        zcnt: 0,
-    };
-    snap.sem = SemTable {
-        sets: vec![SemSet {
-            key: -1_012_759_271,
-            id: 98_307,
-            uid: 1000,
-            gid: 1000,
-            cuid: 1000,
-            cgid: 1000,
-            perms: 0o600,
-            nsems: 2,
-            otime: synthetic::NOW - 5,
-            ctime: synthetic::NOW - 60,
-            sems: vec![sem(0, 3, 4711, 0), sem(1, 0, 4702, 1)],
-            values_readable: true,
-        }],
-        ..SemTable::default()
-    };
+    snap.sem = synthetic::semaphore_sets();
+    snap.sem.sets.truncate(1);
     snap
 }
 

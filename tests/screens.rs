@@ -522,3 +522,36 @@ fn only_the_demo_offers_c_and_never_suggests_itself() {
     );
     assert!(!empty.contains("try:"), "{empty}");
 }
+
+#[test]
+fn semaphore_sets_and_their_details_120x30() {
+    let mut app = app_with(
+        (120, 30),
+        synthetic::with_sets_and_limits(snapshot(busy_queues())),
+    );
+    press(&mut app, KeyCode::Char('3'));
+    assert_screen!("sem_120x30", app);
+    press(&mut app, KeyCode::Enter);
+    assert_screen!("sem_details_120x30", app);
+    // The set is replaced under its id (created again): its details are
+    // not shown as those of the set the user opened.
+    let mut snap = synthetic::with_sets_and_limits(snapshot(busy_queues()));
+    snap.sem.sets[0].ctime += 1;
+    app.update(Event::Snapshot(Box::new(snap)));
+    let text = screen(&app);
+    assert!(
+        text.contains("semaphore set 98307 is gone") && !text.contains("sem 1    value"),
+        "{text}"
+    );
+}
+
+#[test]
+fn limits_80x24_and_120x30() {
+    let snap = synthetic::with_sets_and_limits(snapshot(busy_queues()));
+    let mut app = app_with((80, 24), snap.clone());
+    press(&mut app, KeyCode::Char('6'));
+    assert_screen!("limits_80x24", app);
+    let mut app = app_with((120, 30), snap);
+    press(&mut app, KeyCode::Char('6'));
+    assert_screen!("limits_120x30", app);
+}

@@ -263,3 +263,74 @@ pub const HOSTILE_MESSAGES: &[(i64, &[u8])] = &[
 pub fn visible_columns(app: &App) -> Vec<ipctop::kinds::sysv_msg::Column> {
     ipctop::layout::table_columns::<ipctop::kinds::sysv_msg::SysvMsg>(&app.queues.columns, app.size)
 }
+
+/// The semaphore sets the screen tests show: one with a waiter (of
+/// order-api, on semaphore 1), one idle and unreadable.
+pub fn semaphore_sets() -> ipctop::model::SemTable {
+    use ipctop::model::{SemLimits, SemSet, SemTable, SemUsage, Semaphore};
+    let sem = |num, value, pid, ncnt| Semaphore {
+        num,
+        value,
+        pid,
+        ncnt,
+        zcnt: 0,
+    };
+    let waited_on = SemSet {
+        key: -1_012_759_271,
+        id: 98_307,
+        uid: 1000,
+        gid: 1000,
+        cuid: 1000,
+        cgid: 1000,
+        perms: 0o600,
+        nsems: 2,
+        otime: NOW - 5,
+        ctime: NOW - 60,
+        sems: vec![sem(0, 3, 4711, 0), sem(1, 0, 4702, 1)],
+        values_readable: true,
+    };
+    let unreadable = SemSet {
+        key: 0x0000_5e5e,
+        id: 131_076,
+        uid: 0,
+        gid: 0,
+        cuid: 0,
+        cgid: 0,
+        perms: 0o600,
+        nsems: 4,
+        otime: 0,
+        ctime: NOW - 3600,
+        sems: Vec::new(),
+        values_readable: false,
+    };
+    SemTable {
+        sets: vec![waited_on, unreadable],
+        limits: SemLimits {
+            semmni: 2,
+            semmns: 64,
+            semmsl: 32,
+            semopm: 500,
+            semvmx: 32_767,
+        },
+        usage: SemUsage {
+            sets: 2,
+            semaphores: 6,
+        },
+        ..SemTable::default()
+    }
+}
+
+/// `snap` with [`semaphore_sets`] and the limits of both (SEMMNI at
+/// 100%), as `/proc/sys/kernel` would set them but for MSGMAX.
+pub fn with_sets_and_limits(mut snap: Snapshot) -> Snapshot {
+    use ipctop::collect::limits::{Sysctl, rows};
+    snap.sem = semaphore_sets();
+    let sysctl = Sysctl {
+        msgmni: Some(32_000),
+        msgmax: Some(65_536),
+        msgmnb: Some(16_384),
+        sem: [Some(32), Some(64), Some(500), Some(2)],
+    };
+    snap.limits = rows(&snap, &sysctl);
+    snap
+}
