@@ -224,6 +224,7 @@ mod tests {
                 MsgLimits::default(),
                 MsgSource::StatAny,
             ),
+            shm: Default::default(),
             processes: HashMap::new(),
             users: HashMap::from([(1000, "ev\x1b[2Jil".to_owned()), (0, "root".to_owned())]),
             groups: HashMap::from([(0, "root".to_owned())]),

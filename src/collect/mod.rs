@@ -9,12 +9,14 @@ pub mod kernel;
 pub mod names;
 pub mod processes;
 pub mod sysv_msg;
+pub mod sysv_shm;
+pub mod sysvipc;
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::time::SystemTime;
 
-use crate::model::{Kind, MsgLimits, MsgSource, MsgTable, Snapshot};
+use crate::model::{Kind, MsgLimits, MsgSource, MsgTable, ShmTable, Snapshot};
 pub use error::CollectError;
 use names::NameCache;
 use processes::ProcessCache;
@@ -112,27 +114,48 @@ impl Collector {
             failures.insert(Kind::SysvMsg, e.to_string());
             MsgTable::new(Vec::new(), MsgLimits::default(), self.source)
         });
+        let shm = match sysv_shm::read_table(self.source) {
+            Ok(mut table) => {
+                sysv_shm::attach(&mut table, self.namespace);
+                table
+            }
+            Err(e) => {
+                failures.insert(Kind::SysvShm, e.to_string());
+                ShmTable::default()
+            }
+        };
         Snapshot {
             failures,
-            ..self.describe(msg)
+            ..self.describe(msg, shm)
         }
     }
 
-    /// A snapshot of `msg` with the user, group and process names its
-    /// queues mention (also for a table read some other way, such as the
-    /// one queue `ipctop rm` shows).
-    pub fn describe(&mut self, msg: MsgTable) -> Snapshot {
-        let queues = &msg.queues;
-        let users = self
-            .users
-            .names_of(queues.iter().flat_map(|q| [q.uid, q.cuid]));
+    /// A snapshot of the tables with the user, group and process names
+    /// their objects mention (also for tables read some other way, such
+    /// as the one object `ipctop rm` shows).
+    pub fn describe(&mut self, msg: MsgTable, shm: ShmTable) -> Snapshot {
+        let (queues, segments) = (&msg.queues, &shm.segments);
+        let users = self.users.names_of(
+            queues
+                .iter()
+                .flat_map(|q| [q.uid, q.cuid])
+                .chain(segments.iter().flat_map(|s| [s.uid, s.cuid])),
+        );
         let (groups, processes) = if self.details {
-            let groups = self
-                .groups
-                .names_of(queues.iter().flat_map(|q| [q.gid, q.cgid]));
-            let processes = self
-                .processes
-                .lookup(queues.iter().flat_map(|q| [q.lspid, q.lrpid]));
+            let groups = self.groups.names_of(
+                queues
+                    .iter()
+                    .flat_map(|q| [q.gid, q.cgid])
+                    .chain(segments.iter().flat_map(|s| [s.gid, s.cgid])),
+            );
+            let attached = shm.attachments.values().flatten().map(|a| a.pid);
+            let processes = self.processes.lookup(
+                queues
+                    .iter()
+                    .flat_map(|q| [q.lspid, q.lrpid])
+                    .chain(segments.iter().flat_map(|s| [s.cpid, s.lpid]))
+                    .chain(attached),
+            );
             (groups, processes)
         } else {
             Default::default()
@@ -143,11 +166,17 @@ impl Collector {
             namespace_label: self.namespace_label.clone(),
             hostname: self.hostname.clone(),
             msg,
+            shm,
             processes,
             users,
             groups,
             failures: BTreeMap::new(),
         }
+    }
+
+    /// The IPC namespace the collector reads (inode).
+    pub fn namespace(&self) -> u64 {
+        self.namespace
     }
 }
 

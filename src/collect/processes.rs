@@ -377,6 +377,7 @@ mod tests {
             namespace_label: None,
             hostname: String::new(),
             msg: MsgTable::new(Vec::new(), MsgLimits::default(), MsgSource::StatAny),
+            shm: Default::default(),
             processes: cache.lookup_at([pid], Some(offset * SECOND), read),
             users: HashMap::new(),
             groups: HashMap::new(),

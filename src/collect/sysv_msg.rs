@@ -5,10 +5,11 @@
 //! lack `MSG_STAT_ANY`; there the table comes from `/proc/sysvipc/msg`,
 //! completed by `IPC_STAT` where permission allows.
 
-use std::fmt;
 use std::io::BufRead;
 
+pub use super::sysvipc::ParseError;
 use super::CollectError;
+use super::sysvipc::parse_table;
 use crate::model::{MsgLimits, MsgQueue, MsgSource, MsgTable};
 use crate::sys::Errno;
 use crate::sys::msg::{self, QueueStat};
@@ -110,21 +111,6 @@ fn complete_with_ipc_stat(mut queue: MsgQueue) -> MsgQueue {
     queue
 }
 
-/// A line of `/proc/sysvipc/msg` that could not be understood.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseError {
-    /// 1-based line number in the file.
-    pub line: usize,
-    /// What was wrong with it.
-    pub reason: String,
-}
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{PROC_MSG} line {}: {}", self.line, self.reason)
-    }
-}
-
 const COLUMNS: [&str; 14] = [
     "key", "msqid", "perms", "cbytes", "qnum", "lspid", "lrpid", "uid", "gid", "cuid", "cgid",
     "stime", "rtime", "ctime",
@@ -134,40 +120,8 @@ const COLUMNS: [&str; 14] = [
 /// per queue. Keys are signed decimal, perms octal. Capacity is not in the
 /// file, so `max_bytes` is `None`.
 pub fn parse_proc_msg(reader: impl BufRead) -> Result<Vec<MsgQueue>, ParseError> {
-    let mut lines = reader.lines();
-    let header = match lines.next() {
-        None => return Ok(Vec::new()),
-        Some(line) => line.map_err(|e| io_error(1, &e))?,
-    };
-    let names: Vec<&str> = header.split_whitespace().collect();
-    let index_of = |name: &str| {
-        names
-            .iter()
-            .position(|n| *n == name)
-            .ok_or_else(|| ParseError {
-                line: 1,
-                reason: format!("header has no column {name:?}"),
-            })
-    };
-    let positions: Vec<usize> = COLUMNS
-        .iter()
-        .map(|c| index_of(c))
-        .collect::<Result<_, _>>()?;
-
-    let mut queues = Vec::new();
-    for (n, line) in lines.enumerate() {
-        let number = n + 2;
-        let line = line.map_err(|e| io_error(number, &e))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        let row = Row {
-            fields: &fields,
-            positions: &positions,
-            line: number,
-        };
-        queues.push(MsgQueue {
+    parse_table(PROC_MSG, &COLUMNS, reader, |row| {
+        Ok(MsgQueue {
             key: row.decimal(0)?,
             id: row.decimal(1)?,
             perms: row.octal(2)? & 0o777,
@@ -183,52 +137,8 @@ pub fn parse_proc_msg(reader: impl BufRead) -> Result<Vec<MsgQueue>, ParseError>
             rtime: row.decimal(12)?,
             ctime: row.decimal(13)?,
             max_bytes: None,
-        });
-    }
-    Ok(queues)
-}
-
-fn io_error(line: usize, e: &std::io::Error) -> ParseError {
-    ParseError {
-        line,
-        reason: e.to_string(),
-    }
-}
-
-/// One data line, split, with the header's column positions.
-struct Row<'a> {
-    fields: &'a [&'a str],
-    positions: &'a [usize],
-    line: usize,
-}
-
-impl Row<'_> {
-    fn field(&self, column: usize) -> Result<&str, ParseError> {
-        self.fields
-            .get(self.positions[column])
-            .copied()
-            .ok_or_else(|| ParseError {
-                line: self.line,
-                reason: format!("line is truncated: no {} column", COLUMNS[column]),
-            })
-    }
-
-    fn invalid(&self, column: usize, text: &str) -> ParseError {
-        ParseError {
-            line: self.line,
-            reason: format!("{} is not a number: {text:?}", COLUMNS[column]),
-        }
-    }
-
-    fn decimal<T: std::str::FromStr>(&self, column: usize) -> Result<T, ParseError> {
-        let text = self.field(column)?;
-        text.parse().map_err(|_| self.invalid(column, text))
-    }
-
-    fn octal(&self, column: usize) -> Result<u32, ParseError> {
-        let text = self.field(column)?;
-        u32::from_str_radix(text, 8).map_err(|_| self.invalid(column, text))
-    }
+        })
+    })
 }
 
 #[cfg(test)]

@@ -10,7 +10,9 @@ use super::{
 };
 use crate::collect::{CollectError, Collector, sysv_msg};
 use crate::format;
-use crate::model::{Kind, MsgLimits, MsgQueue, MsgSource, MsgTable, Operator, Snapshot, key_bits};
+use crate::model::{
+    Kind, MsgLimits, MsgQueue, MsgSource, MsgTable, Operator, ShmTable, Snapshot, key_bits,
+};
 use crate::sys::{Errno, SysError, msg};
 
 /// System V message queues, as the engine sees them.
@@ -439,7 +441,7 @@ impl Removable for SysvMsg {
 
     fn describe(q: &MsgQueue) -> Result<Snapshot, CollectError> {
         let table = MsgTable::new(vec![q.clone()], MsgLimits::default(), MsgSource::StatAny);
-        Ok(Collector::new()?.describe(table))
+        Ok(Collector::new()?.describe(table, ShmTable::default()))
     }
 
     fn summary(snap: &Snapshot, q: &MsgQueue) -> Vec<(&'static str, String)> {

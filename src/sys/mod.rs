@@ -9,6 +9,7 @@ pub mod child;
 pub mod kernel;
 pub mod msg;
 pub mod pidfd;
+pub mod shm;
 pub mod time;
 
 use std::fmt;

@@ -98,6 +98,7 @@ pub fn snapshot(queues: Vec<MsgQueue>) -> Snapshot {
             },
             MsgSource::StatAny,
         ),
+        shm: Default::default(),
         processes: HashMap::from([
             (4711, running("order-api")),
             (4702, running("worker")),
