@@ -11,7 +11,8 @@ use crate::collect::Collector;
 use crate::format;
 use crate::kinds::ObjectKind;
 use crate::kinds::sysv_msg::SysvMsg;
-use crate::model::Snapshot;
+use crate::kinds::sysv_shm::SysvShm;
+use crate::model::{Kind, Snapshot};
 
 /// The objects of kind `K` in a snapshot, as a JSON array.
 struct Objects<'s, K>(&'s Snapshot, PhantomData<K>);
@@ -44,6 +45,7 @@ pub fn write_json(snap: &Snapshot, out: &mut impl Write) -> io::Result<()> {
     let mut listing = json.serialize_map(None)?;
     listing.serialize_entry("namespace", &snap.namespace)?;
     member::<SysvMsg, _>(&mut listing, snap)?;
+    member::<SysvShm, _>(&mut listing, snap)?;
     if !snap.failures.is_empty() {
         let errors: BTreeMap<&str, &str> = snap
             .failures
@@ -82,15 +84,20 @@ impl serde_json::ser::Formatter for TerminalSafe {
 }
 
 /// Writes `snap` as plain tables in the manner of `ipcs`, one per kind
-/// (a kind that could not be read is left out: stderr says why).
+/// (a kind that could not be read is left out: stderr says why), a
+/// blank line between them.
 pub fn write_table(snap: &Snapshot, out: &mut impl Write) -> io::Result<()> {
-    plain::<SysvMsg>(snap, out)
+    plain::<SysvMsg>(snap, out)?;
+    plain::<SysvShm>(snap, out)
 }
 
 /// Kind `K`'s plain table: its header, then a line per object.
 fn plain<K: ObjectKind>(snap: &Snapshot, out: &mut impl Write) -> io::Result<()> {
     if snap.failure(K::KIND).is_some() {
         return Ok(());
+    }
+    if K::KIND != Kind::ALL[0] {
+        writeln!(out)?;
     }
     let line = |cells: &mut dyn Iterator<Item = String>| {
         let cells: Vec<String> = cells
@@ -103,7 +110,7 @@ fn plain<K: ObjectKind>(snap: &Snapshot, out: &mut impl Write) -> io::Result<()>
                 }
             })
             .collect();
-        cells.join(" ")
+        cells.join(" ").trim_end().to_owned()
     };
     let header = line(&mut K::PLAIN.iter().map(|(title, ..)| (*title).to_owned()));
     writeln!(out, "{header}")?;

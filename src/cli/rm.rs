@@ -1,7 +1,9 @@
-//! `ipctop rm msg ID`: removes a message queue, showing first what will be
-//! lost, asking on the terminal unless `--yes`, refusing when the key is
-//! not the one expected, and never removing a queue that replaced the one
-//! shown (see [`remove::remove`]).
+//! `ipctop rm msg ID`, `ipctop rm shm ID`: removes a message queue or a
+//! shared-memory segment, showing first what will be lost, asking on the
+//! terminal unless `--yes`, refusing when the key is not the one
+//! expected, and never removing an object that replaced the one shown
+//! (see [`remove::remove`]). A segment still attached is only marked for
+//! removal: the kernel frees it when the last process detaches.
 //!
 //! Every removal that reaches the kernel — removed, refused as replaced,
 //! or failed — is appended to the audit log ([`audit`]). Refusals before
@@ -17,10 +19,11 @@ use crate::collect;
 use crate::format;
 use crate::kinds::Removable;
 use crate::kinds::sysv_msg::SysvMsg;
+use crate::kinds::sysv_shm::SysvShm;
 use crate::model::{Kind, ObjectId, Snapshot};
 
 /// The kinds `rm` can remove.
-const REMOVABLE: [Kind; 1] = [Kind::SysvMsg];
+const REMOVABLE: [Kind; 2] = [Kind::SysvMsg, Kind::SysvShm];
 
 /// Parses the kind argument: a kind `rm` can remove, or a sentence saying
 /// why not (a kind it does not remove yet, or no kind at all).
@@ -46,7 +49,8 @@ fn parse_kind(text: &str) -> Result<Kind, String> {
 /// Arguments of `ipctop rm`.
 #[derive(Debug, Clone, Args)]
 pub struct RmArgs {
-    /// What to remove: msg (a System V message queue, by msqid).
+    /// What to remove: msg (a System V message queue, by msqid) or shm
+    /// (a System V shared-memory segment, by shmid).
     #[arg(value_name = "KIND", value_parser = parse_kind)]
     pub kind: Kind,
 
@@ -86,6 +90,7 @@ pub fn parse_key(text: &str) -> Result<i32, String> {
 pub fn run(args: &RmArgs, read_only: bool) -> Result<(), Box<dyn std::error::Error>> {
     match args.kind {
         Kind::SysvMsg => rm::<SysvMsg>(args, read_only),
+        Kind::SysvShm => rm::<SysvShm>(args, read_only),
         // `parse_kind` refuses these already; said again, not assumed.
         other => Err(format!("cannot remove a {} yet", other.noun()).into()),
     }

@@ -7,8 +7,8 @@
 
 use std::io::BufRead;
 
-pub use super::sysvipc::ParseError;
 use super::CollectError;
+pub use super::sysvipc::ParseError;
 use super::sysvipc::parse_table;
 use crate::model::{MsgLimits, MsgQueue, MsgSource, MsgTable};
 use crate::sys::Errno;

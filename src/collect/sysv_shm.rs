@@ -126,10 +126,8 @@ pub fn read_stat_any(highest_index: i32) -> (Vec<ShmSegment>, u32) {
 /// Copies resident and swapped bytes from the file's rows to the
 /// segments of the same shmid.
 fn join_memory(segments: &mut [ShmSegment], from_file: &[ShmSegment]) {
-    let memory: HashMap<i32, (Option<u64>, Option<u64>)> = from_file
-        .iter()
-        .map(|s| (s.id, (s.rss, s.swap)))
-        .collect();
+    let memory: HashMap<i32, (Option<u64>, Option<u64>)> =
+        from_file.iter().map(|s| (s.id, (s.rss, s.swap))).collect();
     for segment in segments {
         if let Some(&(rss, swap)) = memory.get(&segment.id) {
             (segment.rss, segment.swap) = (rss, swap);
@@ -319,12 +317,16 @@ pub fn attach_in(
             continue;
         }
         for m in &found {
-            table.attachments.entry(m.shmid).or_default().push(Attachment {
-                pid,
-                start: m.start,
-                end: m.end,
-                writable: m.writable,
-            });
+            table
+                .attachments
+                .entry(m.shmid)
+                .or_default()
+                .push(Attachment {
+                    pid,
+                    start: m.start,
+                    end: m.end,
+                    writable: m.writable,
+                });
         }
     }
     for list in table.attachments.values_mut() {
@@ -376,7 +378,12 @@ mod tests {
             b"7f00-8f00 rw-s 00000000 00:01 x   /SYSV5ea1f00d",
             b"",
         ] {
-            assert_eq!(sysv_mapping(line), None, "{}", String::from_utf8_lossy(line));
+            assert_eq!(
+                sysv_mapping(line),
+                None,
+                "{}",
+                String::from_utf8_lossy(line)
+            );
         }
     }
 }

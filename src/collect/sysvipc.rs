@@ -98,7 +98,10 @@ impl Row<'_> {
     }
 
     fn invalid(&self, column: usize, text: &str) -> ParseError {
-        self.error(format!("{} is not a number: {text:?}", self.columns[column]))
+        self.error(format!(
+            "{} is not a number: {text:?}",
+            self.columns[column]
+        ))
     }
 
     /// The field of `columns[column]`, as a decimal number.

@@ -7,7 +7,9 @@
 //! Descriptions are neutral: values and tones, no terminal styles, so the
 //! model can use them without importing the view.
 
+mod parts;
 pub mod sysv_msg;
+pub mod sysv_shm;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -202,6 +204,16 @@ pub trait Removable: ObjectKind {
     fn lost(object: &Self::Object) -> Vec<(&'static str, u64)>;
     /// The same in words: `3,980 messages, 15.55 KiB`.
     fn loss(object: &Self::Object) -> String;
+    /// What was done, said after the removal: `removed queue 65538 (3
+    /// messages, 30 B)`.
+    fn removed_text(removed: &Self::Object) -> String {
+        format!(
+            "removed {} {} ({})",
+            Self::NOUN,
+            Self::id(removed),
+            Self::loss(removed)
+        )
+    }
     /// The user id of the owner, whose name the dialog and the log give.
     fn owner_uid(object: &Self::Object) -> u32;
     /// Its IPC key, for kinds that have one (`rm --expect-key`).
@@ -229,6 +241,8 @@ pub trait Removable: ObjectKind {
 pub enum Chosen {
     /// A System V message queue.
     SysvMsg(crate::model::MsgQueue),
+    /// A System V shared-memory segment.
+    SysvShm(crate::model::ShmSegment),
 }
 
 /// Runs `$body` with `$kind` naming the kind of `$chosen` and `$object`
@@ -239,6 +253,10 @@ macro_rules! each_kind {
         match $chosen {
             $crate::kinds::Chosen::SysvMsg($object) => {
                 type $kind = $crate::kinds::sysv_msg::SysvMsg;
+                $body
+            }
+            $crate::kinds::Chosen::SysvShm($object) => {
+                type $kind = $crate::kinds::sysv_shm::SysvShm;
                 $body
             }
         }

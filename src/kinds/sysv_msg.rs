@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{
     BAR_WIDTH, CellValue, Chosen, ColumnSpec, DetailLine, Matcher, ObjectKind, Removable, Sort,
-    SortKey, Tone,
+    SortKey, Tone, parts,
 };
 use crate::collect::{CollectError, Collector, sysv_msg};
 use crate::format;
@@ -210,13 +210,6 @@ impl ObjectKind for SysvMsg {
 
     fn detail(snap: &Snapshot, q: &MsgQueue) -> Vec<DetailLine> {
         let now = snap.taken_at;
-        let who = |uid: u32, gid: u32| {
-            format!(
-                "{} ({uid}) : {} ({gid})",
-                format::sanitize(&snap.user_name(uid)),
-                format::sanitize(&snap.group_name(gid))
-            )
-        };
         let label = |text: &str| (Tone::Label, text.to_owned());
         let plain = |text: String| (Tone::Plain, text);
         let capacity = match q.max_bytes {
@@ -239,14 +232,7 @@ impl ObjectKind for SysvMsg {
             line
         };
         vec![
-            vec![
-                label("owner "),
-                plain(who(q.uid, q.gid)),
-                label(" · creator "),
-                plain(who(q.cuid, q.cgid)),
-                label(" · mode "),
-                plain(format!("{:04o} {}", q.perms, format::perms(q.perms))),
-            ],
+            parts::ownership_line(snap, (q.uid, q.gid), (q.cuid, q.cgid), q.perms),
             vec![
                 label("messages "),
                 plain(format::count(q.messages)),
@@ -414,12 +400,7 @@ impl Removable for SysvMsg {
     }
 
     fn dialog_names(q: &MsgQueue) -> DetailLine {
-        vec![
-            (Tone::Label, " key ".to_owned()),
-            (Tone::Plain, format::key(q.key)),
-            (Tone::Label, " · id ".to_owned()),
-            (Tone::Plain, q.id.to_string()),
-        ]
+        parts::key_and_id(q.key, q.id)
     }
 
     fn dialog_facts(snap: &Snapshot, q: &MsgQueue) -> Vec<DetailLine> {
@@ -445,8 +426,6 @@ impl Removable for SysvMsg {
     }
 
     fn summary(snap: &Snapshot, q: &MsgQueue) -> Vec<(&'static str, String)> {
-        let user = |uid| format::sanitize(&snap.user_name(uid)).into_owned();
-        let group = |gid| format::sanitize(&snap.group_name(gid)).into_owned();
         let now = snap.taken_at;
         let last = |time: i64, pid: i32, who| {
             if time == 0 && pid <= 0 {
@@ -459,32 +438,14 @@ impl Removable for SysvMsg {
                 )
             }
         };
-        vec![
-            ("key", format::key(q.key)),
-            (
-                "owner",
-                format!(
-                    "{}:{} (uid {}, gid {})",
-                    user(q.uid),
-                    group(q.gid),
-                    q.uid,
-                    q.gid
-                ),
-            ),
-            (
-                "creator",
-                format!(
-                    "{}:{} (uid {}, gid {})",
-                    user(q.cuid),
-                    group(q.cgid),
-                    q.cuid,
-                    q.cgid
-                ),
-            ),
-            (
-                "mode",
-                format!("{} ({:o})", format::perms(q.perms), q.perms),
-            ),
+        let mut lines = vec![("key", format::key(q.key))];
+        lines.extend(parts::ownership_summary(
+            snap,
+            (q.uid, q.gid),
+            (q.cuid, q.cgid),
+            q.perms,
+        ));
+        lines.extend([
             ("messages", format::count(q.messages)),
             (
                 "bytes",
@@ -496,6 +457,7 @@ impl Removable for SysvMsg {
             ),
             ("last send", last(q.stime, q.lspid, snap.sender(q))),
             ("last receive", last(q.rtime, q.lrpid, snap.receiver(q))),
-        ]
+        ]);
+        lines
     }
 }

@@ -212,8 +212,12 @@ pub fn get(key: i32, size: usize, flags: c_int) -> Result<i32, SysError> {
     // SAFETY: shmget takes no pointers.
     let id = unsafe { libc::shmget(key, size, flags) };
     if id < 0 {
-        return Err(SysError::last(|| format!("open segment with key {key:#x}"))
-            .explained(Errno::EINVAL, "the size is outside shmmin..shmmax, or larger than the existing segment"));
+        return Err(
+            SysError::last(|| format!("open segment with key {key:#x}")).explained(
+                Errno::EINVAL,
+                "the size is outside shmmin..shmmax, or larger than the existing segment",
+            ),
+        );
     }
     Ok(id)
 }

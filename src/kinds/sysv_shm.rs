@@ -1,0 +1,695 @@
+//! System V shared-memory segments: their table and detail pane.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+use super::{
+    CellValue, Chosen, ColumnSpec, DetailLine, Matcher, ObjectKind, Removable, Sort, SortKey, Tone,
+    parts,
+};
+use crate::collect::{CollectError, Collector, sysv_shm};
+use crate::format;
+use crate::model::{
+    Kind, MsgLimits, MsgSource, MsgTable, Operator, ShmSegment, ShmTable, Snapshot, key_bits,
+};
+use crate::sys::{Errno, SysError, shm};
+
+/// System V shared-memory segments, as the engine sees them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SysvShm;
+
+/// One segment in `list --json`.
+#[derive(Debug, Serialize)]
+pub struct SegmentJson<'s> {
+    key: u32,
+    id: i32,
+    owner: Cow<'s, str>,
+    uid: u32,
+    perms: u32,
+    size: u64,
+    nattch: u64,
+    cpid: i32,
+    lpid: i32,
+    atime: i64,
+    dtime: i64,
+    ctime: i64,
+    rss: Option<u64>,
+    swap: Option<u64>,
+    status: Vec<&'static str>,
+    attached: Vec<i32>,
+}
+
+/// A column of the segment table; also the sort keys, in `s` order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Column {
+    /// IPC key.
+    Key,
+    /// shmid.
+    Id,
+    /// Owner user.
+    Owner,
+    /// Permission bits.
+    Perms,
+    /// Size in bytes.
+    Size,
+    /// Attachments.
+    Attach,
+    /// `dest`, `locked`.
+    Status,
+    /// Leak hints.
+    Flags,
+    /// Creator process.
+    Creator,
+    /// Last attacher or detacher.
+    Last,
+    /// Last attach time.
+    Attached,
+    /// Last detach time.
+    Detached,
+    /// Last change time.
+    Changed,
+    /// Resident bytes.
+    Rss,
+    /// Swapped-out bytes.
+    Swap,
+}
+
+/// Why a segment may be a leak: each a mark in the FLAGS column and a
+/// sentence in the detail pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hint {
+    /// Nothing attached, and the process that created it is gone.
+    CreatorGone,
+    /// Removed, but still attached: its memory is not freed yet.
+    RemovedButAttached,
+    /// Key `IPC_PRIVATE` and nothing attached: no key leads to it.
+    PrivateUnattached,
+}
+
+impl Hint {
+    /// Its mark in the FLAGS column.
+    pub fn mark(self) -> char {
+        match self {
+            Hint::CreatorGone => 'G',
+            Hint::RemovedButAttached => 'D',
+            Hint::PrivateUnattached => 'P',
+        }
+    }
+
+    /// What it means, in words.
+    pub fn text(self) -> &'static str {
+        match self {
+            Hint::CreatorGone => "nothing is attached and its creator is gone: likely leaked",
+            Hint::RemovedButAttached => {
+                "removed but still attached: its memory is freed when the last process detaches"
+            }
+            Hint::PrivateUnattached => {
+                "private key and nothing attached: only its id reaches it, likely leaked"
+            }
+        }
+    }
+}
+
+/// The leak hints that apply to `s`.
+pub fn hints(snap: &Snapshot, s: &ShmSegment) -> Vec<Hint> {
+    let mut hints = Vec::new();
+    if s.nattch == 0 && snap.creator(s) == Operator::Exited {
+        hints.push(Hint::CreatorGone);
+    }
+    if s.dest && s.nattch > 0 {
+        hints.push(Hint::RemovedButAttached);
+    }
+    if s.key == libc::IPC_PRIVATE && s.nattch == 0 && !s.dest {
+        hints.push(Hint::PrivateUnattached);
+    }
+    hints
+}
+
+/// `dest`, `locked`: the segment's state bits, in words.
+pub fn status(s: &ShmSegment) -> Vec<&'static str> {
+    [(s.dest, "dest"), (s.locked, "locked")]
+        .into_iter()
+        .filter_map(|(on, word)| on.then_some(word))
+        .collect()
+}
+
+fn optional_size(bytes: Option<u64>) -> String {
+    bytes.map_or_else(|| "?".to_owned(), format::size)
+}
+
+impl ObjectKind for SysvShm {
+    type Object = ShmSegment;
+    type Column = Column;
+
+    const KIND: Kind = Kind::SysvShm;
+    const COLUMNS: &'static [Column] = &[
+        Column::Key,
+        Column::Id,
+        Column::Owner,
+        Column::Perms,
+        Column::Size,
+        Column::Attach,
+        Column::Status,
+        Column::Flags,
+        Column::Creator,
+        Column::Last,
+        Column::Attached,
+        Column::Detached,
+        Column::Changed,
+        Column::Rss,
+        Column::Swap,
+    ];
+    const PRIORITY: &'static [Column] = &[
+        Column::Key,
+        Column::Id,
+        Column::Size,
+        Column::Attach,
+        Column::Flags,
+        Column::Creator,
+        Column::Owner,
+        Column::Status,
+        Column::Rss,
+        Column::Last,
+        Column::Detached,
+        Column::Attached,
+        Column::Swap,
+        Column::Changed,
+        Column::Perms,
+    ];
+    /// Largest segments first: memory is what a leak costs.
+    const DEFAULT_SORT: Sort<Column> = Sort {
+        column: Column::Size,
+        descending: true,
+    };
+    const NOUN: &'static str = "segment";
+    const LONG_NOUN: &'static str = "shared-memory segment";
+
+    fn column(column: Column) -> ColumnSpec {
+        let (title, width, about) = match column {
+            Column::Key => (
+                "KEY",
+                10,
+                "the IPC key (0x00000000: IPC_PRIVATE, or removed while attached)",
+            ),
+            Column::Id => ("ID", 8, "the shmid, as ipcs and ipcrm take it"),
+            Column::Owner => (
+                "OWNER",
+                10,
+                "the owner (who, with the creator, may remove it)",
+            ),
+            Column::Perms => ("PERMS", 9, "read and write permission, like ls"),
+            Column::Size => ("SIZE", 9, "its size"),
+            Column::Attach => ("ATTACH", 6, "attachments (shm_nattch)"),
+            Column::Status => (
+                "STATUS",
+                11,
+                "dest: removed, freed at the last detach; locked: never swapped",
+            ),
+            Column::Flags => (
+                "FLAGS",
+                5,
+                "leak hints: G nothing attached and creator gone; D removed but still attached; P private key, nothing attached",
+            ),
+            Column::Creator => ("CREATOR", 21, "the creator's pid and command"),
+            Column::Last => (
+                "LAST",
+                21,
+                "the pid and command of the last attach or detach",
+            ),
+            Column::Attached => ("ATTACHED", 8, "time since the last attach"),
+            Column::Detached => ("DETACHED", 8, "time since the last detach"),
+            Column::Changed => ("CHANGED", 8, "time since it was created or changed"),
+            Column::Rss => ("RSS", 9, "bytes resident in memory"),
+            Column::Swap => ("SWAP", 9, "bytes swapped out"),
+        };
+        ColumnSpec {
+            title,
+            width,
+            about,
+            right: matches!(
+                column,
+                Column::Id | Column::Size | Column::Attach | Column::Rss | Column::Swap
+            ),
+            descending_first: matches!(
+                column,
+                Column::Size
+                    | Column::Attach
+                    | Column::Attached
+                    | Column::Detached
+                    | Column::Changed
+                    | Column::Rss
+                    | Column::Swap
+            ),
+        }
+    }
+
+    fn objects(snap: &Snapshot) -> &[ShmSegment] {
+        &snap.shm.segments
+    }
+
+    fn id(s: &ShmSegment) -> i64 {
+        i64::from(s.id)
+    }
+
+    fn sort_key<'s>(column: Column, snap: &'s Snapshot, s: &ShmSegment) -> SortKey<'s> {
+        let number = |n: i128| SortKey::Number(n);
+        let text = |who: Operator<'s>| SortKey::Text(who.command().map(Cow::Borrowed));
+        match column {
+            Column::Key => number(key_bits(s.key).into()),
+            Column::Id => number(s.id.into()),
+            Column::Owner => SortKey::Text(Some(snap.user_name(s.uid))),
+            Column::Perms => number(s.perms.into()),
+            Column::Size => number(s.size.into()),
+            Column::Attach => number(s.nattch.into()),
+            Column::Status => number(i128::from(s.dest) * 2 + i128::from(s.locked)),
+            Column::Flags => SortKey::Text(Some(Cow::Owned(marks(snap, s)))),
+            Column::Creator => text(snap.creator(s)),
+            Column::Last => text(snap.last_user(s)),
+            Column::Attached => number(s.atime.into()),
+            Column::Detached => number(s.dtime.into()),
+            Column::Changed => number(s.ctime.into()),
+            Column::Rss => number(s.rss.map_or(-1, i128::from)),
+            Column::Swap => number(s.swap.map_or(-1, i128::from)),
+        }
+    }
+
+    /// Key (hex), id, owner, and the creator's and last user's pids and
+    /// commands: what the row shows of them.
+    fn matches<'s>(m: &mut Matcher<'s>, snap: &'s Snapshot, s: &'s ShmSegment) -> bool {
+        if m.is_empty() {
+            return true;
+        }
+        let key = format_args!("{:#010x}", key_bits(s.key));
+        m.number(key)
+            || m.number(s.id)
+            || match snap.users.get(&s.uid) {
+                Some(owner) => m.name(owner),
+                None => m.number(s.uid),
+            }
+            || [(s.cpid, snap.creator(s)), (s.lpid, snap.last_user(s))]
+                .into_iter()
+                .filter(|(pid, _)| *pid > 0)
+                .any(|(pid, who)| m.number(pid) || who.command().is_some_and(|c| m.name(c)))
+    }
+
+    fn cell(column: Column, snap: &Snapshot, s: &ShmSegment) -> CellValue {
+        let now = snap.taken_at;
+        CellValue::Text(match column {
+            Column::Key => format::key(s.key),
+            Column::Id => s.id.to_string(),
+            Column::Owner => format::sanitize(&snap.user_name(s.uid)).into_owned(),
+            Column::Perms => format::perms(s.perms),
+            Column::Size => format::size(s.size),
+            Column::Attach => format::count(s.nattch),
+            Column::Status => status(s).join(","),
+            Column::Flags => marks(snap, s),
+            Column::Creator => format::process(s.cpid, snap.creator(s)),
+            Column::Last => format::process(s.lpid, snap.last_user(s)),
+            Column::Attached => format::age(s.atime, now),
+            Column::Detached => format::age(s.dtime, now),
+            Column::Changed => format::age(s.ctime, now),
+            Column::Rss => optional_size(s.rss),
+            Column::Swap => optional_size(s.swap),
+        })
+    }
+
+    fn detail_title(s: &ShmSegment) -> String {
+        format!(" segment {} · id {} ", format::key(s.key), s.id)
+    }
+
+    fn detail(snap: &Snapshot, s: &ShmSegment) -> Vec<DetailLine> {
+        let now = snap.taken_at;
+        let label = |text: &str| (Tone::Label, text.to_owned());
+        let plain = |text: String| (Tone::Plain, text);
+        let status = status(s);
+        let mut lines = vec![
+            parts::ownership_line(snap, (s.uid, s.gid), (s.cuid, s.cgid), s.perms),
+            vec![
+                label("size "),
+                plain(format!(
+                    "{} ({} bytes)",
+                    format::size(s.size),
+                    format::count(s.size)
+                )),
+                label(" · resident "),
+                plain(optional_size(s.rss)),
+                label(" · swapped "),
+                plain(optional_size(s.swap)),
+                label(" · status "),
+                plain(if status.is_empty() {
+                    "-".to_owned()
+                } else {
+                    status.join(", ")
+                }),
+            ],
+            vec![
+                label("created by   "),
+                plain(format::process(s.cpid, snap.creator(s))),
+                label(" · changed "),
+                plain(format::timestamp(s.ctime, now)),
+            ],
+            vec![
+                label("last attach  "),
+                plain(format::timestamp(s.atime, now)),
+                label(" · last detach "),
+                plain(format::timestamp(s.dtime, now)),
+                label(" · by "),
+                plain(format::process(s.lpid, snap.last_user(s))),
+            ],
+        ];
+        lines.extend(
+            hints(snap, s)
+                .into_iter()
+                .map(|h| vec![(Tone::Alert, format!("{} {}", h.mark(), h.text()))]),
+        );
+        lines.push(vec![
+            label("attached     "),
+            plain(format::plural(s.nattch, "time")),
+            plain(attachers_note(snap, s)),
+        ]);
+        lines.extend(snap.shm.attachments_of(s.id).iter().map(|a| {
+            vec![
+                plain(format!(
+                    "  {:<24}",
+                    format::process(a.pid, snap.operator(a.pid, 0))
+                )),
+                plain(format!(" {:#x}-{:#x} ", a.start, a.end)),
+                label(if a.writable { "rw" } else { "ro" }),
+            ]
+        }));
+        lines
+    }
+
+    fn header_notes(snap: &Snapshot) -> Vec<DetailLine> {
+        let shm = &snap.shm;
+        let mut notes = Vec::new();
+        if shm.via_proc {
+            notes.push(vec![(Tone::Label, " · via /proc".to_owned())]);
+        }
+        for (count, what) in [
+            (shm.unreadable, "unreadable"),
+            (shm.scan.unreadable, "processes unreadable"),
+        ] {
+            if count > 0 {
+                notes.push(vec![
+                    (Tone::Plain, " · ".to_owned()),
+                    (Tone::Alert, format!("{count} {what}")),
+                ]);
+            }
+        }
+        notes
+    }
+
+    fn summaries(snap: &Snapshot) -> Vec<String> {
+        let shm = &snap.shm;
+        let segments = format::plural(shm.segments.len() as u64, "segment");
+        let bytes: u64 = shm.segments.iter().map(|s| s.size).sum();
+        let rss: u64 = shm.segments.iter().filter_map(|s| s.rss).sum();
+        let attached = shm.segments.iter().filter(|s| s.nattch > 0).count();
+        let totals = format!(
+            "{segments}/{} · {} · {} resident · {attached} attached",
+            format::count(shm.limits.shmmni),
+            format::size(bytes),
+            format::size(rss),
+        );
+        let limits = format!(
+            " · shmmax {} · shmall {} pages",
+            format::size(shm.limits.shmmax),
+            format::count(shm.limits.shmall)
+        );
+        let short = format!("{segments} · {} ", format::size(bytes));
+        vec![format!("{totals}{limits} "), format!("{totals} "), short]
+    }
+
+    /// As `ipcs -m` lays it out.
+    const PLAIN: &'static [(&'static str, usize, bool)] = &[
+        ("KEY", 10, false),
+        ("ID", 10, true),
+        ("OWNER", 10, false),
+        ("PERMS", 5, false),
+        ("BYTES", 12, true),
+        ("NATTCH", 8, true),
+        ("STATUS", 11, false),
+    ];
+
+    fn plain_row(snap: &Snapshot, s: &ShmSegment) -> Vec<String> {
+        vec![
+            format::key(s.key),
+            s.id.to_string(),
+            format::sanitize(&snap.user_name(s.uid)).into_owned(),
+            format!("{:o}", s.perms),
+            s.size.to_string(),
+            s.nattch.to_string(),
+            status(s).join(","),
+        ]
+    }
+
+    type Json<'s> = SegmentJson<'s>;
+
+    fn json<'s>(snap: &'s Snapshot, s: &'s ShmSegment) -> SegmentJson<'s> {
+        SegmentJson {
+            key: key_bits(s.key),
+            id: s.id,
+            owner: snap.user_name(s.uid),
+            uid: s.uid,
+            perms: s.perms,
+            size: s.size,
+            nattch: s.nattch,
+            cpid: s.cpid,
+            lpid: s.lpid,
+            atime: s.atime,
+            dtime: s.dtime,
+            ctime: s.ctime,
+            rss: s.rss,
+            swap: s.swap,
+            status: status(s),
+            attached: snap.shm.attached_pids(s.id),
+        }
+    }
+
+    fn empty(filter: &str) -> String {
+        if filter.is_empty() {
+            "  no shared-memory segments in this namespace".to_owned()
+        } else {
+            format!(
+                "  no segment matches \"{}\" (Esc clears the filter)",
+                format::sanitize(filter)
+            )
+        }
+    }
+}
+
+/// The FLAGS cell: one mark per hint.
+fn marks(snap: &Snapshot, s: &ShmSegment) -> String {
+    hints(snap, s).into_iter().map(Hint::mark).collect()
+}
+
+/// After the attachment count: what the scan found, or why it may have
+/// missed some.
+fn attachers_note(snap: &Snapshot, s: &ShmSegment) -> String {
+    if s.nattch == 0 {
+        return String::new();
+    }
+    let pids = snap.shm.attached_pids(s.id);
+    let mut note = format!(", by {}", format::plural(pids.len() as u64, "process"));
+    let mapped = snap.shm.attachments_of(s.id).len() as u64;
+    if mapped < s.nattch && snap.shm.scan.unreadable > 0 {
+        note.push_str(&format!(
+            " (some may be among the {} processes ipctop may not read)",
+            snap.shm.scan.unreadable
+        ));
+    }
+    note
+}
+
+/// `4711 worker, 4712 ?`: the attached processes of `s`.
+fn attacher_names(snap: &Snapshot, s: &ShmSegment) -> String {
+    let pids = snap.shm.attached_pids(s.id);
+    if pids.is_empty() {
+        return "not found (their /proc/PID/maps could not be read)".to_owned();
+    }
+    pids.iter()
+        .map(|&pid| format::process(pid, snap.operator(pid, 0)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Removable for SysvShm {
+    /// Another creator, creator pid, size or change time is another
+    /// segment (or one changed with `IPC_SET`); so is another key, except
+    /// that a segment removed while attached shows key 0 (and `dest`)
+    /// from then on: the same segment, not a new one. `dest` is never
+    /// cleared, and attach and detach times only move forward.
+    fn changes(chosen: &ShmSegment, now: &ShmSegment) -> Vec<String> {
+        let mut changes = Vec::new();
+        let removed_since = now.dest && now.key == libc::IPC_PRIVATE;
+        if now.key != chosen.key && !removed_since {
+            changes.push(format!(
+                "key {} is now {}",
+                format::key(chosen.key),
+                format::key(now.key)
+            ));
+        }
+        if chosen.dest && !now.dest {
+            changes.push("it is no longer marked for removal".to_owned());
+        }
+        if (now.cuid, now.cgid) != (chosen.cuid, chosen.cgid) {
+            changes.push(format!(
+                "creator {}:{} is now {}:{}",
+                chosen.cuid, chosen.cgid, now.cuid, now.cgid
+            ));
+        }
+        if now.cpid != chosen.cpid {
+            changes.push(format!("creator pid {} is now {}", chosen.cpid, now.cpid));
+        }
+        if now.size != chosen.size {
+            changes.push(format!(
+                "size {} is now {}",
+                format::size(chosen.size),
+                format::size(now.size)
+            ));
+        }
+        if now.ctime != chosen.ctime {
+            changes.push("it was created or changed again".to_owned());
+        }
+        if now.atime < chosen.atime || now.dtime < chosen.dtime {
+            changes.push("its history starts again".to_owned());
+        }
+        changes
+    }
+
+    fn current(id: i64) -> Result<Option<ShmSegment>, CollectError> {
+        match i32::try_from(id) {
+            Ok(id) => sysv_shm::current(id),
+            Err(_) => Ok(None),
+        }
+    }
+
+    fn remove(id: i64) -> Result<(), SysError> {
+        let id = i32::try_from(id)
+            .map_err(|_| SysError::new(format!("remove segment {id}"), Errno::EINVAL))?;
+        shm::remove(id)
+    }
+
+    fn audit_names(s: &ShmSegment) -> Vec<(&'static str, String)> {
+        vec![("key", format::key(s.key)), ("id", s.id.to_string())]
+    }
+
+    fn lost(s: &ShmSegment) -> Vec<(&'static str, u64)> {
+        vec![("bytes", s.size), ("attached", s.nattch)]
+    }
+
+    fn loss(s: &ShmSegment) -> String {
+        if s.nattch == 0 {
+            format!("{} of shared memory", format::size(s.size))
+        } else {
+            format!(
+                "{}, still attached {}",
+                format::size(s.size),
+                format::plural(s.nattch, "time")
+            )
+        }
+    }
+
+    fn removed_text(s: &ShmSegment) -> String {
+        if s.nattch == 0 {
+            return format!("removed segment {} ({})", s.id, Self::loss(s));
+        }
+        format!(
+            "marked segment {} for removal ({}): it disappears when the last process detaches",
+            s.id,
+            Self::loss(s)
+        )
+    }
+
+    fn chosen(s: ShmSegment) -> Chosen {
+        Chosen::SysvShm(s)
+    }
+
+    fn owner_uid(s: &ShmSegment) -> u32 {
+        s.uid
+    }
+
+    fn key(s: &ShmSegment) -> Option<i32> {
+        Some(s.key)
+    }
+
+    fn dialog_names(s: &ShmSegment) -> DetailLine {
+        parts::key_and_id(s.key, s.id)
+    }
+
+    fn dialog_facts(snap: &Snapshot, s: &ShmSegment) -> Vec<DetailLine> {
+        let line = |label: &str, value: String| {
+            vec![(Tone::Label, label.to_owned()), (Tone::Plain, value)]
+        };
+        let mut facts = vec![
+            line(" creator   ", format::process(s.cpid, snap.creator(s))),
+            line(" last user ", format::process(s.lpid, snap.last_user(s))),
+            line(
+                " created/changed ",
+                format::timestamp(s.ctime, snap.taken_at),
+            ),
+        ];
+        if s.nattch > 0 {
+            facts.push(vec![(
+                Tone::Alert,
+                format!(
+                    " still attached {}: it will only be marked for removal, and disappears when the last process detaches",
+                    format::plural(s.nattch, "time")
+                ),
+            )]);
+            facts.push(line(" attached by ", attacher_names(snap, s)));
+        }
+        facts
+    }
+
+    fn describe(s: &ShmSegment) -> Result<Snapshot, CollectError> {
+        let mut collector = Collector::new()?;
+        let mut table = ShmTable {
+            segments: vec![s.clone()],
+            ..ShmTable::default()
+        };
+        sysv_shm::attach(&mut table, collector.namespace());
+        let queues = MsgTable::new(Vec::new(), MsgLimits::default(), MsgSource::StatAny);
+        Ok(collector.describe(queues, table))
+    }
+
+    fn summary(snap: &Snapshot, s: &ShmSegment) -> Vec<(&'static str, String)> {
+        let now = snap.taken_at;
+        let status = status(s);
+        let mut lines = vec![("key", format::key(s.key))];
+        lines.extend(parts::ownership_summary(
+            snap,
+            (s.uid, s.gid),
+            (s.cuid, s.cgid),
+            s.perms,
+        ));
+        lines.extend([
+            (
+                "size",
+                format!("{} ({})", format::count(s.size), format::size(s.size)),
+            ),
+            (
+                "status",
+                if status.is_empty() {
+                    "-".to_owned()
+                } else {
+                    status.join(", ")
+                },
+            ),
+            ("created by", format::process(s.cpid, snap.creator(s))),
+            ("last attach", format::timestamp(s.atime, now)),
+            ("last detach", format::timestamp(s.dtime, now)),
+            ("attached", format::plural(s.nattch, "time")),
+        ]);
+        if s.nattch > 0 {
+            lines.push(("attached by", attacher_names(snap, s)));
+            lines.push((
+                "on removal",
+                "only marked for removal: it disappears when the last process detaches".to_owned(),
+            ));
+        }
+        lines
+    }
+}
