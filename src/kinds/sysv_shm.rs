@@ -693,3 +693,176 @@ impl Removable for SysvShm {
         lines
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Process;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    fn segment() -> ShmSegment {
+        ShmSegment {
+            key: 0x1234,
+            id: 32768,
+            uid: 1000,
+            gid: 1000,
+            cuid: 1000,
+            cgid: 100,
+            perms: 0o600,
+            dest: false,
+            locked: false,
+            size: 4096,
+            nattch: 1,
+            cpid: 4711,
+            lpid: 4712,
+            atime: 1_500,
+            dtime: 0,
+            ctime: 1_000,
+            rss: Some(4096),
+            swap: Some(0),
+        }
+    }
+
+    #[test]
+    fn a_segment_removed_while_attached_is_the_same_segment() {
+        let seen = segment();
+        let mut removed = seen.clone();
+        removed.key = 0;
+        removed.dest = true;
+        removed.nattch = 3;
+        removed.atime = 1_600;
+        assert_eq!(SysvShm::changes(&seen, &removed), Vec::<String>::new());
+        // And what was seen removed stays itself too.
+        assert!(SysvShm::changes(&removed, &removed).is_empty());
+    }
+
+    #[test]
+    fn another_segment_under_the_id_is_told_apart() {
+        let seen = segment();
+        let mut other = seen.clone();
+        other.key = 0x9999;
+        other.ctime = 2_000;
+        let changes = SysvShm::changes(&seen, &other);
+        assert!(changes.contains(&"key 0x00001234 is now 0x00009999".to_owned()));
+
+        // Key 0 without `dest` is a new private segment, not ours removed.
+        let mut private = seen.clone();
+        private.key = 0;
+        assert!(!SysvShm::changes(&seen, &private).is_empty());
+
+        // A private segment seen removed, and a new private one in the
+        // same second by another process: the creator pid tells.
+        let mut was = seen.clone();
+        (was.key, was.dest) = (0, true);
+        let mut new = seen.clone();
+        (new.key, new.cpid) = (0, 4800);
+        let changes = SysvShm::changes(&was, &new);
+        assert!(
+            changes.contains(&"it is no longer marked for removal".to_owned()),
+            "{changes:?}"
+        );
+        assert!(changes.contains(&"creator pid 4711 is now 4800".to_owned()));
+
+        for change in [
+            |s: &mut ShmSegment| s.size = 8192,
+            |s: &mut ShmSegment| s.cuid = 0,
+            |s: &mut ShmSegment| s.atime = 0,
+            |s: &mut ShmSegment| s.ctime = 1_001,
+        ] {
+            let mut now = seen.clone();
+            change(&mut now);
+            assert!(!SysvShm::changes(&seen, &now).is_empty(), "{now:?}");
+        }
+    }
+
+    fn snap_with(segments: Vec<ShmSegment>, processes: &[(i32, &str)]) -> Snapshot {
+        let mut snap = Snapshot {
+            taken_at: UNIX_EPOCH + Duration::from_secs(10_000),
+            namespace: 1,
+            namespace_label: None,
+            hostname: String::new(),
+            msg: MsgTable::new(Vec::new(), MsgLimits::default(), MsgSource::StatAny),
+            shm: ShmTable {
+                segments,
+                ..ShmTable::default()
+            },
+            processes: Default::default(),
+            users: Default::default(),
+            groups: Default::default(),
+            failures: Default::default(),
+        };
+        for &(pid, command) in processes {
+            snap.processes.insert(
+                pid,
+                Process {
+                    command: Some(command.to_owned()),
+                    started_at: 1,
+                },
+            );
+        }
+        snap
+    }
+
+    #[test]
+    fn leak_hints_mark_what_is_likely_leaked() {
+        let mut orphan = segment();
+        orphan.nattch = 0;
+        let mut held = segment();
+        (held.key, held.dest) = (0, true);
+        let mut private = orphan.clone();
+        private.key = 0;
+        let snap = snap_with(vec![], &[]);
+        assert_eq!(marks(&snap, &orphan), "G");
+        assert_eq!(marks(&snap, &held), "D");
+        assert_eq!(marks(&snap, &private), "GP");
+        let alive = snap_with(vec![], &[(4711, "creator")]);
+        assert_eq!(marks(&alive, &orphan), "");
+        assert_eq!(marks(&alive, &segment()), "", "attached: no hint");
+        let detail = SysvShm::detail(&snap, &held);
+        let text: Vec<String> = detail
+            .iter()
+            .map(|line| line.iter().map(|(_, t)| t.as_str()).collect())
+            .collect();
+        assert!(
+            text.iter()
+                .any(|l| l.starts_with("D removed but still attached")),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn the_dialog_says_an_attached_segment_is_only_marked() {
+        let s = segment();
+        let mut snap = snap_with(vec![s.clone()], &[(4712, "worker")]);
+        snap.shm.attachments.insert(
+            s.id,
+            vec![crate::model::Attachment {
+                pid: 4712,
+                start: 0x1000,
+                end: 0x2000,
+                writable: true,
+            }],
+        );
+        let facts: Vec<String> = SysvShm::dialog_facts(&snap, &s)
+            .iter()
+            .map(|line| line.iter().map(|(_, t)| t.as_str()).collect())
+            .collect();
+        assert!(
+            facts
+                .iter()
+                .any(|f| f.contains("only be marked for removal")),
+            "{facts:?}"
+        );
+        assert!(
+            facts.iter().any(|f| f.contains("attached by 4712 worker")),
+            "{facts:?}"
+        );
+        assert!(SysvShm::removed_text(&s).starts_with("marked segment 32768 for removal"));
+        let mut unattached = s;
+        unattached.nattch = 0;
+        assert_eq!(
+            SysvShm::removed_text(&unattached),
+            "removed segment 32768 (4 KiB of shared memory)"
+        );
+    }
+}
