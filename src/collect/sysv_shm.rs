@@ -16,12 +16,11 @@ use std::io::{BufRead, Read};
 
 use memchr::memmem;
 
-use super::sysvipc::{ParseError, parse_table};
+use super::sysvipc::{ParseError, parse_table, stat_loop, stat_or_scan};
 use super::{CollectError, blocked};
 use crate::model::{
     AttachScan, Attachment, MsgSource, ShmLimits, ShmSegment, ShmTable, ShmUsage, key_bits,
 };
-use crate::sys::Errno;
 use crate::sys::shm::{self, SHM_DEST, SHM_LOCKED, SegmentStat};
 
 /// Where resident and swapped bytes (and the fallback table) are read.
@@ -56,15 +55,13 @@ pub fn segment_from_stat(id: i32, s: &SegmentStat) -> ShmSegment {
 /// or, without read permission (an owner may remove a segment it may not
 /// read), a scan of the table.
 pub fn current(id: i32) -> Result<Option<ShmSegment>, CollectError> {
-    match shm::stat(id) {
-        Ok(stat) => Ok(Some(segment_from_stat(id, &stat))),
-        Err(e) if matches!(e.errno, Errno::EINVAL | Errno::EIDRM) => Ok(None),
-        Err(e) if e.errno == Errno::EACCES => {
+    stat_or_scan(
+        shm::stat(id).map(|stat| segment_from_stat(id, &stat)),
+        || {
             let table = read_table(super::kernel::best_msg_source())?;
             Ok(table.segments.into_iter().find(|s| s.id == id))
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+    )
 }
 
 /// Reads the segments (not their attachments: see [`attach`]) the way
@@ -111,16 +108,7 @@ pub fn read_table(source: MsgSource) -> Result<ShmTable, CollectError> {
 /// segments removed mid-scan are skipped; a slot the kernel refuses is
 /// counted, never fatal.
 pub fn read_stat_any(highest_index: i32) -> (Vec<ShmSegment>, u32) {
-    let mut segments = Vec::with_capacity(usize::try_from(highest_index + 1).unwrap_or(0));
-    let mut unreadable = 0;
-    for index in 0..=highest_index {
-        match shm::stat_any(index) {
-            Ok(Some((id, stat))) => segments.push(segment_from_stat(id, &stat)),
-            Ok(None) => {}
-            Err(_) => unreadable += 1,
-        }
-    }
-    (segments, unreadable)
+    stat_loop(highest_index, shm::stat_any, segment_from_stat)
 }
 
 /// Copies resident and swapped bytes from the file's rows to the

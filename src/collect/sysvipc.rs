@@ -116,3 +116,41 @@ impl Row<'_> {
         u32::from_str_radix(text, 8).map_err(|_| self.invalid(column, text))
     }
 }
+
+/// An object by id as `IPC_STAT` (`stat`) gives it; `None` when there
+/// is none; without read permission (an owner may remove an object it may
+/// not read), found by `scan` of the whole table.
+pub fn stat_or_scan<T>(
+    stat: Result<T, crate::sys::SysError>,
+    scan: impl FnOnce() -> Result<Option<T>, super::CollectError>,
+) -> Result<Option<T>, super::CollectError> {
+    use crate::sys::Errno;
+    match stat {
+        Ok(object) => Ok(Some(object)),
+        Err(e) if matches!(e.errno, Errno::EINVAL | Errno::EIDRM) => Ok(None),
+        Err(e) if e.errno == Errno::EACCES => scan(),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// One `*_STAT_ANY` call (`stat_any`) per index up to `highest_index`,
+/// each found object made by `object(id, stat)`. Empty slots and objects
+/// removed mid-scan are skipped; a slot the kernel refuses (a security
+/// module may) is counted, never fatal: one object must not hide all the
+/// others.
+pub fn stat_loop<S, T>(
+    highest_index: i32,
+    stat_any: impl Fn(i32) -> Result<Option<(i32, S)>, crate::sys::SysError>,
+    object: impl Fn(i32, &S) -> T,
+) -> (Vec<T>, u32) {
+    let mut objects = Vec::with_capacity(usize::try_from(highest_index + 1).unwrap_or(0));
+    let mut unreadable = 0;
+    for index in 0..=highest_index {
+        match stat_any(index) {
+            Ok(Some((id, stat))) => objects.push(object(id, &stat)),
+            Ok(None) => {}
+            Err(_) => unreadable += 1,
+        }
+    }
+    (objects, unreadable)
+}

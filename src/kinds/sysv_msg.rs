@@ -13,7 +13,7 @@ use crate::format;
 use crate::model::{
     Kind, MsgLimits, MsgQueue, MsgSource, MsgTable, Operator, ShmTable, Snapshot, key_bits,
 };
-use crate::sys::{Errno, SysError, msg};
+use crate::sys::{SysError, msg};
 
 /// System V message queues, as the engine sees them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -170,20 +170,8 @@ impl ObjectKind for SysvMsg {
     /// Key (hex), id, owner and the last sender's and receiver's pids and
     /// commands: what the row shows of them.
     fn matches<'s>(m: &mut Matcher<'s>, snap: &'s Snapshot, q: &'s MsgQueue) -> bool {
-        if m.is_empty() {
-            return true;
-        }
-        let key = format_args!("{:#010x}", key_bits(q.key));
-        m.number(key)
-            || m.number(q.id)
-            || match snap.users.get(&q.uid) {
-                Some(owner) => m.name(owner),
-                None => m.number(q.uid),
-            }
-            || [(q.lspid, snap.sender(q)), (q.lrpid, snap.receiver(q))]
-                .into_iter()
-                .filter(|(pid, _)| *pid > 0)
-                .any(|(pid, who)| m.number(pid) || who.command().is_some_and(|c| m.name(c)))
+        let operators = [(q.lspid, snap.sender(q)), (q.lrpid, snap.receiver(q))];
+        parts::matches_row(m, snap, (q.key, q.id, q.uid), operators)
     }
 
     fn cell(column: Column, snap: &Snapshot, q: &MsgQueue) -> CellValue {
@@ -335,44 +323,25 @@ impl Removable for SysvMsg {
     /// so earlier ones (or none) mean a queue created in the same second
     /// under the old id.
     fn changes(chosen: &MsgQueue, now: &MsgQueue) -> Vec<String> {
-        let mut changes = Vec::new();
-        if now.key != chosen.key {
-            changes.push(format!(
-                "key {} is now {}",
-                format::key(chosen.key),
-                format::key(now.key)
-            ));
-        }
-        if (now.cuid, now.cgid) != (chosen.cuid, chosen.cgid) {
-            changes.push(format!(
-                "creator {}:{} is now {}:{}",
-                chosen.cuid, chosen.cgid, now.cuid, now.cgid
-            ));
-        }
-        if now.ctime != chosen.ctime {
-            changes.push("it was created or changed again".to_owned());
-        }
-        if now.stime < chosen.stime || now.rtime < chosen.rtime {
-            changes.push("its history starts again".to_owned());
-        }
-        changes
+        let identity = |q: &MsgQueue| parts::Identity {
+            key: q.key,
+            creator: (q.cuid, q.cgid),
+            ctime: q.ctime,
+            history: [q.stime, q.rtime],
+        };
+        parts::identity_changes(identity(chosen), identity(now), false)
     }
 
     fn current(id: i64) -> Result<Option<MsgQueue>, CollectError> {
-        match i32::try_from(id) {
-            Ok(id) => sysv_msg::current(id),
-            Err(_) => Ok(None),
-        }
+        parts::current_by_id(id, sysv_msg::current)
     }
 
     fn remove(id: i64) -> Result<(), SysError> {
-        let id = i32::try_from(id)
-            .map_err(|_| SysError::new(format!("remove queue {id}"), Errno::EINVAL))?;
-        msg::remove(id)
+        parts::remove_by_id(id, Self::NOUN, msg::remove)
     }
 
     fn audit_names(q: &MsgQueue) -> Vec<(&'static str, String)> {
-        vec![("key", format::key(q.key)), ("id", q.id.to_string())]
+        parts::audit_names(q.key, q.id)
     }
 
     fn lost(q: &MsgQueue) -> Vec<(&'static str, u64)> {

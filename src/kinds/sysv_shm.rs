@@ -13,7 +13,7 @@ use crate::format;
 use crate::model::{
     Kind, MsgLimits, MsgSource, MsgTable, Operator, ShmSegment, ShmTable, Snapshot, key_bits,
 };
-use crate::sys::{Errno, SysError, shm};
+use crate::sys::{SysError, shm};
 
 /// System V shared-memory segments, as the engine sees them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -277,20 +277,8 @@ impl ObjectKind for SysvShm {
     /// Key (hex), id, owner, and the creator's and last user's pids and
     /// commands: what the row shows of them.
     fn matches<'s>(m: &mut Matcher<'s>, snap: &'s Snapshot, s: &'s ShmSegment) -> bool {
-        if m.is_empty() {
-            return true;
-        }
-        let key = format_args!("{:#010x}", key_bits(s.key));
-        m.number(key)
-            || m.number(s.id)
-            || match snap.users.get(&s.uid) {
-                Some(owner) => m.name(owner),
-                None => m.number(s.uid),
-            }
-            || [(s.cpid, snap.creator(s)), (s.lpid, snap.last_user(s))]
-                .into_iter()
-                .filter(|(pid, _)| *pid > 0)
-                .any(|(pid, who)| m.number(pid) || who.command().is_some_and(|c| m.name(c)))
+        let operators = [(s.cpid, snap.creator(s)), (s.lpid, snap.last_user(s))];
+        parts::matches_row(m, snap, (s.key, s.id, s.uid), operators)
     }
 
     fn cell(column: Column, snap: &Snapshot, s: &ShmSegment) -> CellValue {
@@ -522,23 +510,16 @@ impl Removable for SysvShm {
     /// from then on: the same segment, not a new one. `dest` is never
     /// cleared, and attach and detach times only move forward.
     fn changes(chosen: &ShmSegment, now: &ShmSegment) -> Vec<String> {
-        let mut changes = Vec::new();
+        let identity = |s: &ShmSegment| parts::Identity {
+            key: s.key,
+            creator: (s.cuid, s.cgid),
+            ctime: s.ctime,
+            history: [s.atime, s.dtime],
+        };
         let removed_since = now.dest && now.key == libc::IPC_PRIVATE;
-        if now.key != chosen.key && !removed_since {
-            changes.push(format!(
-                "key {} is now {}",
-                format::key(chosen.key),
-                format::key(now.key)
-            ));
-        }
+        let mut changes = parts::identity_changes(identity(chosen), identity(now), removed_since);
         if chosen.dest && !now.dest {
             changes.push("it is no longer marked for removal".to_owned());
-        }
-        if (now.cuid, now.cgid) != (chosen.cuid, chosen.cgid) {
-            changes.push(format!(
-                "creator {}:{} is now {}:{}",
-                chosen.cuid, chosen.cgid, now.cuid, now.cgid
-            ));
         }
         if now.cpid != chosen.cpid {
             changes.push(format!("creator pid {} is now {}", chosen.cpid, now.cpid));
@@ -550,30 +531,19 @@ impl Removable for SysvShm {
                 format::size(now.size)
             ));
         }
-        if now.ctime != chosen.ctime {
-            changes.push("it was created or changed again".to_owned());
-        }
-        if now.atime < chosen.atime || now.dtime < chosen.dtime {
-            changes.push("its history starts again".to_owned());
-        }
         changes
     }
 
     fn current(id: i64) -> Result<Option<ShmSegment>, CollectError> {
-        match i32::try_from(id) {
-            Ok(id) => sysv_shm::current(id),
-            Err(_) => Ok(None),
-        }
+        parts::current_by_id(id, sysv_shm::current)
     }
 
     fn remove(id: i64) -> Result<(), SysError> {
-        let id = i32::try_from(id)
-            .map_err(|_| SysError::new(format!("remove segment {id}"), Errno::EINVAL))?;
-        shm::remove(id)
+        parts::remove_by_id(id, Self::NOUN, shm::remove)
     }
 
     fn audit_names(s: &ShmSegment) -> Vec<(&'static str, String)> {
-        vec![("key", format::key(s.key)), ("id", s.id.to_string())]
+        parts::audit_names(s.key, s.id)
     }
 
     fn lost(s: &ShmSegment) -> Vec<(&'static str, u64)> {
