@@ -13,6 +13,10 @@
 //!   `TestBackend` — should not grow with the number of queues, since only
 //!   visible rows are built. Frames of all sizes are timed round-robin at
 //!   the end, so machine load hits them alike;
+//! - **shared memory** (4,000 segments, every 100th attached): one
+//!   `sysv_shm::read_table` against its floor (`SHM_INFO` + the
+//!   `SHM_STAT_ANY` loop + reading `/proc/sysvipc/shm`), `ipcs -m` on the
+//!   same segments, and the `/proc/PID/maps` attachment scan on its own;
 //! - a **crashed-producer** scenario: the last sender of every queue has
 //!   exited; collect must still stay near the floor;
 //! - **semaphores**: 10,000 sets, read in full (`sysv_sem::read_table`)
@@ -45,9 +49,9 @@ use std::time::{Duration, Instant};
 
 use ipctop::app::{App, Event};
 use ipctop::collect::Collector;
-use ipctop::collect::sysv_sem;
-use ipctop::model::Snapshot;
-use ipctop::sys::{msg, sem};
+use ipctop::collect::{sysv_sem, sysv_shm};
+use ipctop::model::{MsgSource, Snapshot};
+use ipctop::sys::{msg, sem, shm};
 use nix::sched::{CloneFlags, unshare};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -145,6 +149,28 @@ struct Bench {
     helpers: Helpers,
     queues: Owned,
     sets: Owned,
+    segments: Segments,
+}
+
+/// Segments we created, and our attachments to some of them (detached
+/// first); in the shared namespace the segments are removed on drop.
+#[derive(Default)]
+struct Segments {
+    attached: Vec<shm::Attached>,
+    ids: Vec<i32>,
+    remove_on_drop: bool,
+}
+
+impl Drop for Segments {
+    fn drop(&mut self) {
+        self.attached.clear();
+        if self.remove_on_drop {
+            for &id in &self.ids {
+                // Ignored: a segment already gone is what we want.
+                let _ = shm::remove(id);
+            }
+        }
+    }
 }
 
 /// One size's figures.
@@ -176,6 +202,7 @@ impl Bench {
                 remove: sem::remove,
                 remove_on_drop: isolation == Isolation::Shared,
             },
+            segments: Segments::default(),
         })
     }
 
@@ -224,7 +251,116 @@ impl Bench {
         if self.full {
             self.dead_sender(budget)?;
         }
-        self.semaphores(if self.full { 10_000 } else { 200 }, budget)
+        self.semaphores(if self.full { 10_000 } else { 200 }, budget)?;
+        self.shared_memory(budget)
+    }
+
+    /// Shared memory: one read of the segment table against the raw
+    /// floor, `ipcs -m` on the same segments, and the cost of finding
+    /// who is attached (every process's `/proc/PID/maps`) on its own.
+    fn shared_memory(&mut self, budget: Duration) -> Result<(), Error> {
+        self.stopped()?;
+        let size = if self.full { 4_000 } else { 100 };
+        let info = shm::info()?;
+        let limits = shm::limits()?;
+        let needed = u64::from(info.segments) + size as u64;
+        if needed > limits.shmmni {
+            if self.isolation == Isolation::Private {
+                // shmmni is per IPC namespace: this changes only ours.
+                std::fs::write("/proc/sys/kernel/shmmni", needed.to_string())?;
+            } else {
+                println!(
+                    "\n  shm: skipped, shmmni {} leaves no room for {size}",
+                    limits.shmmni
+                );
+                return Ok(());
+            }
+        }
+        self.segments.remove_on_drop = self.isolation == Isolation::Shared;
+        while self.segments.ids.len() < size {
+            self.segments
+                .ids
+                .push(shm::get(libc::IPC_PRIVATE, 4096, libc::IPC_CREAT | 0o600)?);
+        }
+        // Every 100th segment attached by this process: the scan has
+        // something to find.
+        for &id in self.segments.ids.iter().step_by(100) {
+            self.segments.attached.push(shm::Attached::new(id, 0)?);
+        }
+        let mut proc_text = String::new();
+        let mut shm_floor = || -> Result<(), Error> {
+            let info = shm::info()?;
+            for index in 0..=info.highest_index {
+                black_box(shm::stat_any(index)?);
+            }
+            proc_text.clear();
+            std::fs::File::open(sysv_shm::PROC_SHM)?.read_to_string(&mut proc_text)?;
+            black_box(&proc_text);
+            Ok(())
+        };
+        let read = || -> Result<(), Error> {
+            black_box(sysv_shm::read_table(MsgSource::StatAny)?);
+            Ok(())
+        };
+        let (floor_stats, read_stats) = alternating(budget, &mut shm_floor, read)?;
+        let namespace = ipctop::collect::current_namespace()?;
+        let table = sysv_shm::read_table(MsgSource::StatAny)?;
+        let scan = time(
+            budget,
+            || table.clone(),
+            |mut t| {
+                sysv_shm::attach(&mut t, namespace);
+                black_box(t);
+                Ok(())
+            },
+        )?;
+        let mut scanned = table.clone();
+        sysv_shm::attach(&mut scanned, namespace);
+        let ipcs = time(
+            budget,
+            || (),
+            |()| {
+                let status = Command::new("ipcs")
+                    .arg("-m")
+                    .stdout(Stdio::null())
+                    .status()?;
+                if status.success() {
+                    Ok(())
+                } else {
+                    Err("ipcs -m failed".into())
+                }
+            },
+        );
+        let r = ratio(read_stats.median, floor_stats.median);
+        println!();
+        println!(
+            "  shm: {} segments ({} listed), {} attached by this process",
+            size,
+            table.segments.len(),
+            self.segments.attached.len()
+        );
+        println!(
+            "  floor (SHM_INFO + SHM_STAT_ANY loop + read {}) {} | read_table {} | ratio {r:.2}x",
+            sysv_shm::PROC_SHM,
+            pair(floor_stats),
+            pair(read_stats),
+        );
+        match ipcs {
+            Ok(ipcs) => println!(
+                "  ipcs -m {} | ratio to read_table {:.1}x",
+                pair(ipcs),
+                ratio(ipcs.median, read_stats.median)
+            ),
+            Err(e) => println!("  ipcs -m: not measured ({e})"),
+        }
+        println!(
+            "  attachment scan (/proc/PID/maps of {} processes, {} unreadable): {} | {} mappings found",
+            scanned.scan.processes,
+            scanned.scan.unreadable,
+            pair(scan),
+            scanned.attachments.values().map(Vec::len).sum::<usize>(),
+        );
+        Ok(())
     }
 
     /// `count` semaphore sets of 1 to 4 semaphores: the full read
@@ -477,27 +613,43 @@ fn sem_floor() -> Result<usize, Error> {
 /// Times the floor and a full collect, alternating one of each per round
 /// so both see the same machine load and their ratio is fair.
 fn floor_and_collect(budget: Duration, collector: &mut Collector) -> Result<(Stats, Stats), Error> {
+    alternating(
+        budget,
+        || floor().map(drop),
+        || {
+            drop(black_box(collector.collect()));
+            Ok(())
+        },
+    )
+}
+
+/// Times `a` and `b`, one of each per round (after a warm-up of both),
+/// so both see the same machine load and their ratio is fair.
+fn alternating(
+    budget: Duration,
+    mut a: impl FnMut() -> Result<(), Error>,
+    mut b: impl FnMut() -> Result<(), Error>,
+) -> Result<(Stats, Stats), Error> {
     let warm_until = Instant::now() + budget / 8;
     let mut warmups = 0;
     while warmups < 3 || Instant::now() < warm_until {
-        floor()?;
-        drop(collector.collect());
+        a()?;
+        b()?;
         warmups += 1;
     }
-    let (mut floors, mut collects) = (Vec::new(), Vec::new());
+    let (mut first, mut second) = (Vec::new(), Vec::new());
     let deadline = Instant::now() + budget * 2;
-    while floors.len() < MIN_ITERATIONS
-        || (floors.len() < MAX_ITERATIONS && Instant::now() < deadline)
+    while first.len() < MIN_ITERATIONS
+        || (first.len() < MAX_ITERATIONS && Instant::now() < deadline)
     {
         let start = Instant::now();
-        floor()?;
-        floors.push(start.elapsed());
+        a()?;
+        first.push(start.elapsed());
         let start = Instant::now();
-        let snap = collector.collect();
-        collects.push(start.elapsed());
-        drop(black_box(snap));
+        b()?;
+        second.push(start.elapsed());
     }
-    Ok((summarize(floors), summarize(collects)))
+    Ok((summarize(first), summarize(second)))
 }
 
 /// Times one full frame of each app on its own 120x40 `TestBackend`

@@ -372,6 +372,8 @@ pub struct Snapshot {
     pub limits: Vec<Limit>,
     /// System V semaphore sets.
     pub sem: SemTable,
+    /// System V shared-memory segments.
+    pub shm: ShmTable,
     /// The live processes whose pids the tables mention.
     pub processes: HashMap<i32, Process>,
     /// User names of the uids the tables mention (owners and creators).
@@ -445,22 +447,14 @@ impl Snapshot {
     /// empty its tab. The failure stays recorded: the tab says its rows
     /// are from an earlier read.
     pub fn keep_failed_from(&mut self, older: &Snapshot) {
-        let failed = |kind| self.failures.contains_key(&kind);
-        let (msg, sem) = (failed(Kind::SysvMsg), failed(Kind::SysvSem));
-        if msg {
-            self.msg = older.msg.clone();
+        let failed: Vec<Kind> = self.failures.keys().copied().collect();
+        let mut kept = false;
+        for kind in failed {
+            kept |= self.keep_table_from(kind, older);
         }
-        if sem {
-            self.sem = older.sem.clone();
+        if !kept {
+            return;
         }
-        if msg || sem {
-            self.keep_names_from(older);
-        }
-    }
-
-    /// Adds the names and processes `older` knew that this snapshot does
-    /// not (for the tables taken over from it).
-    fn keep_names_from(&mut self, older: &Snapshot) {
         for (names, old) in [
             (&mut self.users, &older.users),
             (&mut self.groups, &older.groups),
@@ -491,6 +485,28 @@ impl Snapshot {
             kind: Kind::SysvSem,
             id: i64::from(id),
         }
+    }
+
+    /// Takes `older`'s table of `kind`; `false` for a kind the snapshot
+    /// has no table of.
+    fn keep_table_from(&mut self, kind: Kind, older: &Snapshot) -> bool {
+        match kind {
+            Kind::SysvMsg => self.msg = older.msg.clone(),
+            Kind::SysvShm => self.shm = older.shm.clone(),
+            Kind::SysvSem => self.sem = older.sem.clone(),
+            Kind::PosixMq | Kind::Pipe | Kind::Limit => return false,
+        }
+        true
+    }
+
+    /// Who created `s`, if it is still alive.
+    pub fn creator(&self, s: &ShmSegment) -> Operator<'_> {
+        self.operator(s.cpid, s.ctime)
+    }
+
+    /// Who last attached or detached `s`, if it is still alive.
+    pub fn last_user(&self, s: &ShmSegment) -> Operator<'_> {
+        self.operator(s.lpid, s.last_used())
     }
 
     /// Identity of a queue in this snapshot.
@@ -556,5 +572,145 @@ impl Limit {
     /// the kernel's `IPC_INFO` answer.
     pub fn disagreement(&self) -> Option<(&'static str, Option<u64>)> {
         self.sysctl.filter(|(_, set)| *set != Some(self.value))
+    }
+}
+
+/// One System V shared-memory segment as `shmctl(SHM_STAT_ANY)` and
+/// `/proc/sysvipc/shm` report it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShmSegment {
+    /// The key as the kernel stores it (0 once a segment still attached
+    /// is removed); shown as `0x%08x` of the bit pattern.
+    #[serde(serialize_with = "serialize_key")]
+    pub key: i32,
+    /// The shmid.
+    pub id: i32,
+    /// Owner uid.
+    pub uid: u32,
+    /// Owner gid.
+    pub gid: u32,
+    /// Creator uid.
+    pub cuid: u32,
+    /// Creator gid.
+    pub cgid: u32,
+    /// Permission bits (`0o777` at most).
+    pub perms: u32,
+    /// Removed while attached: it goes when the last process detaches.
+    pub dest: bool,
+    /// Locked in memory (`SHM_LOCK`): never swapped out.
+    pub locked: bool,
+    /// Size in bytes.
+    pub size: u64,
+    /// Attachments (`shm_nattch`).
+    pub nattch: u64,
+    /// Creator pid.
+    pub cpid: i32,
+    /// Pid of the last attach or detach (0: none).
+    pub lpid: i32,
+    /// Time of the last attach (Unix seconds, 0: never).
+    pub atime: i64,
+    /// Time of the last detach (Unix seconds, 0: never).
+    pub dtime: i64,
+    /// Time of the last change: creation or `IPC_SET` (Unix seconds).
+    pub ctime: i64,
+    /// Resident bytes, from `/proc/sysvipc/shm` (`None`: not read).
+    pub rss: Option<u64>,
+    /// Swapped-out bytes, from `/proc/sysvipc/shm` (`None`: not read).
+    pub swap: Option<u64>,
+}
+
+impl ShmSegment {
+    /// When `lpid` last attached or detached.
+    pub fn last_used(&self) -> i64 {
+        self.atime.max(self.dtime)
+    }
+}
+
+/// One mapping of a segment in a process (a line of `/proc/PID/maps`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attachment {
+    /// The process.
+    pub pid: i32,
+    /// First address of the mapping.
+    pub start: u64,
+    /// First address after it.
+    pub end: u64,
+    /// Mapped for writing (else read-only).
+    pub writable: bool,
+}
+
+/// Shared-memory limits (`shmctl(IPC_INFO)`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ShmLimits {
+    /// Most segments (`shmmni`).
+    pub shmmni: u64,
+    /// Most pages of all segments together (`shmall`).
+    pub shmall: u64,
+    /// Largest segment in bytes (`shmmax`).
+    pub shmmax: u64,
+    /// Smallest segment in bytes (`shmmin`).
+    pub shmmin: u64,
+}
+
+/// Shared-memory usage of the namespace (`shmctl(SHM_INFO)`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ShmUsage {
+    /// Segments in use.
+    pub segments: u32,
+    /// Pages allocated to them.
+    pub pages: u64,
+    /// Resident pages.
+    pub rss_pages: u64,
+    /// Swapped-out pages.
+    pub swap_pages: u64,
+}
+
+/// How the scan of `/proc/PID/maps` for attachments went.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AttachScan {
+    /// Whether it ran (only when some segment is attached).
+    pub ran: bool,
+    /// Processes whose maps were read.
+    pub processes: u32,
+    /// Processes whose maps could not be read (permission): their
+    /// attachments are missing.
+    pub unreadable: u32,
+    /// Processes that exited during the scan.
+    pub vanished: u32,
+}
+
+/// Every shared-memory segment of one namespace, with who attaches them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShmTable {
+    /// One entry per segment, in kernel index order.
+    pub segments: Vec<ShmSegment>,
+    /// The mappings of each attached segment, by shmid, in pid order.
+    pub attachments: BTreeMap<i32, Vec<Attachment>>,
+    /// The limits in force.
+    pub limits: ShmLimits,
+    /// The namespace's usage.
+    pub usage: ShmUsage,
+    /// Segments the kernel would not describe (left out of `segments`).
+    pub unreadable: u32,
+    /// Read from `/proc/sysvipc/shm` alone (the kernel rejects
+    /// `SHM_STAT_ANY`).
+    pub via_proc: bool,
+    /// How the attachment scan went.
+    pub scan: AttachScan,
+}
+
+impl ShmTable {
+    /// The mappings of segment `id` (none when nothing is attached, or
+    /// the attachers could not be read).
+    pub fn attachments_of(&self, id: i32) -> &[Attachment] {
+        self.attachments.get(&id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The distinct pids attached to segment `id`, in order.
+    pub fn attached_pids(&self, id: i32) -> Vec<i32> {
+        let mut pids: Vec<i32> = self.attachments_of(id).iter().map(|a| a.pid).collect();
+        pids.sort_unstable();
+        pids.dedup();
+        pids
     }
 }

@@ -4,7 +4,7 @@
 mod synthetic;
 
 use ipctop::cli::list::{write_json, write_table};
-use synthetic::{busy_queues, snapshot};
+use synthetic::{busy_queues, busy_segments, snapshot};
 
 fn hostile_snapshot() -> ipctop::model::Snapshot {
     let mut snap = snapshot(busy_queues());
@@ -154,7 +154,7 @@ fn table_lists_sets_after_the_queues() {
     let mut out = Vec::new();
     write_table(&with_a_semaphore_set(), &mut out).expect("write");
     let text = String::from_utf8(out).expect("utf-8");
-    let sets = text.split("\n\n").nth(1).expect("a second table");
+    let sets = text.split("\n\n").nth(2).expect("a third table");
     let lines: Vec<&str> = sets.lines().collect();
     assert_eq!(lines[0], "------ System V semaphore sets ------");
     let lines = &lines[1..];
@@ -162,4 +162,85 @@ fn table_lists_sets_after_the_queues() {
     assert_eq!(header, ["KEY", "ID", "OWNER", "PERMS", "NSEMS", "WAITING"]);
     let row: Vec<&str> = lines[1].split_whitespace().collect();
     assert_eq!(row, ["0xc3a28519", "98307", "app", "600", "2", "1"]);
+}
+
+#[test]
+fn json_shm_member_has_exactly_the_documented_fields() {
+    let mut snap = snapshot(Vec::new());
+    snap.shm = busy_segments();
+    let mut out = Vec::new();
+    write_json(&snap, &mut out).expect("write");
+    let doc: serde_json::Value = serde_json::from_slice(&out).expect("valid JSON");
+    let shm = doc["shm"].as_array().expect("shm array");
+    assert_eq!(shm.len(), 3);
+    let mut fields: Vec<&str> = shm[0]
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    fields.sort_unstable();
+    let mut expected = [
+        "key", "id", "owner", "uid", "perms", "size", "nattch", "cpid", "lpid", "atime", "dtime",
+        "ctime", "rss", "swap", "status", "attached",
+    ];
+    expected.sort_unstable();
+    assert_eq!(fields, expected);
+    let attached = &shm[0];
+    assert_eq!(attached["key"], 0x5ea1_f00d_u32);
+    assert_eq!(attached["id"], 32768);
+    assert_eq!(attached["owner"], "app");
+    assert_eq!(attached["perms"], 0o640);
+    assert_eq!(attached["size"], 1 << 20);
+    assert_eq!(attached["nattch"], 2);
+    assert_eq!(attached["rss"], 1 << 19);
+    assert_eq!(attached["attached"], serde_json::json!([4702, 4711]));
+    assert_eq!(attached["status"], serde_json::json!([]));
+    let removed = &shm[1];
+    assert_eq!(removed["key"], 0);
+    assert_eq!(
+        removed["size"],
+        6_u64 << 30,
+        "sizes beyond 4 GiB stay exact"
+    );
+    assert_eq!(removed["status"], serde_json::json!(["dest", "locked"]));
+    assert_eq!(removed["attached"], serde_json::json!([4711]));
+    assert!(shm[2]["rss"].is_null(), "unknown resident bytes are null");
+    assert_eq!(shm[2]["attached"], serde_json::json!([]));
+}
+
+#[test]
+fn shm_table_lines_up_like_ipcs_m() {
+    let mut snap = snapshot(Vec::new());
+    snap.shm = busy_segments();
+    let mut out = Vec::new();
+    write_table(&snap, &mut out).expect("write");
+    let text = String::from_utf8(out).expect("utf-8");
+    // After the (empty) queue table, under its heading.
+    let section = text.split("\n\n").nth(1).expect("a second table");
+    let lines: Vec<&str> = section.lines().collect();
+    assert_eq!(lines[0], "------ System V shared-memory segments ------");
+    let lines = &lines[1..];
+    let words = |n: usize| lines[n].split_whitespace().collect::<Vec<_>>();
+    assert_eq!(
+        words(0),
+        ["KEY", "ID", "OWNER", "PERMS", "BYTES", "NATTCH", "STATUS"]
+    );
+    assert_eq!(
+        words(1),
+        ["0x5ea1f00d", "32768", "app", "640", "1048576", "2"]
+    );
+    assert_eq!(
+        words(2),
+        [
+            "0x00000000",
+            "32769",
+            "app",
+            "640",
+            "6442450944",
+            "1",
+            "dest,locked"
+        ]
+    );
+    assert!(lines.iter().all(|l| !l.ends_with(' ')), "{text}");
 }

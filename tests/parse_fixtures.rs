@@ -298,3 +298,90 @@ mod sem {
         );
     }
 }
+
+// ---- /proc/sysvipc/shm ----
+
+mod shm {
+    //! `parse_proc_shm` on `/proc/sysvipc/shm` files in the kernel's own
+    //! format (`ipc/shm.c`, `sysvipc_shm_proc_show`); `captured_ipcmk.txt`
+    //! is a verbatim copy of the real file with one segment made by
+    //! `ipcmk -M 12288`.
+
+    use ipctop::collect::sysv_shm::parse_proc_shm;
+    use ipctop::model::ShmSegment;
+
+    const TYPICAL: &str = include_str!("fixtures/proc_sysvipc_shm/typical.txt");
+    const EMPTY: &str = include_str!("fixtures/proc_sysvipc_shm/empty.txt");
+    const HIGH_UIDS: &str = include_str!("fixtures/proc_sysvipc_shm/high_uids.txt");
+    const HUGE: &str = include_str!("fixtures/proc_sysvipc_shm/huge_dest_locked.txt");
+    const TRUNCATED: &str = include_str!("fixtures/proc_sysvipc_shm/truncated.txt");
+    const CAPTURED: &str = include_str!("fixtures/proc_sysvipc_shm/captured_ipcmk.txt");
+
+    fn parse(text: &str) -> Vec<ShmSegment> {
+        parse_proc_shm(text.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn typical_rows_read_every_column() {
+        let segments = parse(TYPICAL);
+        assert_eq!(segments.len(), 2);
+        let s = &segments[0];
+        assert_eq!(
+            (s.key, s.id, s.perms, s.size),
+            (0x5ea1_f00d, 0, 0o600, 1 << 20)
+        );
+        assert_eq!((s.cpid, s.lpid, s.nattch), (4711, 4702, 2));
+        assert_eq!((s.uid, s.gid, s.cuid, s.cgid), (1000, 1000, 1000, 1000));
+        assert_eq!(
+            (s.atime, s.dtime, s.ctime),
+            (1_764_316_740, 1_764_316_680, 1_764_309_600)
+        );
+        assert_eq!((s.rss, s.swap), (Some(1 << 19), Some(0)));
+        assert!(!s.dest && !s.locked);
+        assert_eq!(segments[1].key, -1_012_759_271, "negative keys");
+    }
+
+    #[test]
+    fn uids_above_65535_are_read_whole() {
+        let s = &parse(HIGH_UIDS)[0];
+        assert_eq!(
+            (s.uid, s.gid, s.cuid, s.cgid),
+            (100_000, 165_536, 4_294_967_294, 200_000)
+        );
+    }
+
+    #[test]
+    fn huge_sizes_and_the_dest_and_locked_bits() {
+        let segments = parse(HUGE);
+        let (dest, locked, both) = (&segments[0], &segments[1], &segments[2]);
+        assert_eq!(dest.size, 6 << 30);
+        assert_eq!((dest.rss, dest.swap), (Some(5 << 30), Some(1 << 30)));
+        assert!(dest.dest && !dest.locked);
+        assert_eq!(dest.perms, 0o600, "perms keep only the permission bits");
+        assert_eq!(locked.size, 1 << 40);
+        assert!(locked.locked && !locked.dest);
+        assert_eq!(locked.perms, 0o640);
+        assert!(both.dest && both.locked);
+    }
+
+    #[test]
+    fn empty_and_truncated_files() {
+        assert!(parse(EMPTY).is_empty());
+        assert!(parse("").is_empty());
+        let err = parse_proc_shm(TRUNCATED.as_bytes()).unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.reason.contains("truncated"), "{err}");
+        assert!(
+            err.to_string().starts_with("/proc/sysvipc/shm line 2"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_captured_file_has_the_ipcmk_segment() {
+        let segments = parse(CAPTURED);
+        assert_eq!(segments.len(), 1);
+        assert_eq!((segments[0].size, segments[0].nattch), (12_288, 0));
+        assert_eq!(segments[0].perms, 0o644);
+    }
+}

@@ -942,7 +942,7 @@ fn cli_rm_asks_on_a_terminal() {
 fn cli_rm_usage_errors_exit_2() {
     let state = TempDir::new("rm-usage");
     for args in [
-        &["rm", "shm", "5"][..],
+        &["rm", "pipe", "5"][..],
         &["rm", "msg"],
         &["rm", "msg", "five"],
         &["rm", "msg", "5", "--expect-key", "0xzz"],

@@ -267,14 +267,9 @@ fn removal_status<K: Removable>(logged: Logged<K::Object>) -> Result<String, Str
     }
 }
 
-/// `removed queue 65538 (3 messages, 30 B)`.
+/// `removed queue 65538 (3 messages, 30 B)`, as the kind says it.
 pub fn removed_text<K: Removable>(removed: &K::Object) -> String {
-    format!(
-        "removed {} {} ({})",
-        K::NOUN,
-        K::id(removed),
-        K::loss(removed)
-    )
+    K::removed_text(removed)
 }
 
 /// `1 process_api (permission denied)`: a process that could not be

@@ -13,6 +13,7 @@ use crate::kinds::ObjectKind;
 use crate::kinds::limits::Limits;
 use crate::kinds::sysv_msg::SysvMsg;
 use crate::kinds::sysv_sem::SysvSem;
+use crate::kinds::sysv_shm::SysvShm;
 use crate::model::Snapshot;
 
 /// The objects of kind `K` in a snapshot, as a JSON array.
@@ -50,8 +51,9 @@ pub fn write_json(snap: &Snapshot, out: &mut impl Write) -> io::Result<()> {
     let mut listing = json.serialize_map(None)?;
     listing.serialize_entry("namespace", &snap.namespace)?;
     member::<SysvMsg, _>(&mut listing, snap)?;
-    member::<Limits, _>(&mut listing, snap)?;
+    member::<SysvShm, _>(&mut listing, snap)?;
     member::<SysvSem, _>(&mut listing, snap)?;
+    member::<Limits, _>(&mut listing, snap)?;
     if !snap.failures.is_empty() {
         let errors: BTreeMap<&str, &str> = snap
             .failures
@@ -95,6 +97,7 @@ impl serde_json::ser::Formatter for TerminalSafe {
 pub fn write_table(snap: &Snapshot, out: &mut impl Write) -> io::Result<()> {
     let mut after_another = false;
     plain::<SysvMsg>(snap, out, &mut after_another)?;
+    plain::<SysvShm>(snap, out, &mut after_another)?;
     plain::<SysvSem>(snap, out, &mut after_another)?;
     plain::<Limits>(snap, out, &mut after_another)
 }
@@ -125,7 +128,7 @@ fn plain<K: ObjectKind>(
                 }
             })
             .collect();
-        cells.join(" ")
+        cells.join(" ").trim_end().to_owned()
     };
     let header = line(&mut K::PLAIN.iter().map(|(title, ..)| (*title).to_owned()));
     writeln!(out, "{header}")?;

@@ -1,8 +1,9 @@
-//! `ipctop rm msg ID`, `ipctop rm sem ID`: removes a message queue or a
-//! semaphore set, showing first what will be lost, asking on the terminal
-//! unless `--yes`, refusing when the key is not the one expected, and
-//! never removing an object that replaced the one shown (see
-//! [`remove::remove`]).
+//! `ipctop rm msg|shm|sem ID`: removes a message queue, a shared-memory
+//! segment or a semaphore set, showing first what will be lost, asking on
+//! the terminal unless `--yes`, refusing when the key is not the one
+//! expected, and never removing an object that replaced the one shown
+//! (see [`remove::remove`]). A segment still attached is only marked for
+//! removal: the kernel frees it when the last process detaches.
 //!
 //! Every removal that reaches the kernel — removed, refused as replaced,
 //! or failed — is appended to the audit log ([`audit`]). Refusals before
@@ -19,10 +20,11 @@ use crate::format;
 use crate::kinds::Removable;
 use crate::kinds::sysv_msg::SysvMsg;
 use crate::kinds::sysv_sem::SysvSem;
+use crate::kinds::sysv_shm::SysvShm;
 use crate::model::{Kind, ObjectId, Snapshot};
 
 /// The kinds `rm` can remove.
-const REMOVABLE: [Kind; 2] = [Kind::SysvMsg, Kind::SysvSem];
+const REMOVABLE: [Kind; 3] = [Kind::SysvMsg, Kind::SysvShm, Kind::SysvSem];
 
 /// Parses the kind argument: a kind `rm` can remove, or a sentence saying
 /// why not (a kind it does not remove yet, or no kind at all).
@@ -48,8 +50,9 @@ fn parse_kind(text: &str) -> Result<Kind, String> {
 /// Arguments of `ipctop rm`.
 #[derive(Debug, Clone, Args)]
 pub struct RmArgs {
-    /// What to remove: msg (a System V message queue, by msqid) or sem (a
-    /// System V semaphore set, by semid).
+    /// What to remove: msg (a System V message queue, by msqid), shm (a
+    /// System V shared-memory segment, by shmid) or sem (a System V
+    /// semaphore set, by semid).
     #[arg(value_name = "KIND", value_parser = parse_kind)]
     pub kind: Kind,
 
@@ -89,6 +92,7 @@ pub fn parse_key(text: &str) -> Result<i32, String> {
 pub fn run(args: &RmArgs, read_only: bool) -> Result<(), Box<dyn std::error::Error>> {
     match args.kind {
         Kind::SysvMsg => rm::<SysvMsg>(args, read_only),
+        Kind::SysvShm => rm::<SysvShm>(args, read_only),
         Kind::SysvSem => rm::<SysvSem>(args, read_only),
         // `parse_kind` refuses these already; said again, not assumed.
         other => Err(format!("cannot remove a {} yet", other.noun()).into()),
@@ -230,6 +234,7 @@ mod tests {
                 MsgSource::StatAny,
             ),
             sem: Default::default(),
+            shm: Default::default(),
             processes: HashMap::new(),
             users: HashMap::from([(1000, "ev\x1b[2Jil".to_owned()), (0, "root".to_owned())]),
             groups: HashMap::from([(0, "root".to_owned())]),

@@ -566,7 +566,7 @@ fn parse_task_stat(stat: &[u8]) -> Option<(String, u8)> {
 }
 
 /// A `/proc` entry named by digits only (not `self`, `sys`, ...).
-fn numeric(name: &OsStr) -> Option<i32> {
+pub(crate) fn numeric(name: &OsStr) -> Option<i32> {
     let name = name.to_str()?;
     if name.is_empty() || !name.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -576,7 +576,7 @@ fn numeric(name: &OsStr) -> Option<i32> {
 
 /// The task exited: its directory is gone (`ENOENT`) or its files no
 /// longer reach it (`ESRCH`).
-fn vanished(e: &io::Error) -> bool {
+pub(crate) fn vanished(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::NotFound || e.raw_os_error() == Some(libc::ESRCH)
 }
 

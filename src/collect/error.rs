@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::proc_table::ParseError;
+use super::sysvipc::ParseError;
 use crate::sys::SysError;
 
 /// Why a collection failed.

@@ -8,17 +8,18 @@ mod error;
 pub mod kernel;
 pub mod limits;
 pub mod names;
-pub mod proc_table;
 pub mod processes;
 pub mod senders;
 pub mod sysv_msg;
 pub mod sysv_sem;
+pub mod sysv_shm;
+pub mod sysvipc;
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::time::SystemTime;
 
-use crate::model::{Kind, MsgLimits, MsgSource, MsgTable, SemTable, Snapshot};
+use crate::model::{Kind, MsgLimits, MsgSource, MsgTable, SemTable, ShmTable, Snapshot};
 pub use error::CollectError;
 use names::NameCache;
 use processes::ProcessCache;
@@ -64,6 +65,8 @@ fn namespace_label(inode: u64) -> Option<String> {
 pub struct Tables {
     /// System V message queues.
     pub msg: MsgTable,
+    /// System V shared-memory segments.
+    pub shm: ShmTable,
     /// System V semaphore sets.
     pub sem: SemTable,
 }
@@ -141,9 +144,19 @@ impl Collector {
                 ..SemTable::default()
             }
         });
+        let shm = match sysv_shm::read_table(self.source) {
+            Ok(mut table) => {
+                sysv_shm::attach(&mut table, self.namespace);
+                table
+            }
+            Err(e) => {
+                failures.insert(Kind::SysvShm, e.to_string());
+                ShmTable::default()
+            }
+        };
         let mut snap = Snapshot {
             failures,
-            ..self.describe(Tables { msg, sem })
+            ..self.describe(Tables { msg, shm, sem })
         };
         snap.limits = limits::rows(&snap, &limits::Sysctl::read(limits::SYSCTL_DIR));
         snap
@@ -153,10 +166,12 @@ impl Collector {
     /// their objects mention (also for tables read some other way, such
     /// as the one object `ipctop rm` shows).
     pub fn describe(&mut self, tables: Tables) -> Snapshot {
-        let Tables { msg, sem } = tables;
-        let (queues, sets) = (&msg.queues, &sem.sets);
+        let Tables { msg, shm, sem } = tables;
+        let (queues, segments, sets) = (&msg.queues, &shm.segments, &sem.sets);
         let owners = queues.iter().map(|q| (q.uid, q.gid, q.cuid, q.cgid));
-        let owners = owners.chain(sets.iter().map(|s| (s.uid, s.gid, s.cuid, s.cgid)));
+        let owners = owners
+            .chain(segments.iter().map(|s| (s.uid, s.gid, s.cuid, s.cgid)))
+            .chain(sets.iter().map(|s| (s.uid, s.gid, s.cuid, s.cgid)));
         let users = self
             .users
             .names_of(owners.clone().flat_map(|(uid, _, cuid, _)| [uid, cuid]));
@@ -165,9 +180,12 @@ impl Collector {
                 .groups
                 .names_of(owners.flat_map(|(_, gid, _, cgid)| [gid, cgid]));
             let pids = queues.iter().flat_map(|q| [q.lspid, q.lrpid]);
-            let pids = pids.chain(sets.iter().flat_map(|s| s.sems.iter().map(|m| m.pid)));
-            let blocked = msg.blocked_senders.values().flatten().copied();
-            let processes = self.processes.lookup(pids.chain(blocked));
+            let pids = pids
+                .chain(segments.iter().flat_map(|s| [s.cpid, s.lpid]))
+                .chain(shm.attachments.values().flatten().map(|a| a.pid))
+                .chain(sets.iter().flat_map(|s| s.sems.iter().map(|m| m.pid)))
+                .chain(msg.blocked_senders.values().flatten().copied());
+            let processes = self.processes.lookup(pids);
             (groups, processes)
         } else {
             Default::default()
@@ -179,12 +197,18 @@ impl Collector {
             hostname: self.hostname.clone(),
             msg,
             limits: Vec::new(),
+            shm,
             sem,
             processes,
             users,
             groups,
             failures: BTreeMap::new(),
         }
+    }
+
+    /// The IPC namespace the collector reads (inode).
+    pub fn namespace(&self) -> u64 {
+        self.namespace
     }
 }
 

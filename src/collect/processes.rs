@@ -379,6 +379,7 @@ mod tests {
             msg: MsgTable::new(Vec::new(), MsgLimits::default(), MsgSource::StatAny),
             limits: Vec::new(),
             sem: Default::default(),
+            shm: Default::default(),
             processes: cache.lookup_at([pid], Some(offset * SECOND), read),
             users: HashMap::new(),
             groups: HashMap::new(),

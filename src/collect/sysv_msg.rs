@@ -8,10 +8,9 @@
 use std::io::BufRead;
 
 use super::CollectError;
-pub use super::proc_table::ParseError;
-use super::proc_table::parse_rows;
+pub use super::sysvipc::ParseError;
+use super::sysvipc::{parse_table, stat_loop, stat_or_scan};
 use crate::model::{MsgLimits, MsgQueue, MsgSource, MsgTable};
-use crate::sys::Errno;
 use crate::sys::msg::{self, QueueStat};
 
 /// Where the fallback path reads the queue table.
@@ -51,15 +50,10 @@ fn limits(info: &msg::MsgInfo) -> MsgLimits {
 /// or, without read permission (an owner may remove a queue it may not
 /// read), a scan of the table.
 pub fn current(id: i32) -> Result<Option<MsgQueue>, CollectError> {
-    match msg::stat(id) {
-        Ok(stat) => Ok(Some(queue_from_stat(id, &stat))),
-        Err(e) if matches!(e.errno, Errno::EINVAL | Errno::EIDRM) => Ok(None),
-        Err(e) if e.errno == Errno::EACCES => {
-            let table = read_table(super::kernel::best_msg_source())?;
-            Ok(table.queues.into_iter().find(|q| q.id == id))
-        }
-        Err(e) => Err(e.into()),
-    }
+    stat_or_scan(msg::stat(id).map(|stat| queue_from_stat(id, &stat)), || {
+        let table = read_table(super::kernel::best_msg_source())?;
+        Ok(table.queues.into_iter().find(|q| q.id == id))
+    })
 }
 
 /// Reads the table the way `source` says.
@@ -86,16 +80,7 @@ pub fn read_table(source: MsgSource) -> Result<MsgTable, CollectError> {
 /// security module may) is counted, never fatal: one object must not hide
 /// all the others.
 pub fn read_stat_any(highest_index: i32) -> (Vec<MsgQueue>, u32) {
-    let mut queues = Vec::with_capacity(usize::try_from(highest_index + 1).unwrap_or(0));
-    let mut unreadable = 0;
-    for index in 0..=highest_index {
-        match msg::stat_any(index) {
-            Ok(Some((id, stat))) => queues.push(queue_from_stat(id, &stat)),
-            Ok(None) => {}
-            Err(_) => unreadable += 1,
-        }
-    }
-    (queues, unreadable)
+    stat_loop(highest_index, msg::stat_any, queue_from_stat)
 }
 
 fn read_proc_file() -> Result<Vec<MsgQueue>, CollectError> {
@@ -120,7 +105,7 @@ const COLUMNS: [&str; 14] = [
 /// per queue. Keys are signed decimal, perms octal. Capacity is not in the
 /// file, so `max_bytes` is `None`.
 pub fn parse_proc_msg(reader: impl BufRead) -> Result<Vec<MsgQueue>, ParseError> {
-    parse_rows(PROC_MSG, reader, &COLUMNS, |row| {
+    parse_table(PROC_MSG, &COLUMNS, reader, |row| {
         Ok(MsgQueue {
             key: row.decimal(0)?,
             id: row.decimal(1)?,

@@ -16,8 +16,8 @@
 use std::io::BufRead;
 
 use super::CollectError;
-pub use super::proc_table::ParseError;
-use super::proc_table::parse_rows;
+pub use super::sysvipc::ParseError;
+use super::sysvipc::parse_table;
 use crate::model::{MsgSource, SemLimits, SemSet, SemTable, SemUsage, Semaphore};
 use crate::sys::sem::{self, SetStat};
 use crate::sys::{Errno, SysError};
@@ -207,7 +207,7 @@ const COLUMNS: [&str; 10] = [
 /// per set. Keys are signed decimal, perms octal. The semaphores are not
 /// in the file: `sems` is empty and `values_readable` false.
 pub fn parse_proc_sem(reader: impl BufRead) -> Result<Vec<SemSet>, ParseError> {
-    parse_rows(PROC_SEM, reader, &COLUMNS, |row| {
+    parse_table(PROC_SEM, &COLUMNS, reader, |row| {
         Ok(SemSet {
             key: row.decimal(0)?,
             id: row.decimal(1)?,

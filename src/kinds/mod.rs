@@ -8,8 +8,10 @@
 //! model can use them without importing the view.
 
 pub mod limits;
+mod parts;
 pub mod sysv_msg;
 pub mod sysv_sem;
+pub mod sysv_shm;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -223,6 +225,16 @@ pub trait Removable: ObjectKind {
     fn lost(object: &Self::Object) -> Vec<(&'static str, u64)>;
     /// The same in words: `3,980 messages, 15.55 KiB`.
     fn loss(object: &Self::Object) -> String;
+    /// What was done, said after the removal: `removed queue 65538 (3
+    /// messages, 30 B)`.
+    fn removed_text(removed: &Self::Object) -> String {
+        format!(
+            "removed {} {} ({})",
+            Self::NOUN,
+            Self::id(removed),
+            Self::loss(removed)
+        )
+    }
     /// The user id of the owner, whose name the dialog and the log give.
     fn owner_uid(object: &Self::Object) -> u32;
     /// Its IPC key, for kinds that have one (`rm --expect-key`).
@@ -248,6 +260,8 @@ pub trait Removable: ObjectKind {
 pub enum Chosen {
     /// A System V message queue.
     SysvMsg(crate::model::MsgQueue),
+    /// A System V shared-memory segment.
+    SysvShm(crate::model::ShmSegment),
     /// A System V semaphore set.
     SysvSem(crate::model::SemSet),
 }
@@ -262,99 +276,16 @@ macro_rules! each_kind {
                 type $kind = $crate::kinds::sysv_msg::SysvMsg;
                 $body
             }
+            $crate::kinds::Chosen::SysvShm($object) => {
+                type $kind = $crate::kinds::sysv_shm::SysvShm;
+                $body
+            }
             $crate::kinds::Chosen::SysvSem($object) => {
                 type $kind = $crate::kinds::sysv_sem::SysvSem;
                 $body
             }
         }
     };
-}
-
-/// `alice (1000) : staff (50)`: a user and group with their numbers, for
-/// detail panes (sanitized).
-fn who(snap: &Snapshot, uid: u32, gid: u32) -> String {
-    format!(
-        "{} ({uid}) : {} ({gid})",
-        crate::format::sanitize(&snap.user_name(uid)),
-        crate::format::sanitize(&snap.group_name(gid))
-    )
-}
-
-/// The `owner` and `creator` lines of `ipctop rm`'s summary:
-/// `alice:staff (uid 1000, gid 50)` (sanitized).
-fn accounts(
-    snap: &Snapshot,
-    owner: (u32, u32),
-    creator: (u32, u32),
-) -> [(&'static str, String); 2] {
-    let account = |(uid, gid): (u32, u32)| {
-        format!(
-            "{}:{} (uid {uid}, gid {gid})",
-            crate::format::sanitize(&snap.user_name(uid)),
-            crate::format::sanitize(&snap.group_name(gid))
-        )
-    };
-    [("owner", account(owner)), ("creator", account(creator))]
-}
-
-/// The removal dialog's line naming a System V object: ` key … · id …`.
-fn key_and_id(key: i32, id: i32) -> DetailLine {
-    vec![
-        (Tone::Label, " key ".to_owned()),
-        (Tone::Plain, crate::format::key(key)),
-        (Tone::Label, " · id ".to_owned()),
-        (Tone::Plain, id.to_string()),
-    ]
-}
-
-/// Object `id` as `current` reads it: System V ids are `i32`, so an id
-/// outside that range names nothing.
-fn sysv_current<T>(
-    id: i64,
-    current: fn(i32) -> Result<Option<T>, crate::collect::CollectError>,
-) -> Result<Option<T>, crate::collect::CollectError> {
-    i32::try_from(id).map_or(Ok(None), current)
-}
-
-/// Removes System V object `id` (a `noun`) with `remove`.
-fn sysv_remove(
-    id: i64,
-    noun: &str,
-    remove: fn(i32) -> Result<(), crate::sys::SysError>,
-) -> Result<(), crate::sys::SysError> {
-    let id = i32::try_from(id).map_err(|_| {
-        crate::sys::SysError::new(format!("remove {noun} {id}"), crate::sys::Errno::EINVAL)
-    })?;
-    remove(id)
-}
-
-/// The audit log's fields naming a System V object.
-fn key_and_id_fields(key: i32, id: i32) -> Vec<(&'static str, String)> {
-    vec![("key", crate::format::key(key)), ("id", id.to_string())]
-}
-
-/// What tells two System V objects under one id apart, from their key,
-/// creator uid and gid and change time (`(key, cuid, cgid, ctime)` as
-/// chosen and now), in words; empty when all agree.
-fn identity_changes(chosen: (i32, u32, u32, i64), now: (i32, u32, u32, i64)) -> Vec<String> {
-    let mut changes = Vec::new();
-    if now.0 != chosen.0 {
-        changes.push(format!(
-            "key {} is now {}",
-            crate::format::key(chosen.0),
-            crate::format::key(now.0)
-        ));
-    }
-    if (now.1, now.2) != (chosen.1, chosen.2) {
-        changes.push(format!(
-            "creator {}:{} is now {}:{}",
-            chosen.1, chosen.2, now.1, now.2
-        ));
-    }
-    if now.3 != chosen.3 {
-        changes.push("it was created or changed again".to_owned());
-    }
-    changes
 }
 
 impl Chosen {

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{
     BAR_WIDTH, CellValue, Chosen, ColumnSpec, DetailLine, Matcher, ObjectKind, Removable, Sort,
-    SortKey, Tone,
+    SortKey, Tone, parts,
 };
 use crate::collect::{CollectError, Collector, Tables, sysv_msg};
 use crate::format;
@@ -182,26 +182,11 @@ impl ObjectKind for SysvMsg {
     /// commands (what the row shows of them) and those of the processes
     /// blocked sending (what the detail pane names).
     fn matches<'s>(m: &mut Matcher<'s>, snap: &'s Snapshot, q: &'s MsgQueue) -> bool {
-        if m.is_empty() {
-            return true;
-        }
-        let key = format_args!("{:#010x}", key_bits(q.key));
-        m.number(key)
-            || m.number(q.id)
-            || match snap.users.get(&q.uid) {
-                Some(owner) => m.name(owner),
-                None => m.number(q.uid),
-            }
-            || [(q.lspid, snap.sender(q)), (q.lrpid, snap.receiver(q))]
-                .into_iter()
-                .chain(
-                    snap.msg
-                        .blocked_senders_of(q.id)
-                        .iter()
-                        .map(|&pid| (pid, snap.blocked_sender(pid))),
-                )
-                .filter(|(pid, _)| *pid > 0)
-                .any(|(pid, who)| m.number(pid) || who.command().is_some_and(|c| m.name(c)))
+        let blocked = snap.msg.blocked_senders_of(q.id).iter();
+        let operators = [(q.lspid, snap.sender(q)), (q.lrpid, snap.receiver(q))]
+            .into_iter()
+            .chain(blocked.map(|&pid| (pid, snap.blocked_sender(pid))));
+        parts::matches_row(m, snap, (q.key, q.id, q.uid), operators)
     }
 
     fn cell(column: Column, snap: &Snapshot, q: &MsgQueue) -> CellValue {
@@ -254,14 +239,7 @@ impl ObjectKind for SysvMsg {
             line
         };
         vec![
-            vec![
-                label("owner "),
-                plain(super::who(snap, q.uid, q.gid)),
-                label(" · creator "),
-                plain(super::who(snap, q.cuid, q.cgid)),
-                label(" · mode "),
-                plain(format!("{:04o} {}", q.perms, format::perms(q.perms))),
-            ],
+            parts::ownership_line(snap, (q.uid, q.gid), (q.cuid, q.cgid), q.perms),
             vec![
                 label("messages "),
                 plain(format::count(q.messages)),
@@ -410,26 +388,25 @@ impl Removable for SysvMsg {
     /// so earlier ones (or none) mean a queue created in the same second
     /// under the old id.
     fn changes(chosen: &MsgQueue, now: &MsgQueue) -> Vec<String> {
-        let mut changes = super::identity_changes(
-            (chosen.key, chosen.cuid, chosen.cgid, chosen.ctime),
-            (now.key, now.cuid, now.cgid, now.ctime),
-        );
-        if now.stime < chosen.stime || now.rtime < chosen.rtime {
-            changes.push("its history starts again".to_owned());
-        }
-        changes
+        let identity = |q: &MsgQueue| parts::Identity {
+            key: q.key,
+            creator: (q.cuid, q.cgid),
+            ctime: q.ctime,
+            history: [q.stime, q.rtime],
+        };
+        parts::identity_changes(identity(chosen), identity(now), false)
     }
 
     fn current(id: i64) -> Result<Option<MsgQueue>, CollectError> {
-        super::sysv_current(id, sysv_msg::current)
+        parts::current_by_id(id, sysv_msg::current)
     }
 
     fn remove(id: i64) -> Result<(), SysError> {
-        super::sysv_remove(id, "queue", msg::remove)
+        parts::remove_by_id(id, Self::NOUN, msg::remove)
     }
 
     fn audit_names(q: &MsgQueue) -> Vec<(&'static str, String)> {
-        super::key_and_id_fields(q.key, q.id)
+        parts::audit_names(q.key, q.id)
     }
 
     fn lost(q: &MsgQueue) -> Vec<(&'static str, u64)> {
@@ -453,7 +430,7 @@ impl Removable for SysvMsg {
     }
 
     fn dialog_names(q: &MsgQueue) -> DetailLine {
-        super::key_and_id(q.key, q.id)
+        parts::key_and_id(q.key, q.id)
     }
 
     fn dialog_facts(snap: &Snapshot, q: &MsgQueue) -> Vec<DetailLine> {
@@ -495,12 +472,13 @@ impl Removable for SysvMsg {
             }
         };
         let mut lines = vec![("key", format::key(q.key))];
-        lines.extend(super::accounts(snap, (q.uid, q.gid), (q.cuid, q.cgid)));
+        lines.extend(parts::ownership_summary(
+            snap,
+            (q.uid, q.gid),
+            (q.cuid, q.cgid),
+            q.perms,
+        ));
         lines.extend([
-            (
-                "mode",
-                format!("{} ({:o})", format::perms(q.perms), q.perms),
-            ),
             ("messages", format::count(q.messages)),
             (
                 "bytes",

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
+use super::parts;
 use super::{
     CellValue, Chosen, ColumnSpec, DetailLine, Matcher, ObjectKind, Removable, Sort, SortKey, Tone,
 };
@@ -217,23 +218,11 @@ impl ObjectKind for SysvSem {
     /// Key (hex), id, owner and the pids and commands of the last
     /// operations on its semaphores: what the row and detail show.
     fn matches<'s>(m: &mut Matcher<'s>, snap: &'s Snapshot, s: &'s SemSet) -> bool {
-        if m.is_empty() {
-            return true;
-        }
-        let key = format_args!("{:#010x}", key_bits(s.key));
-        m.number(key)
-            || m.number(s.id)
-            || match snap.users.get(&s.uid) {
-                Some(owner) => m.name(owner),
-                None => m.number(s.uid),
-            }
-            || s.sems.iter().filter(|sem| sem.pid > 0).any(|sem| {
-                m.number(sem.pid)
-                    || snap
-                        .sem_operator(s, sem)
-                        .command()
-                        .is_some_and(|c| m.name(c))
-            })
+        let operators = s
+            .sems
+            .iter()
+            .map(|sem| (sem.pid, snap.sem_operator(s, sem)));
+        parts::matches_row(m, snap, (s.key, s.id, s.uid), operators)
     }
 
     fn cell(column: Column, snap: &Snapshot, s: &SemSet) -> CellValue {
@@ -267,14 +256,7 @@ impl ObjectKind for SysvSem {
             (tone, n.to_string())
         };
         let mut lines = vec![
-            vec![
-                label("owner "),
-                plain(super::who(snap, s.uid, s.gid)),
-                label(" · creator "),
-                plain(super::who(snap, s.cuid, s.cgid)),
-                label(" · mode "),
-                plain(format!("{:04o} {}", s.perms, format::perms(s.perms))),
-            ],
+            parts::ownership_line(snap, (s.uid, s.gid), (s.cuid, s.cgid), s.perms),
             vec![
                 label("semaphores "),
                 plain(format::count(s.nsems.into())),
@@ -417,26 +399,25 @@ impl Removable for SysvSem {
     /// forward, so an earlier one (or none) means a set created in the
     /// same second under the old id.
     fn changes(chosen: &SemSet, now: &SemSet) -> Vec<String> {
-        let mut changes = super::identity_changes(
-            (chosen.key, chosen.cuid, chosen.cgid, chosen.ctime),
-            (now.key, now.cuid, now.cgid, now.ctime),
-        );
-        if now.otime < chosen.otime {
-            changes.push("its history starts again".to_owned());
-        }
-        changes
+        let identity = |s: &SemSet| parts::Identity {
+            key: s.key,
+            creator: (s.cuid, s.cgid),
+            ctime: s.ctime,
+            history: [s.otime, s.otime],
+        };
+        parts::identity_changes(identity(chosen), identity(now), false)
     }
 
     fn current(id: i64) -> Result<Option<SemSet>, CollectError> {
-        super::sysv_current(id, sysv_sem::current)
+        parts::current_by_id(id, sysv_sem::current)
     }
 
     fn remove(id: i64) -> Result<(), SysError> {
-        super::sysv_remove(id, "semaphore set", sem::remove)
+        parts::remove_by_id(id, Self::NOUN, sem::remove)
     }
 
     fn audit_names(s: &SemSet) -> Vec<(&'static str, String)> {
-        super::key_and_id_fields(s.key, s.id)
+        parts::audit_names(s.key, s.id)
     }
 
     fn lost(s: &SemSet) -> Vec<(&'static str, u64)> {
@@ -460,7 +441,7 @@ impl Removable for SysvSem {
     }
 
     fn dialog_names(s: &SemSet) -> DetailLine {
-        super::key_and_id(s.key, s.id)
+        parts::key_and_id(s.key, s.id)
     }
 
     fn dialog_facts(snap: &Snapshot, s: &SemSet) -> Vec<DetailLine> {
@@ -507,12 +488,13 @@ impl Removable for SysvSem {
             "unreadable (no read permission)".to_owned()
         };
         let mut lines = vec![("key", format::key(s.key))];
-        lines.extend(super::accounts(snap, (s.uid, s.gid), (s.cuid, s.cgid)));
+        lines.extend(parts::ownership_summary(
+            snap,
+            (s.uid, s.gid),
+            (s.cuid, s.cgid),
+            s.perms,
+        ));
         lines.extend([
-            (
-                "mode",
-                format!("{} ({:o})", format::perms(s.perms), s.perms),
-            ),
             ("semaphores", format::count(s.nsems.into())),
             ("values", values),
             ("waiting", waiting_text(s)),

@@ -10,6 +10,7 @@ pub mod kernel;
 pub mod msg;
 pub mod pidfd;
 pub mod sem;
+pub mod shm;
 pub mod time;
 
 use std::fmt;

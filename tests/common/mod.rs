@@ -22,7 +22,7 @@ use ipctop::model::{MsgQueue, MsgSource, SemSet, Snapshot};
 use ipctop::sys::Errno;
 use ipctop::sys::SysError;
 use ipctop::sys::msg::{self, QueueStat};
-use ipctop::sys::sem;
+use ipctop::sys::{sem, shm};
 
 /// A System V message queue that exists for as long as the guard does:
 /// the one guard every test uses for the queues it creates.
@@ -401,15 +401,22 @@ pub fn child_role() -> Option<String> {
 /// a test a second process made of the same code, e.g. one that unshares
 /// its IPC namespace without affecting the tests running beside it.
 pub fn spawn_test_in_child(name: &str, role: &str) -> std::process::Child {
-    let exe = std::env::current_exe().expect("path of the test binary");
-    std::process::Command::new(exe)
-        .args([name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD_ROLE, role)
+    test_in_child(name, role)
         .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("start the test binary again")
+}
+
+/// The command [`spawn_test_in_child`] runs, with stdout and stderr
+/// piped, for callers that want the child's stdin too.
+fn test_in_child(name: &str, role: &str) -> std::process::Command {
+    let exe = std::env::current_exe().expect("path of the test binary");
+    let mut cmd = std::process::Command::new(exe);
+    cmd.args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD_ROLE, role)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    cmd
 }
 
 /// [`spawn_test_in_child`], waited for. Panics, with the child's output,
@@ -518,4 +525,178 @@ pub fn thread_ipc_namespace() -> u64 {
     std::fs::metadata("/proc/thread-self/ns/ipc")
         .expect("stat /proc/thread-self/ns/ipc")
         .ino()
+}
+
+/// A System V shared-memory segment that exists for as long as the guard
+/// does, removed (`IPC_RMID`) on drop even while a failed assertion
+/// unwinds, like [`QueueGuard`].
+#[derive(Debug)]
+pub struct SegmentGuard {
+    id: i32,
+    key: i32,
+    removed: bool,
+}
+
+impl SegmentGuard {
+    /// Creates a new private segment (`IPC_PRIVATE`) of `size` bytes with
+    /// permission bits `mode`.
+    pub fn new(size: usize, mode: i32) -> Result<Self, SysError> {
+        Self::with_key(libc::IPC_PRIVATE, size, mode)
+    }
+
+    /// Creates a new segment under `key`, failing with `EEXIST` if one
+    /// with that key exists (someone else's: never touch it).
+    pub fn with_key(key: i32, size: usize, mode: i32) -> Result<Self, SysError> {
+        let exclusive = if key == libc::IPC_PRIVATE {
+            0
+        } else {
+            libc::IPC_EXCL
+        };
+        let id = shm::get(key, size, libc::IPC_CREAT | exclusive | mode)?;
+        Ok(Self {
+            id,
+            key,
+            removed: false,
+        })
+    }
+
+    /// Creates a new segment under a key no other object has: keys
+    /// derived from the pid and a counter until `IPC_EXCL` accepts one.
+    pub fn with_unique_key(size: usize, mode: i32) -> Result<Self, SysError> {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let pid = std::process::id();
+        let mut last = None;
+        for _ in 0..64 {
+            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let bits = 0x5300_0000 | ((pid & 0xfff) << 12) | (n & 0xfff);
+            match Self::with_key(i32::from_ne_bytes(bits.to_ne_bytes()), size, mode) {
+                Ok(guard) => return Ok(guard),
+                Err(e) if e.errno == Errno::EEXIST => last = Some(e),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| SysError::new("pick a free key", Errno::EEXIST)))
+    }
+
+    /// The segment's shmid.
+    pub fn id(&self) -> i32 {
+        self.id
+    }
+
+    /// The key it was created with.
+    pub fn key(&self) -> i32 {
+        self.key
+    }
+
+    /// Removes the segment now (an attached one is only marked for
+    /// removal); from then on `Drop` leaves the id alone.
+    pub fn remove(&mut self) -> Result<(), SysError> {
+        shm::remove(self.id)?;
+        self.removed = true;
+        Ok(())
+    }
+
+    /// `IPC_STAT` of the segment, which must exist.
+    pub fn stat(&self) -> shm::SegmentStat {
+        shm::stat(self.id).unwrap_or_else(|e| panic!("IPC_STAT on segment {}: {e}", self.id))
+    }
+
+    /// Asserts that the segment no longer exists; from then on `Drop`
+    /// leaves the id alone (it could name someone else's segment).
+    pub fn assert_gone(&mut self) {
+        match shm::stat(self.id) {
+            Err(e) if matches!(e.errno, Errno::EINVAL | Errno::EIDRM) => self.removed = true,
+            Err(e) => panic!("IPC_STAT on removed segment {}: unexpected {e}", self.id),
+            Ok(stat) => panic!("segment {} still exists: {stat:?}", self.id),
+        }
+    }
+}
+
+impl Drop for SegmentGuard {
+    fn drop(&mut self) {
+        if !self.removed {
+            // Ignored on purpose, as in `QueueGuard`.
+            let _ = shm::remove(self.id);
+        }
+    }
+}
+
+/// The role of a child that attaches a segment (see [`Attacher`]).
+pub const ATTACH_ROLE: &str = "attach:";
+
+/// What an attaching child prints once attached.
+const ATTACHED: &str = "ipctop-test-child-attached";
+
+/// A child process (this test binary, re-run on test `name` in the role
+/// `attach:ID`) that has segment ID attached until it is told to detach.
+/// Dropping it kills the child, which detaches it too.
+#[derive(Debug)]
+pub struct Attacher {
+    child: std::process::Child,
+    /// The rest of its stdout, kept open so its last words never meet a
+    /// closed pipe.
+    output: std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
+}
+
+impl Attacher {
+    /// Starts the child and waits until it says it has attached.
+    pub fn spawn(name: &str, id: i32) -> Self {
+        use std::io::BufRead;
+        let mut child = test_in_child(name, &format!("{ATTACH_ROLE}{id}"))
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("start the attaching child");
+        let stdout = child.stdout.take().expect("the child's stdout");
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        // libtest may have begun the line (`test name ... `).
+        let attached = lines
+            .by_ref()
+            .any(|line| line.is_ok_and(|l| l.contains(ATTACHED)));
+        let mut attacher = Self {
+            child,
+            output: lines,
+        };
+        assert!(
+            attached,
+            "the child did not attach: {:?}",
+            attacher.child.try_wait()
+        );
+        attacher
+    }
+
+    /// The child's pid.
+    pub fn pid(&self) -> i32 {
+        i32::try_from(self.child.id()).expect("pid fits in pid_t")
+    }
+
+    /// Tells the child to detach (closes its stdin) and waits for it.
+    pub fn detach(mut self) {
+        drop(self.child.stdin.take());
+        for _ in self.output.by_ref() {}
+        let status = self.child.wait().expect("wait for the attaching child");
+        assert!(status.success(), "the attaching child failed: {status}");
+    }
+
+    /// The child's side, for a test that finds itself in the role: attach
+    /// segment ID, say so, and detach when stdin closes.
+    pub fn play(role: &str) {
+        use std::io::{Read, Write};
+        let id: i32 = role
+            .strip_prefix(ATTACH_ROLE)
+            .and_then(|id| id.parse().ok())
+            .expect("an attach role");
+        let attached = shm::Attached::new(id, 0).expect("attach the segment");
+        println!("{ATTACHED} {:#x}", attached.address());
+        std::io::stdout().flush().expect("flush stdout");
+        let _ = std::io::stdin().read_to_end(&mut Vec::new());
+        attached.detach().expect("detach the segment");
+    }
+}
+
+impl Drop for Attacher {
+    fn drop(&mut self) {
+        // Ignored: after `detach` the child is already reaped.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

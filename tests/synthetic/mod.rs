@@ -4,11 +4,14 @@
 #![allow(dead_code)]
 
 use std::cell::Cell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use ipctop::app::{App, Drawn, Event};
-use ipctop::model::{Kind, MsgLimits, MsgQueue, MsgSource, MsgTable, ObjectId, Process, Snapshot};
+use ipctop::model::{
+    Attachment, Kind, MsgLimits, MsgQueue, MsgSource, MsgTable, ObjectId, Process, ShmSegment,
+    ShmTable, Snapshot,
+};
 use ipctop::sys::msg::QueueStat;
 
 /// 2025-11-28 08:00:00 UTC: "now" in every synthetic snapshot.
@@ -100,6 +103,7 @@ pub fn snapshot(queues: Vec<MsgQueue>) -> Snapshot {
             MsgSource::StatAny,
         ),
         sem: Default::default(),
+        shm: Default::default(),
         processes: HashMap::from([
             (4711, running("order-api")),
             (4702, running("worker")),
@@ -333,4 +337,62 @@ pub fn with_sets_and_limits(mut snap: Snapshot) -> Snapshot {
     };
     snap.limits = rows(&snap, &sysctl);
     snap
+}
+
+/// A segment with the given id, key, size and attachment count; the rest
+/// plausible (created by the running `order-api`, owned by uid 1000).
+pub fn segment(id: i32, key: i32, size: u64, nattch: u64) -> ShmSegment {
+    ShmSegment {
+        key,
+        id,
+        uid: 1000,
+        gid: 1000,
+        cuid: 1000,
+        cgid: 1000,
+        perms: 0o640,
+        dest: false,
+        locked: false,
+        size,
+        nattch,
+        cpid: 4711,
+        lpid: 4702,
+        atime: NOW - 60,
+        dtime: NOW - 120,
+        ctime: NOW - 7200,
+        rss: Some(size / 2),
+        swap: Some(0),
+    }
+}
+
+/// Segments of every interesting sort: attached by two processes, removed
+/// but still attached (key 0, locked, larger than 4 GiB), and leaked (its
+/// creator gone, private key).
+pub fn busy_segments() -> ShmTable {
+    let attached = segment(32768, 0x5ea1_f00d, 1 << 20, 2);
+    let mut removed = segment(32769, 0, 6 << 30, 1);
+    removed.dest = true;
+    removed.locked = true;
+    let mut leaked = segment(32770, 0, 4096, 0);
+    leaked.cpid = 9999;
+    leaked.rss = None;
+    let mapping = |pid, start: u64, writable| Attachment {
+        pid,
+        start,
+        end: start + 0x10_0000,
+        writable,
+    };
+    ShmTable {
+        segments: vec![attached, removed, leaked],
+        attachments: BTreeMap::from([
+            (
+                32768,
+                vec![
+                    mapping(4702, 0x7f00_0000_0000, true),
+                    mapping(4711, 0x7f10_0000_0000, false),
+                ],
+            ),
+            (32769, vec![mapping(4711, 0x7f20_0000_0000, true)]),
+        ]),
+        ..ShmTable::default()
+    }
 }

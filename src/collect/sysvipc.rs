@@ -1,6 +1,6 @@
-//! The `/proc/sysvipc/*` table format: a header naming the columns, then
-//! one whitespace-separated line per object. Columns are found by name,
-//! not position, so a kernel that adds or reorders columns still parses.
+//! The `/proc/sysvipc/*` files: a header naming the columns, then one
+//! line per object. Columns are found by name, not position, so a kernel
+//! that adds or moves one does not shift the others.
 
 use std::fmt;
 use std::io::BufRead;
@@ -22,13 +22,13 @@ impl fmt::Display for ParseError {
     }
 }
 
-/// Parses the table of `file` from `reader`: finds each of `columns` in
-/// the header, then turns every non-blank line into an object with
-/// `object`. An empty file has no rows.
-pub fn parse_rows<T>(
+/// Parses `reader`, the text of `file`, whose header must name every one
+/// of `columns`; `object` makes one object of each data line (blank lines
+/// are skipped), reading fields by their index in `columns`.
+pub fn parse_table<T>(
     file: &'static str,
-    reader: impl BufRead,
     columns: &'static [&'static str],
+    reader: impl BufRead,
     mut object: impl FnMut(&Row<'_>) -> Result<T, ParseError>,
 ) -> Result<Vec<T>, ParseError> {
     let error = |line, reason| ParseError { file, line, reason };
@@ -40,11 +40,11 @@ pub fn parse_rows<T>(
     let names: Vec<&str> = header.split_whitespace().collect();
     let positions: Vec<usize> = columns
         .iter()
-        .map(|c| {
+        .map(|column| {
             names
                 .iter()
-                .position(|n| n == c)
-                .ok_or_else(|| error(1, format!("header has no column {c:?}")))
+                .position(|n| n == column)
+                .ok_or_else(|| error(1, format!("header has no column {column:?}")))
         })
         .collect::<Result<_, _>>()?;
 
@@ -67,8 +67,7 @@ pub fn parse_rows<T>(
     Ok(objects)
 }
 
-/// One data line, split, with the header's column positions. Columns are
-/// named by their index in the list given to [`parse_rows`].
+/// One data line, split, with the header's column positions.
 pub struct Row<'a> {
     file: &'static str,
     columns: &'static [&'static str],
@@ -105,15 +104,53 @@ impl Row<'_> {
         ))
     }
 
-    /// Column `column` as a decimal number.
+    /// The field of `columns[column]`, as a decimal number.
     pub fn decimal<T: std::str::FromStr>(&self, column: usize) -> Result<T, ParseError> {
         let text = self.field(column)?;
         text.parse().map_err(|_| self.invalid(column, text))
     }
 
-    /// Column `column` as octal digits (`perms`).
+    /// The field of `columns[column]`, as octal digits (perms).
     pub fn octal(&self, column: usize) -> Result<u32, ParseError> {
         let text = self.field(column)?;
         u32::from_str_radix(text, 8).map_err(|_| self.invalid(column, text))
     }
+}
+
+/// An object by id as `IPC_STAT` (`stat`) gives it; `None` when there
+/// is none; without read permission (an owner may remove an object it may
+/// not read), found by `scan` of the whole table.
+pub fn stat_or_scan<T>(
+    stat: Result<T, crate::sys::SysError>,
+    scan: impl FnOnce() -> Result<Option<T>, super::CollectError>,
+) -> Result<Option<T>, super::CollectError> {
+    use crate::sys::Errno;
+    match stat {
+        Ok(object) => Ok(Some(object)),
+        Err(e) if matches!(e.errno, Errno::EINVAL | Errno::EIDRM) => Ok(None),
+        Err(e) if e.errno == Errno::EACCES => scan(),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// One `*_STAT_ANY` call (`stat_any`) per index up to `highest_index`,
+/// each found object made by `object(id, stat)`. Empty slots and objects
+/// removed mid-scan are skipped; a slot the kernel refuses (a security
+/// module may) is counted, never fatal: one object must not hide all the
+/// others.
+pub fn stat_loop<S, T>(
+    highest_index: i32,
+    stat_any: impl Fn(i32) -> Result<Option<(i32, S)>, crate::sys::SysError>,
+    object: impl Fn(i32, &S) -> T,
+) -> (Vec<T>, u32) {
+    let mut objects = Vec::with_capacity(usize::try_from(highest_index + 1).unwrap_or(0));
+    let mut unreadable = 0;
+    for index in 0..=highest_index {
+        match stat_any(index) {
+            Ok(Some((id, stat))) => objects.push(object(id, &stat)),
+            Ok(None) => {}
+            Err(_) => unreadable += 1,
+        }
+    }
+    (objects, unreadable)
 }
