@@ -723,6 +723,45 @@ columns = ["KEY", "MSGS", "FILL", "LAST SND"]
     }
 
     #[test]
+    fn each_tab_has_its_table() {
+        use crate::kinds::{limits, sysv_sem};
+        let s = parse(
+            "[sysv_sem]\nsort = \"key\"\ncolumns = [\"ID\", \"KEY\"]\n\
+             [limits]\nsort = \"what it limits\"\nsort_descending = true\n",
+        )
+        .unwrap();
+        assert_eq!(
+            s.sysv_sem.sort,
+            Sort {
+                column: sysv_sem::Column::Key,
+                descending: false
+            }
+        );
+        assert_eq!(
+            s.sysv_sem.columns,
+            [sysv_sem::Column::Key, sysv_sem::Column::Id]
+        );
+        assert_eq!(
+            s.limits.sort,
+            Sort {
+                column: limits::Column::About,
+                descending: true
+            }
+        );
+        assert_eq!(s.limits.columns, limits::Limits::COLUMNS);
+        assert_eq!(s.sysv_msg, Settings::default().sysv_msg);
+
+        let e = error("[sysv_sem]\ncolumns = [\"KEY\", \"ID\"]\n");
+        assert_eq!(e.key.as_deref(), Some("sysv_sem.columns"), "{e}");
+        assert!(e.message.contains("WAITING"), "{e}");
+        let e = error("[limits]\nsort = \"FILL\"\n");
+        assert_eq!((e.line, e.key.as_deref()), (Some(2), Some("limits.sort")));
+        assert!(e.message.contains("NAME, WHAT IT LIMITS, LIMIT"), "{e}");
+        let e = error("[sysv_sem]\nwidth = 3\n");
+        assert_eq!(e.key.as_deref(), Some("sysv_sem.width"), "{e}");
+    }
+
+    #[test]
     fn wrong_types_and_values_are_refused() {
         let e = error("read_only = \"yes\"\n");
         assert_eq!((e.line, e.key.as_deref()), (Some(1), Some("read_only")));
@@ -739,6 +778,11 @@ columns = ["KEY", "MSGS", "FILL", "LAST SND"]
         assert_eq!(parse(&to_toml(&s)).unwrap(), s);
         s = parse("interval = \"1.5s\"\nwarn = 12.5\ntheme = \"light\"\n[sysv_msg]\ncolumns = [\"FILL\"]\n")
             .unwrap();
+        assert_eq!(parse(&to_toml(&s)).unwrap(), s);
+        s = parse(
+            "[sysv_sem]\nsort = \"ID\"\ncolumns = [\"ID\"]\n[limits]\nsort_descending = true\n",
+        )
+        .unwrap();
         assert_eq!(parse(&to_toml(&s)).unwrap(), s);
     }
 
