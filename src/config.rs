@@ -21,7 +21,9 @@ use serde::{Deserialize, Serialize, Serializer};
 use toml::Spanned;
 
 use crate::format;
-use crate::kinds::sysv_msg::{Column, SysvMsg};
+use crate::kinds::limits::Limits;
+use crate::kinds::sysv_msg::SysvMsg;
+use crate::kinds::sysv_sem::SysvSem;
 use crate::kinds::{ObjectKind, Sort};
 
 /// Largest configuration file read, in bytes.
@@ -90,8 +92,12 @@ pub struct Settings {
     pub mouse: bool,
     /// Colours.
     pub theme: ThemeChoice,
-    /// The System V message queue tab.
+    /// The System V message queue tab, `[sysv_msg]`.
     pub sysv_msg: TabSettings<SysvMsg>,
+    /// The System V semaphore set tab, `[sysv_sem]`.
+    pub sysv_sem: TabSettings<SysvSem>,
+    /// The system limits tab, `[limits]`.
+    pub limits: TabSettings<Limits>,
 }
 
 impl Default for Settings {
@@ -103,6 +109,8 @@ impl Default for Settings {
             mouse: true,
             theme: ThemeChoice::default(),
             sysv_msg: TabSettings::default(),
+            sysv_sem: TabSettings::default(),
+            limits: TabSettings::default(),
         }
     }
 }
@@ -252,44 +260,43 @@ impl Serialize for Percent {
     }
 }
 
-/// The column of the queue table whose header is `title` (any case).
-fn column_titled(title: &str) -> Option<Column> {
-    SysvMsg::COLUMNS
+/// The column of `K`'s table whose header is `title` (any case).
+fn column_titled<K: ObjectKind>(title: &str) -> Option<K::Column> {
+    K::COLUMNS
         .iter()
         .copied()
-        .find(|c| SysvMsg::column(*c).title.eq_ignore_ascii_case(title.trim()))
+        .find(|c| K::column(*c).title.eq_ignore_ascii_case(title.trim()))
 }
 
-/// The queue table's titles, for error messages.
-fn column_titles() -> String {
-    let titles: Vec<&str> = SysvMsg::COLUMNS
-        .iter()
-        .map(|c| SysvMsg::column(*c).title)
-        .collect();
+/// The titles of `K`'s table, for error messages.
+fn column_titles<K: ObjectKind>() -> String {
+    let titles: Vec<&str> = K::COLUMNS.iter().map(|c| K::column(*c).title).collect();
     titles.join(", ")
 }
 
-/// Columns of the queue table named by their titles, in table order.
-#[derive(Debug, Clone)]
-struct Columns(Vec<Column>);
+/// Columns of `K`'s table named by their titles, in table order.
+struct Columns<K: ObjectKind>(Vec<K::Column>);
 
-impl<'de> Deserialize<'de> for Columns {
+impl<'de, K: ObjectKind> Deserialize<'de> for Columns<K> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let titles = Vec::<String>::deserialize(d)?;
         let unknown: Vec<String> = titles
             .iter()
-            .filter(|t| column_titled(t).is_none())
+            .filter(|t| column_titled::<K>(t).is_none())
             .map(|t| format!("{t:?}"))
             .collect();
         if !unknown.is_empty() {
             return Err(de::Error::custom(format!(
                 "no column titled {} (the columns are {})",
                 unknown.join(", "),
-                column_titles()
+                column_titles::<K>()
             )));
         }
-        let chosen: Vec<Column> = titles.iter().filter_map(|t| column_titled(t)).collect();
-        let columns: Vec<Column> = SysvMsg::COLUMNS
+        let chosen: Vec<K::Column> = titles
+            .iter()
+            .filter_map(|t| column_titled::<K>(t))
+            .collect();
+        let columns: Vec<K::Column> = K::COLUMNS
             .iter()
             .copied()
             .filter(|c| chosen.contains(c))
@@ -301,36 +308,35 @@ impl<'de> Deserialize<'de> for Columns {
     }
 }
 
-impl Serialize for Columns {
+impl<K: ObjectKind> Serialize for Columns<K> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(|c| SysvMsg::column(*c).title))
+        s.collect_seq(self.0.iter().map(|c| K::column(*c).title))
     }
 }
 
-/// A column of the queue table named by its title.
-#[derive(Debug, Clone, Copy)]
-struct Title(Column);
+/// A column of `K`'s table named by its title.
+struct Title<K: ObjectKind>(K::Column);
 
-impl<'de> Deserialize<'de> for Title {
+impl<'de, K: ObjectKind> Deserialize<'de> for Title<K> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let title = String::deserialize(d)?;
-        column_titled(&title).map(Title).ok_or_else(|| {
+        column_titled::<K>(&title).map(Title).ok_or_else(|| {
             de::Error::custom(format!(
                 "no column titled {title:?} (the columns are {})",
-                column_titles()
+                column_titles::<K>()
             ))
         })
     }
 }
 
-impl Serialize for Title {
+impl<K: ObjectKind> Serialize for Title<K> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(SysvMsg::column(self.0).title)
+        s.serialize_str(K::column(self.0).title)
     }
 }
 
 /// The file as written: every key optional, no other key allowed.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct File {
     interval: Option<Interval>,
@@ -339,16 +345,65 @@ struct File {
     read_only: Option<bool>,
     mouse: Option<bool>,
     theme: Option<ThemeChoice>,
-    sysv_msg: Option<MsgTable>,
+    sysv_msg: Option<TabTable<SysvMsg>>,
+    sysv_sem: Option<TabTable<SysvSem>>,
+    limits: Option<TabTable<Limits>>,
 }
 
-/// The `[sysv_msg]` table.
-#[derive(Debug, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-struct MsgTable {
-    sort: Option<Spanned<Title>>,
+/// A tab's table (`[sysv_msg]`): how `K`'s table sorts and what it shows.
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields, bound = "")]
+struct TabTable<K: ObjectKind> {
+    sort: Option<Spanned<Title<K>>>,
     sort_descending: Option<bool>,
-    columns: Option<Columns>,
+    columns: Option<Columns<K>>,
+}
+
+impl<K: ObjectKind> TabTable<K> {
+    /// The table that says `tab`, every key written.
+    fn of(tab: &TabSettings<K>) -> Self {
+        Self {
+            sort: Some(Spanned::new(0..0, Title(tab.sort.column))),
+            sort_descending: Some(tab.sort.descending),
+            columns: Some(Columns(tab.columns.clone())),
+        }
+    }
+
+    /// Sets `tab` as the table `[name]` of `text` says, if it is there.
+    fn apply(
+        table: Option<Self>,
+        name: &str,
+        text: &str,
+        tab: &mut TabSettings<K>,
+    ) -> Result<(), ConfigError> {
+        let Some(table) = table else {
+            return Ok(());
+        };
+        if let Some(Columns(columns)) = table.columns {
+            tab.columns = columns;
+        }
+        if let Some(sort) = &table.sort {
+            let column = sort.get_ref().0;
+            tab.sort = Sort {
+                column,
+                descending: K::column(column).descending_first,
+            };
+        }
+        if let Some(descending) = table.sort_descending {
+            tab.sort.descending = descending;
+        }
+        if tab.columns.contains(&tab.sort.column) {
+            return Ok(());
+        }
+        let message = format!(
+            "the table is sorted by {}, which `columns` does not show",
+            K::column(tab.sort.column).title
+        );
+        let span = table.sort.as_ref().map(Spanned::span);
+        let mut error = ConfigError::at(text, span, &message);
+        error.key.get_or_insert_with(|| format!("{name}.columns"));
+        Err(error)
+    }
 }
 
 /// Reads the configuration in `text`, over the defaults.
@@ -376,40 +431,14 @@ pub fn parse(text: &str) -> Result<Settings, ConfigError> {
     settings.read_only = file.read_only.unwrap_or(settings.read_only);
     settings.mouse = file.mouse.unwrap_or(settings.mouse);
     settings.theme = file.theme.unwrap_or(settings.theme);
-    if let Some(table) = file.sysv_msg {
-        let tab = &mut settings.sysv_msg;
-        if let Some(Columns(columns)) = table.columns {
-            tab.columns = columns;
-        }
-        if let Some(sort) = &table.sort {
-            let column = sort.get_ref().0;
-            tab.sort = Sort {
-                column,
-                descending: SysvMsg::column(column).descending_first,
-            };
-        }
-        if let Some(descending) = table.sort_descending {
-            tab.sort.descending = descending;
-        }
-        if !tab.columns.contains(&tab.sort.column) {
-            let message = format!(
-                "the table is sorted by {}, which `columns` does not show",
-                SysvMsg::column(tab.sort.column).title
-            );
-            let span = table.sort.as_ref().map(Spanned::span);
-            let mut error = ConfigError::at(text, span, &message);
-            error
-                .key
-                .get_or_insert_with(|| "sysv_msg.columns".to_owned());
-            return Err(error);
-        }
-    }
+    TabTable::apply(file.sysv_msg, "sysv_msg", text, &mut settings.sysv_msg)?;
+    TabTable::apply(file.sysv_sem, "sysv_sem", text, &mut settings.sysv_sem)?;
+    TabTable::apply(file.limits, "limits", text, &mut settings.limits)?;
     Ok(settings)
 }
 
 /// `settings` as a configuration file: every key, each with its value.
 pub fn to_toml(settings: &Settings) -> String {
-    let tab = &settings.sysv_msg;
     let file = File {
         interval: Some(Interval(settings.interval)),
         warn: Some(Percent(settings.thresholds.warn)),
@@ -417,11 +446,9 @@ pub fn to_toml(settings: &Settings) -> String {
         read_only: Some(settings.read_only),
         mouse: Some(settings.mouse),
         theme: Some(settings.theme),
-        sysv_msg: Some(MsgTable {
-            sort: Some(Spanned::new(0..0, Title(tab.sort.column))),
-            sort_descending: Some(tab.sort.descending),
-            columns: Some(Columns(tab.columns.clone())),
-        }),
+        sysv_msg: Some(TabTable::of(&settings.sysv_msg)),
+        sysv_sem: Some(TabTable::of(&settings.sysv_sem)),
+        limits: Some(TabTable::of(&settings.limits)),
     };
     // Plain values, known keys: serializing cannot fail.
     toml::to_string(&file).unwrap_or_default()
@@ -570,6 +597,7 @@ fn read(path: &Path) -> Result<Option<String>, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kinds::sysv_msg::Column;
 
     #[test]
     fn an_empty_file_is_the_defaults() {
@@ -695,6 +723,45 @@ columns = ["KEY", "MSGS", "FILL", "LAST SND"]
     }
 
     #[test]
+    fn each_tab_has_its_table() {
+        use crate::kinds::{limits, sysv_sem};
+        let s = parse(
+            "[sysv_sem]\nsort = \"key\"\ncolumns = [\"ID\", \"KEY\"]\n\
+             [limits]\nsort = \"what it limits\"\nsort_descending = true\n",
+        )
+        .unwrap();
+        assert_eq!(
+            s.sysv_sem.sort,
+            Sort {
+                column: sysv_sem::Column::Key,
+                descending: false
+            }
+        );
+        assert_eq!(
+            s.sysv_sem.columns,
+            [sysv_sem::Column::Key, sysv_sem::Column::Id]
+        );
+        assert_eq!(
+            s.limits.sort,
+            Sort {
+                column: limits::Column::About,
+                descending: true
+            }
+        );
+        assert_eq!(s.limits.columns, limits::Limits::COLUMNS);
+        assert_eq!(s.sysv_msg, Settings::default().sysv_msg);
+
+        let e = error("[sysv_sem]\ncolumns = [\"KEY\", \"ID\"]\n");
+        assert_eq!(e.key.as_deref(), Some("sysv_sem.columns"), "{e}");
+        assert!(e.message.contains("WAITING"), "{e}");
+        let e = error("[limits]\nsort = \"FILL\"\n");
+        assert_eq!((e.line, e.key.as_deref()), (Some(2), Some("limits.sort")));
+        assert!(e.message.contains("NAME, WHAT IT LIMITS, LIMIT"), "{e}");
+        let e = error("[sysv_sem]\nwidth = 3\n");
+        assert_eq!(e.key.as_deref(), Some("sysv_sem.width"), "{e}");
+    }
+
+    #[test]
     fn wrong_types_and_values_are_refused() {
         let e = error("read_only = \"yes\"\n");
         assert_eq!((e.line, e.key.as_deref()), (Some(1), Some("read_only")));
@@ -711,6 +778,11 @@ columns = ["KEY", "MSGS", "FILL", "LAST SND"]
         assert_eq!(parse(&to_toml(&s)).unwrap(), s);
         s = parse("interval = \"1.5s\"\nwarn = 12.5\ntheme = \"light\"\n[sysv_msg]\ncolumns = [\"FILL\"]\n")
             .unwrap();
+        assert_eq!(parse(&to_toml(&s)).unwrap(), s);
+        s = parse(
+            "[sysv_sem]\nsort = \"ID\"\ncolumns = [\"ID\"]\n[limits]\nsort_descending = true\n",
+        )
+        .unwrap();
         assert_eq!(parse(&to_toml(&s)).unwrap(), s);
     }
 

@@ -11,7 +11,9 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use common::TempDir;
+use ipctop::app::App;
 use ipctop::config::{self, Settings};
+use ipctop::kinds::{Sort, sysv_sem};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ipctop");
 
@@ -28,7 +30,20 @@ theme = "light"
 sort = "MSGS"
 sort_descending = false
 columns = ["FILL", "KEY", "MSGS"]
+
+[sysv_sem]
+sort = "NSEMS"
+sort_descending = false
+columns = ["NSEMS", "ID", "KEY"]
+
+[limits]
+sort = "USE"
+sort_descending = false
+columns = ["USE", "NAME"]
 "#;
+
+/// The tables of every tab, as `--print-config` writes their headers.
+const SECTIONS: [&str; 3] = ["[sysv_msg]", "[sysv_sem]", "[limits]"];
 
 /// The configuration file under `home` (its `XDG_CONFIG_HOME`).
 fn config_path(home: &TempDir) -> PathBuf {
@@ -85,10 +100,17 @@ fn print_config_reads_back_as_the_same_configuration() {
         first.starts_with('#') && first.contains(&format!("read from {}", path.display())),
         "{printed}"
     );
-    assert_eq!(
-        parsed(&printed),
-        config::parse(FULL).expect("FULL is valid")
-    );
+    for section in SECTIONS {
+        assert_eq!(
+            printed.lines().filter(|l| *l == section).count(),
+            1,
+            "{section} once:\n{printed}"
+        );
+    }
+    let full = config::parse(FULL).expect("FULL is valid");
+    assert_ne!(full.sysv_sem, Settings::default().sysv_sem);
+    assert_ne!(full.limits, Settings::default().limits);
+    assert_eq!(parsed(&printed), full);
 
     // Printed, then read as a file, it prints the same again.
     let again = TempDir::new("config-print-again");
@@ -104,6 +126,12 @@ fn without_a_file_the_defaults_are_printed() {
     let (printed, stderr) = print_config(&home, &[]);
     assert_eq!(stderr, "");
     assert!(printed.starts_with("# ") && printed.contains("no configuration file at"));
+    for section in SECTIONS {
+        assert!(
+            printed.lines().any(|l| l == section),
+            "{section}:\n{printed}"
+        );
+    }
     assert_eq!(parsed(&printed), Settings::default());
 }
 
@@ -157,6 +185,62 @@ fn a_broken_file_is_reported_and_ipctop_starts_with_the_defaults() {
 
     write_config(&home, "read_only = 1\n");
     assert_ignored(&home, "line 1, key `read_only`: ");
+}
+
+#[test]
+fn a_bad_limits_column_is_named_with_its_line_and_key() {
+    let home = TempDir::new("config-limits");
+    write_config(
+        &home,
+        "mouse = false\n\n[sysv_sem]\nsort = \"ID\"\n\n[limits]\ncolumns = [\"NAME\", \"FOO\"]\n",
+    );
+    assert_ignored(
+        &home,
+        "line 7, key `limits.columns`: no column titled \"FOO\" \
+         (the columns are NAME, WHAT IT LIMITS, LIMIT, USED, USE)",
+    );
+
+    write_config(&home, "[limits]\nsort = \"USED\"\ncolumns = [\"NAME\"]\n");
+    assert_ignored(
+        &home,
+        "line 2, key `limits.sort`: the table is sorted by USED, which `columns` does not show",
+    );
+}
+
+#[test]
+fn a_sysv_sem_table_sorts_and_chooses_the_columns_of_the_sem_tab() {
+    let home = TempDir::new("config-sem");
+    let path = write_config(
+        &home,
+        "[sysv_sem]\nsort = \"last op\"\ncolumns = [\"LAST OP\", \"KEY\", \"waiting\"]\n",
+    );
+    let loaded = config::load_from(path);
+    assert_eq!(loaded.warning, None);
+    let mut app = App::new(Duration::from_secs(1), (120, 30));
+    app.configure(&loaded.settings);
+    assert_eq!(
+        app.sets.sort,
+        Sort {
+            column: sysv_sem::Column::LastOp,
+            descending: true,
+        },
+        "LAST OP sorts most recent first, its own first direction"
+    );
+    assert_eq!(
+        app.sets.columns,
+        [
+            sysv_sem::Column::Key,
+            sysv_sem::Column::Waiting,
+            sysv_sem::Column::LastOp
+        ],
+        "in the table's order"
+    );
+    let defaults = App::new(Duration::from_secs(1), (120, 30));
+    assert_eq!(
+        app.queues.sort, defaults.queues.sort,
+        "other tabs keep theirs"
+    );
+    assert_eq!(app.limits.columns, defaults.limits.columns);
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! the scrolling every list shares (the tables and the peek view's
 //! message list).
 
+use crate::config::TabSettings;
 use crate::kinds::{Matcher, ObjectKind, Sort, SortKey};
 use crate::model::{ObjectId, Snapshot};
 
@@ -73,6 +74,12 @@ impl<K: ObjectKind> Default for List<K> {
 }
 
 impl<K: ObjectKind> List<K> {
+    /// Takes the sort and the columns `tab` configures.
+    pub fn configure(&mut self, tab: &TabSettings<K>) {
+        self.sort = tab.sort;
+        self.columns.clone_from(&tab.columns);
+    }
+
     /// Recomputes the rows for `snap`, keeping the selected object
     /// selected; if it is gone, the selection moves to the row now in its
     /// place.

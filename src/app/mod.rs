@@ -331,8 +331,9 @@ impl App {
         self.mouse = settings.mouse;
         self.theme = settings.theme;
         self.thresholds = settings.thresholds;
-        self.queues.sort = settings.sysv_msg.sort;
-        self.queues.columns.clone_from(&settings.sysv_msg.columns);
+        self.queues.configure(&settings.sysv_msg);
+        self.sets.configure(&settings.sysv_sem);
+        self.limits.configure(&settings.limits);
     }
 
     /// Applies one message; returns what must be done outside.
