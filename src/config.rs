@@ -24,6 +24,7 @@ use crate::format;
 use crate::kinds::limits::Limits;
 use crate::kinds::sysv_msg::SysvMsg;
 use crate::kinds::sysv_sem::SysvSem;
+use crate::kinds::sysv_shm::SysvShm;
 use crate::kinds::{ObjectKind, Sort};
 
 /// Largest configuration file read, in bytes.
@@ -94,6 +95,8 @@ pub struct Settings {
     pub theme: ThemeChoice,
     /// The System V message queue tab, `[sysv_msg]`.
     pub sysv_msg: TabSettings<SysvMsg>,
+    /// The System V shared-memory tab, `[sysv_shm]`.
+    pub sysv_shm: TabSettings<SysvShm>,
     /// The System V semaphore set tab, `[sysv_sem]`.
     pub sysv_sem: TabSettings<SysvSem>,
     /// The system limits tab, `[limits]`.
@@ -109,6 +112,7 @@ impl Default for Settings {
             mouse: true,
             theme: ThemeChoice::default(),
             sysv_msg: TabSettings::default(),
+            sysv_shm: TabSettings::default(),
             sysv_sem: TabSettings::default(),
             limits: TabSettings::default(),
         }
@@ -346,6 +350,7 @@ struct File {
     mouse: Option<bool>,
     theme: Option<ThemeChoice>,
     sysv_msg: Option<TabTable<SysvMsg>>,
+    sysv_shm: Option<TabTable<SysvShm>>,
     sysv_sem: Option<TabTable<SysvSem>>,
     limits: Option<TabTable<Limits>>,
 }
@@ -432,6 +437,7 @@ pub fn parse(text: &str) -> Result<Settings, ConfigError> {
     settings.mouse = file.mouse.unwrap_or(settings.mouse);
     settings.theme = file.theme.unwrap_or(settings.theme);
     TabTable::apply(file.sysv_msg, "sysv_msg", text, &mut settings.sysv_msg)?;
+    TabTable::apply(file.sysv_shm, "sysv_shm", text, &mut settings.sysv_shm)?;
     TabTable::apply(file.sysv_sem, "sysv_sem", text, &mut settings.sysv_sem)?;
     TabTable::apply(file.limits, "limits", text, &mut settings.limits)?;
     Ok(settings)
@@ -447,6 +453,7 @@ pub fn to_toml(settings: &Settings) -> String {
         mouse: Some(settings.mouse),
         theme: Some(settings.theme),
         sysv_msg: Some(TabTable::of(&settings.sysv_msg)),
+        sysv_shm: Some(TabTable::of(&settings.sysv_shm)),
         sysv_sem: Some(TabTable::of(&settings.sysv_sem)),
         limits: Some(TabTable::of(&settings.limits)),
     };

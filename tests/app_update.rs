@@ -477,7 +477,7 @@ fn control_keys_do_not_type_into_the_filter() {
 #[test]
 fn filter_and_sort_keys_do_nothing_on_tabs_without_a_table() {
     let mut app = app_with((120, 30), snapshot(busy_queues()));
-    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Char('4'));
     key(&mut app, KeyCode::Char('/'));
     assert_eq!(app.mode, Mode::Browse);
     key(&mut app, KeyCode::Char('s'));

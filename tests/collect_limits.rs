@@ -6,7 +6,7 @@ mod common;
 
 use std::fs;
 
-use common::{QueueGuard, SemGuard, collect};
+use common::{QueueGuard, SegmentGuard, SemGuard, collect};
 use ipctop::model::{Limit, Snapshot};
 
 fn limit<'s>(snap: &'s Snapshot, name: &str) -> &'s Limit {
@@ -32,6 +32,15 @@ fn the_limits_agree_with_proc_sys_kernel() {
         ("MSGMNI", "msgmni"),
         ("MSGMAX", "msgmax"),
         ("MSGMNB", "msgmnb"),
+    ] {
+        let limit = limit(&snap, name);
+        assert_eq!(vec![limit.value], sysctl(file), "{name}");
+        assert_eq!(limit.disagreement(), None, "{name}");
+    }
+    for (name, file) in [
+        ("SHMMNI", "shmmni"),
+        ("SHMALL", "shmall"),
+        ("SHMMAX", "shmmax"),
     ] {
         let limit = limit(&snap, name);
         assert_eq!(vec![limit.value], sysctl(file), "{name}");
@@ -75,6 +84,17 @@ fn used_scenario() {
     let snap = collect();
     assert_eq!(limit(&snap, "SEMMNI").used, Some(2));
     assert_eq!(limit(&snap, "SEMMNS").used, Some(6), "3 semaphores each");
+
+    // Two segments of a page and a byte: two pages each.
+    let page = nix::unistd::sysconf(nix::unistd::SysconfVar::PAGE_SIZE)
+        .expect("sysconf")
+        .expect("a page size") as usize;
+    let _segments: Vec<SegmentGuard> = (0..2)
+        .map(|_| SegmentGuard::new(page + 1, 0o600).expect("create a segment"))
+        .collect();
+    let snap = collect();
+    assert_eq!(limit(&snap, "SHMMNI").used, Some(2));
+    assert_eq!(limit(&snap, "SHMALL").used, Some(4), "whole pages");
 
     let mut out = Vec::new();
     ipctop::cli::list::write_json(&snap, &mut out).expect("write");

@@ -5,8 +5,9 @@
 mod common;
 mod e2e;
 
-use common::SemGuard;
+use common::{SegmentGuard, SemGuard};
 use e2e::{Screen, Size, Tui, assert_terminal_restored};
+use ipctop::sys::shm;
 
 const FAST: [&str; 2] = ["--interval", "100ms"];
 const WIDE: Size = Size::new(120, 30);
@@ -87,13 +88,76 @@ fn a_semaphore_set_is_found_shown_whole_and_removed() {
 }
 
 #[test]
+fn an_attached_segment_is_found_with_its_users_and_only_marked_for_removal() {
+    let mut segment = SegmentGuard::new(8192, 0o600).expect("create a segment");
+    let id = segment.id();
+    // This test process is the one attached.
+    let attached = shm::Attached::new(id, 0).expect("attach the segment");
+    let me = std::process::id();
+    let mut tui = Tui::spawn(WIDE, &FAST);
+    let title = format!("┌ segment 0x00000000 · id {id} ");
+    let screen = select(&mut tui, '2', id, &title);
+    assert_eq!(screen.cell(id, "ATTACH").as_deref(), Some("1"), "{screen}");
+    assert_eq!(
+        screen.cell(id, "SIZE").as_deref(),
+        Some("8 KiB"),
+        "{screen}"
+    );
+
+    // Enter: the processes attached, with their mappings.
+    tui.send_keys("\r");
+    tui.wait_for("the segment's details, its attacher listed", |s| {
+        s.contains(&title)
+            && s.rows()
+                .iter()
+                .any(|r| r.starts_with(&format!("│  {me} ")) && r.contains(" rw"))
+    });
+
+    // d, y: attached, so only marked; no blocked-task search for shm.
+    tui.send_keys("d");
+    let lines = [
+        format!("remove segment {id}?"),
+        "still attached 1 time: only marked for removal,".to_owned(),
+        "freed when the last process detaches".to_owned(),
+        "y remove   n / Esc keep it".to_owned(),
+    ];
+    let dialog = tui.wait_for("the whole removal dialog", |s| {
+        lines.iter().all(|line| s.contains(line))
+    });
+    assert!(
+        !dialog.contains("blocked"),
+        "nothing blocks on a segment:\n{dialog}"
+    );
+    tui.send_keys("y");
+    let status = format!("marked segment {id} for removal");
+    tui.wait_for("the segment marked, still listed as dest", |s| {
+        s.footer().contains(&status) && s.cell(id, "STATUS").as_deref() == Some("dest")
+    });
+    // The last detach frees it: the row goes by itself.
+    attached.detach().expect("detach");
+    tui.wait_for("the segment gone with its last user", |s| {
+        s.header_row().is_some() && s.cell(id, "ID").is_none()
+    });
+    segment.assert_gone();
+    quit(&mut tui);
+    let log = audit_log(&tui);
+    assert!(
+        log.len() == 1 && log[0].contains(&format!(" kind=shm key=0x00000000 id={id} ")),
+        "one line for the removal: {log:?}"
+    );
+}
+
+#[test]
 fn the_limits_tab_lists_the_kernel_limits_with_their_use() {
     let mut tui = Tui::spawn(WIDE, &FAST);
     tui.send_keys("6");
     let screen = tui.wait_for("the limits table", |s| {
-        ["MSGMNI", "MSGMAX", "MSGMNB", "SEMMNI", "SEMMNS", "SEMMSL"]
-            .iter()
-            .all(|name| s.contains(name))
+        [
+            "MSGMNI", "MSGMAX", "MSGMNB", "SHMMNI", "SHMALL", "SHMMAX", "SEMMNI", "SEMMNS",
+            "SEMMSL",
+        ]
+        .iter()
+        .all(|name| s.contains(name))
     });
     let msgmni = std::fs::read_to_string("/proc/sys/kernel/msgmni").expect("read msgmni");
     let msgmni: u64 = msgmni.trim().parse().expect("a number");

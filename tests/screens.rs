@@ -86,8 +86,8 @@ fn help_overlay_80x24() {
 fn empty_namespace_and_unbuilt_tab_80x24() {
     let mut app = app_with((80, 24), snapshot(Vec::new()));
     assert_screen!("empty_80x24", app);
-    press(&mut app, KeyCode::Char('2'));
-    assert_screen!("shm_not_built_80x24", app);
+    press(&mut app, KeyCode::Char('4'));
+    assert_screen!("mq_not_built_80x24", app);
 }
 
 #[test]

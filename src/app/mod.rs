@@ -23,6 +23,7 @@ use crate::keymap::{self, Action, Context};
 use crate::kinds::limits::Limits;
 use crate::kinds::sysv_msg::SysvMsg;
 use crate::kinds::sysv_sem::SysvSem;
+use crate::kinds::sysv_shm::SysvShm;
 use crate::kinds::{Chosen, ObjectKind};
 use crate::layout;
 use crate::model::{ObjectId, Snapshot};
@@ -255,6 +256,8 @@ pub struct App {
     pub mode: Mode,
     /// The queue table's rows and selection.
     pub queues: List<SysvMsg>,
+    /// The shared-memory table's.
+    pub segments: List<SysvShm>,
     /// The semaphore-set table's.
     pub sets: List<SysvSem>,
     /// The limits table's.
@@ -302,6 +305,7 @@ impl App {
             tab: Tab::SysvMsg,
             mode: Mode::Browse,
             queues: List::default(),
+            segments: List::default(),
             sets: List::default(),
             limits: List::default(),
             interval: interval.clamp(MIN_INTERVAL, MAX_INTERVAL),
@@ -332,6 +336,7 @@ impl App {
         self.theme = settings.theme;
         self.thresholds = settings.thresholds;
         self.queues.configure(&settings.sysv_msg);
+        self.segments.configure(&settings.sysv_shm);
         self.sets.configure(&settings.sysv_sem);
         self.limits.configure(&settings.limits);
     }
@@ -622,18 +627,20 @@ impl App {
     pub fn table(&self) -> Option<&dyn Table> {
         match self.tab {
             Tab::SysvMsg => Some(&self.queues),
+            Tab::SysvShm => Some(&self.segments),
             Tab::SysvSem => Some(&self.sets),
             Tab::Limits => Some(&self.limits),
-            Tab::SysvShm | Tab::PosixMq | Tab::Pipes => None,
+            Tab::PosixMq | Tab::Pipes => None,
         }
     }
 
     fn table_mut(&mut self) -> Option<&mut dyn Table> {
         match self.tab {
             Tab::SysvMsg => Some(&mut self.queues),
+            Tab::SysvShm => Some(&mut self.segments),
             Tab::SysvSem => Some(&mut self.sets),
             Tab::Limits => Some(&mut self.limits),
-            Tab::SysvShm | Tab::PosixMq | Tab::Pipes => None,
+            Tab::PosixMq | Tab::Pipes => None,
         }
     }
 
@@ -911,17 +918,22 @@ impl App {
             kind: chosen.kind(),
             id: chosen.id(),
         };
-        let job = Job::FindBlocked { target };
+        // Nothing can wait on some kinds: no one to look for.
+        let (blocked, effects) = if chosen.can_block() {
+            (None, vec![Effect::Act(Job::FindBlocked { target })])
+        } else {
+            (Some(Vec::new()), Vec::new())
+        };
         self.mode = Mode::ConfirmRemove(Box::new(RemoveDialog {
             target,
             live: Some(chosen.clone()),
             chosen,
             owner,
-            blocked: None,
+            blocked,
             unchecked: Vec::new(),
             shown_at: None,
         }));
-        vec![Effect::Act(job)]
+        effects
     }
 
     fn move_selection(&mut self, delta: isize) {

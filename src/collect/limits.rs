@@ -18,8 +18,16 @@ pub struct Sysctl {
     pub msgmax: Option<u64>,
     /// `msgmnb`.
     pub msgmnb: Option<u64>,
+    /// `shmmni`.
+    pub shmmni: Option<u64>,
+    /// `shmall` (pages).
+    pub shmall: Option<u64>,
+    /// `shmmax`.
+    pub shmmax: Option<u64>,
     /// `sem`: SEMMSL, SEMMNS, SEMOPM and SEMMNI, in that order.
     pub sem: [Option<u64>; 4],
+    /// Bytes per page, which SHMALL counts.
+    pub page_size: u64,
 }
 
 impl Sysctl {
@@ -43,7 +51,11 @@ impl Sysctl {
             msgmni: number("msgmni"),
             msgmax: number("msgmax"),
             msgmnb: number("msgmnb"),
+            shmmni: number("shmmni"),
+            shmall: number("shmall"),
+            shmmax: number("shmmax"),
             sem,
+            page_size: page_size(),
         }
     }
 }
@@ -65,6 +77,9 @@ pub fn rows(snap: &Snapshot, sysctl: &Sysctl) -> Vec<Limit> {
     if snap.failure(Kind::SysvMsg).is_none() {
         rows.extend(msg_rows(snap, sysctl, limit));
     }
+    if snap.failure(Kind::SysvShm).is_none() {
+        rows.extend(shm_rows(snap, sysctl, limit));
+    }
     if snap.failure(Kind::SysvSem).is_none() {
         rows.extend(sem_rows(snap, sysctl, limit));
     }
@@ -80,6 +95,58 @@ type MakeLimit = fn(
     Option<u64>,
     Option<(&'static str, Option<u64>)>,
 ) -> Limit;
+
+/// The size of a memory page (4 KiB where the system will not say).
+fn page_size() -> u64 {
+    nix::unistd::sysconf(nix::unistd::SysconfVar::PAGE_SIZE)
+        .ok()
+        .flatten()
+        .and_then(|n| u64::try_from(n).ok())
+        .unwrap_or(4096)
+}
+
+fn shm_rows(snap: &Snapshot, sysctl: &Sysctl, limit: MakeLimit) -> [Limit; 4] {
+    let shm = &snap.shm;
+    let page = sysctl.page_size.max(1);
+    // A segment the kernel would not describe still takes a slot.
+    let segments = shm.segments.len() as u64 + u64::from(shm.unreadable);
+    // The kernel counts whole pages per segment.
+    let pages = shm.segments.iter().map(|s| s.size.div_ceil(page)).sum();
+    [
+        limit(
+            "SHMMNI",
+            "shared-memory segments",
+            LimitUnit::Count,
+            shm.limits.shmmni,
+            Some(segments),
+            Some(("shmmni", sysctl.shmmni)),
+        ),
+        limit(
+            "SHMALL",
+            "pages of all segments together",
+            LimitUnit::Pages(page),
+            shm.limits.shmall,
+            Some(pages),
+            Some(("shmall", sysctl.shmall)),
+        ),
+        limit(
+            "SHMMAX",
+            "bytes in one segment",
+            LimitUnit::Bytes,
+            shm.limits.shmmax,
+            None,
+            Some(("shmmax", sysctl.shmmax)),
+        ),
+        limit(
+            "SHMMIN",
+            "smallest segment in bytes",
+            LimitUnit::Bytes,
+            shm.limits.shmmin,
+            None,
+            None,
+        ),
+    ]
+}
 
 fn sem_rows(snap: &Snapshot, sysctl: &Sysctl, limit: MakeLimit) -> [Limit; 5] {
     let sem = &snap.sem;
@@ -183,7 +250,11 @@ mod tests {
                 msgmni: Some(32000),
                 msgmax: None,
                 msgmnb: None,
+                shmmni: None,
+                shmall: None,
+                shmmax: None,
                 sem: [None; 4],
+                page_size: read.page_size,
             }
         );
     }

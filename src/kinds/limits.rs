@@ -264,7 +264,7 @@ impl ObjectKind for Limits {
     }
 
     /// What `ipcs -u` prints: what is allocated, as the kernel counts
-    /// it (`SEM_INFO`) or as the tables add up.
+    /// it (`SHM_INFO`, `SEM_INFO`) or as the tables add up.
     fn summaries(snap: &Snapshot) -> Vec<String> {
         let msg = &snap.msg;
         let queues = format!(
@@ -273,13 +273,25 @@ impl ObjectKind for Limits {
             format::count(msg.total_messages()),
             format::size(msg.total_bytes())
         );
-        let usage = &snap.sem.usage;
+        let shm = &snap.shm.usage;
+        let segments = format!(
+            "{} · {} pages, {} resident, {} swapped",
+            format::plural(shm.segments.into(), "segment"),
+            format::count(shm.pages),
+            format::count(shm.rss_pages),
+            format::count(shm.swap_pages)
+        );
+        let sem = &snap.sem.usage;
         let sets = format!(
             "{} · {} sems",
-            format::plural(usage.sets.into(), "set"),
-            format::count(usage.semaphores.into())
+            format::plural(sem.sets.into(), "set"),
+            format::count(sem.semaphores.into())
         );
-        vec![format!("{queues} · {sets} "), format!("{queues} ")]
+        vec![
+            format!("{queues} · {segments} · {sets} "),
+            format!("{queues} · {sets} "),
+            format!("{queues} "),
+        ]
     }
 
     const PLAIN: &'static [(&'static str, usize, bool)] = &[

@@ -211,6 +211,11 @@ pub trait ObjectKind: 'static {
 /// another that took over its id (the kernel has no compare-and-remove),
 /// what removing it loses, and the calls that read and remove it.
 pub trait Removable: ObjectKind {
+    /// Tasks can wait on an object of the kind (in `msgsnd`, `semop`…):
+    /// the removal dialog looks for them, since removing wakes them with
+    /// `EIDRM`. Nothing waits on a shared-memory segment.
+    const CAN_BLOCK: bool = true;
+
     /// What tells `now` (read again under the same id) from `chosen` (as
     /// the user saw it), in words; empty when it is the same object.
     fn changes(chosen: &Self::Object, now: &Self::Object) -> Vec<String>;
@@ -321,6 +326,11 @@ impl Chosen {
     /// What removing it loses, in words.
     pub fn loss(&self) -> String {
         crate::each_kind!(self, |K, o| K::loss(o))
+    }
+
+    /// Can tasks be blocked on it (see [`Removable::CAN_BLOCK`])?
+    pub fn can_block(&self) -> bool {
+        crate::each_kind!(self, |K, _o| K::CAN_BLOCK)
     }
 
     /// Its owner's uid.

@@ -373,16 +373,20 @@ impl ObjectKind for SysvShm {
         if shm.via_proc {
             notes.push(vec![(Tone::Label, " · via /proc".to_owned())]);
         }
-        for (count, what) in [
-            (shm.unreadable, "unreadable"),
-            (shm.scan.unreadable, "processes unreadable"),
-        ] {
-            if count > 0 {
-                notes.push(vec![
-                    (Tone::Plain, " · ".to_owned()),
-                    (Tone::Alert, format!("{count} {what}")),
-                ]);
-            }
+        let unreadable = [
+            (shm.unreadable > 0).then(|| format!("{} unreadable", shm.unreadable)),
+            // Their attachments are missing from the table.
+            (shm.scan.unreadable > 0).then(|| {
+                let n = u64::from(shm.scan.unreadable);
+                let s = if n == 1 { "" } else { "es" };
+                format!(
+                    "{} process{s} not checked for attachments",
+                    format::count(n)
+                )
+            }),
+        ];
+        for text in unreadable.into_iter().flatten() {
+            notes.push(vec![(Tone::Plain, " · ".to_owned()), (Tone::Alert, text)]);
         }
         notes
     }
@@ -508,6 +512,8 @@ fn attacher_names(snap: &Snapshot, s: &ShmSegment) -> String {
 }
 
 impl Removable for SysvShm {
+    const CAN_BLOCK: bool = false;
+
     /// Another creator, creator pid, size or change time is another
     /// segment (or one changed with `IPC_SET`); so is another key, except
     /// that a segment removed while attached shows key 0 (and `dest`)
@@ -602,12 +608,17 @@ impl Removable for SysvShm {
             ),
         ];
         if s.nattch > 0 {
+            // Two short lines: the dialog must fit an 80-column screen.
             facts.push(vec![(
                 Tone::Alert,
                 format!(
-                    " still attached {}: it will only be marked for removal, and disappears when the last process detaches",
+                    " still attached {}: only marked for removal,",
                     format::plural(s.nattch, "time")
                 ),
+            )]);
+            facts.push(vec![(
+                Tone::Alert,
+                " freed when the last process detaches".to_owned(),
             )]);
             facts.push(line(" attached by ", attacher_names(snap, s)));
         }
@@ -822,9 +833,7 @@ mod tests {
             .map(|line| line.iter().map(|(_, t)| t.as_str()).collect())
             .collect();
         assert!(
-            facts
-                .iter()
-                .any(|f| f.contains("only be marked for removal")),
+            facts.iter().any(|f| f.contains("only marked for removal")),
             "{facts:?}"
         );
         assert!(

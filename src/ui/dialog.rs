@@ -60,6 +60,8 @@ pub fn draw(
             .map(|facts| Line::from(spans(facts, theme))),
     );
     match &dialog.blocked {
+        // Nothing waits on it: there is nothing to say.
+        _ if !chosen.can_block() => {}
         None => lines.push(Line::styled(" looking for blocked processes…", theme.dim())),
         Some(tasks) if tasks.is_empty() && !dialog.unchecked.is_empty() => {
             lines.push(Line::styled(" no process found blocked on it", theme.dim()));

@@ -48,6 +48,14 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) -> Drawn {
             ("  reading message queues…", app.suggestion),
             &theme,
         ),
+        (_, Tab::SysvShm, ..) => table::draw(
+            frame,
+            areas,
+            &app.segments,
+            app.snapshot.as_ref(),
+            ("  reading shared-memory segments…", None),
+            &theme,
+        ),
         (_, Tab::SysvSem, ..) => table::draw(
             frame,
             areas,

@@ -324,16 +324,28 @@ pub fn semaphore_sets() -> ipctop::model::SemTable {
     }
 }
 
-/// `snap` with [`semaphore_sets`] and the limits of both (SEMMNI at
-/// 100%), as `/proc/sys/kernel` would set them but for MSGMAX.
+/// `snap` with [`semaphore_sets`], [`busy_segments`] and the limits of
+/// all (SEMMNI at 100%), as `/proc/sys/kernel` would set them but for
+/// MSGMAX.
 pub fn with_sets_and_limits(mut snap: Snapshot) -> Snapshot {
     use ipctop::collect::limits::{Sysctl, rows};
     snap.sem = semaphore_sets();
+    snap.shm = busy_segments();
+    snap.shm.limits = ipctop::model::ShmLimits {
+        shmmni: 4096,
+        shmall: 2_097_152,
+        shmmax: u64::MAX - (1 << 24),
+        shmmin: 1,
+    };
     let sysctl = Sysctl {
         msgmni: Some(32_000),
         msgmax: Some(65_536),
         msgmnb: Some(16_384),
+        shmmni: Some(4096),
+        shmall: Some(2_097_152),
+        shmmax: Some(u64::MAX - (1 << 24)),
         sem: [Some(32), Some(64), Some(500), Some(2)],
+        page_size: 4096,
     };
     snap.limits = rows(&snap, &sysctl);
     snap
