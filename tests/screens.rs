@@ -555,3 +555,23 @@ fn limits_80x24_and_120x30() {
     press(&mut app, KeyCode::Char('6'));
     assert_screen!("limits_120x30", app);
 }
+
+#[test]
+fn segments_and_their_details_120x30() {
+    let mut app = app_with(
+        (120, 30),
+        synthetic::with_sets_and_limits(snapshot(busy_queues())),
+    );
+    press(&mut app, KeyCode::Char('2'));
+    assert_screen!("shm_120x30", app);
+    press(&mut app, KeyCode::Enter);
+    assert_screen!("shm_details_120x30", app);
+    // From the details, d asks; the dialog says the segment is only
+    // marked while attached, and looks for no blocked task.
+    press(&mut app, KeyCode::Char('d'));
+    let text = screen(&app);
+    assert!(
+        text.contains("only marked for removal,") && !text.contains("blocked"),
+        "{text}"
+    );
+}
