@@ -20,9 +20,17 @@
 //! - a **crashed-producer** scenario: the last sender of every queue has
 //!   exited; collect must still stay near the floor;
 //! - **semaphores**: 10,000 sets, read in full (`sysv_sem::read_table`)
-//!   against the same syscalls made raw, and `ipcs -s`.
+//!   against the same syscalls made raw, and `ipcs -s`;
+//! - **all kinds at once** (issue 10): 10,000 queues, the 4,000 segments
+//!   and the 10,000 sets present together; one `Collector::collect()` (the
+//!   real full refresh: every kind, names, limits) against the sum of the
+//!   three floors (target <= 1.5x), first with every 100th segment
+//!   attached (the `/proc/PID/maps` scan runs), then with none attached
+//!   (no scan), so the scan's share shows; `ipcs -a` and `lsipc -q`,
+//!   `-m`, `-s` on the same objects.
 //!
-//! Floor and collect alternate within one loop for the same reason.
+//! Every floor and what it is compared with alternate within one loop
+//! (`alternating`), so machine load hits both alike.
 //!
 //! Isolation: as root the process first calls `unshare(CLONE_NEWIPC)`, so it
 //! works in a private IPC namespace that only it (and the helper children it
@@ -50,7 +58,7 @@ use std::time::{Duration, Instant};
 use ipctop::app::{App, Event};
 use ipctop::collect::Collector;
 use ipctop::collect::{sysv_sem, sysv_shm};
-use ipctop::model::{MsgSource, Snapshot};
+use ipctop::model::{MsgSource, ShmTable, Snapshot};
 use ipctop::sys::{msg, sem, shm};
 use nix::sched::{CloneFlags, unshare};
 use ratatui::Terminal;
@@ -252,7 +260,110 @@ impl Bench {
             self.dead_sender(budget)?;
         }
         self.semaphores(if self.full { 10_000 } else { 200 }, budget)?;
-        self.shared_memory(budget)
+        self.shared_memory(budget)?;
+        self.all_kinds(if self.full { 10_000 } else { 200 }, budget)
+    }
+
+    /// Every kind at once: `queues` queues (ours beyond that are removed),
+    /// the segments and the sets made before. One full refresh against the
+    /// sum of the three floors, with some segments attached and with none,
+    /// and the `ipcs` / `lsipc` listings of the same objects.
+    fn all_kinds(&mut self, queues: usize, budget: Duration) -> Result<(), Error> {
+        self.stopped()?;
+        while self.queues.ids.len() > queues {
+            let id = self.queues.ids.pop().ok_or("no queue")?;
+            msg::remove(id)?;
+        }
+        let private = self.isolation == Isolation::Private;
+        let expected = (
+            self.queues.ids.len(),
+            self.segments.ids.len(),
+            self.sets.ids.len(),
+        );
+        let mut proc_text = String::new();
+        let mut floors = || -> Result<(), Error> {
+            let seen = (floor()?, shm_floor(&mut proc_text)?, sem_floor()?);
+            if private && seen != expected {
+                return Err(format!(
+                    "expected (queues, segments, sets) {expected:?}, the floors saw {seen:?}"
+                )
+                .into());
+            }
+            Ok(())
+        };
+        let mut collector = Collector::new()?;
+        let mut refresh = |attached: bool| -> Result<(Stats, Stats), Error> {
+            let snap = collector.collect();
+            if let Some((kind, why)) = snap.failures.iter().next() {
+                return Err(format!("collect could not read {}: {why}", kind.name()).into());
+            }
+            let seen = (
+                snap.msg.queues.len(),
+                snap.shm.segments.len(),
+                snap.sem.sets.len(),
+            );
+            if private && seen != expected {
+                return Err(format!(
+                    "expected (queues, segments, sets) {expected:?}, collect saw {seen:?}"
+                )
+                .into());
+            }
+            if snap.shm.scan.ran != attached {
+                return Err(format!("the maps scan ran: {}", snap.shm.scan.ran).into());
+            }
+            alternating(budget, &mut floors, || {
+                drop(black_box(collector.collect()));
+                Ok(())
+            })
+        };
+        let attached = self.segments.attached.len();
+        let (floor_scan, collect_scan) = refresh(attached > 0)?;
+        let (scan, _) = time_scan(budget)?;
+        self.segments.attached.clear();
+        let (floor_none, collect_none) = refresh(false)?;
+        self.stopped()?;
+        let ipcs = time_command(budget, &[&["ipcs", "-a"]]);
+        let lsipc = time_command(
+            budget,
+            &[&["lsipc", "-q"], &["lsipc", "-m"], &["lsipc", "-s"]],
+        );
+
+        let (q, m, s) = expected;
+        let full = self.full;
+        println!();
+        println!(
+            "  all kinds: {q} queues, {m} segments, {s} semaphore sets; one full refresh \
+             (Collector::collect: every kind, names, limits) against the sum of the msg, shm \
+             and sem floors"
+        );
+        let print = |what: &str, floor: Stats, collect: Stats| {
+            let r = ratio(collect.median, floor.median);
+            let target = if full {
+                format!(" (target <= 1.5x: {})", verdict(r <= 1.5))
+            } else {
+                String::new()
+            };
+            println!(
+                "  {what}: floor {} | collect {} | ratio {r:.2}x{target}",
+                pair(floor),
+                pair(collect),
+            );
+        };
+        print(
+            &format!("{attached} segments attached (maps scan)"),
+            floor_scan,
+            collect_scan,
+        );
+        print("no segment attached (no scan)", floor_none, collect_none);
+        println!(
+            "  the maps scan on its own {} | {:.1} % of the full refresh",
+            pair(scan),
+            100.0 * ratio(scan.median, collect_scan.median)
+        );
+        let refresh = (collect_scan, "the full refresh (scan included)");
+        print_command("ipcs -a", ipcs, refresh);
+        print_command("lsipc -q, -m, -s", lsipc, refresh);
+        Ok(())
     }
 
     /// Shared memory: one read of the segment table against the raw
@@ -288,55 +399,20 @@ impl Bench {
             self.segments.attached.push(shm::Attached::new(id, 0)?);
         }
         let mut proc_text = String::new();
-        let mut shm_floor = || -> Result<(), Error> {
-            let info = shm::info()?;
-            for index in 0..=info.highest_index {
-                black_box(shm::stat_any(index)?);
-            }
-            proc_text.clear();
-            std::fs::File::open(sysv_shm::PROC_SHM)?.read_to_string(&mut proc_text)?;
-            black_box(&proc_text);
-            Ok(())
-        };
         let read = || -> Result<(), Error> {
             black_box(sysv_shm::read_table(MsgSource::StatAny)?);
             Ok(())
         };
-        let (floor_stats, read_stats) = alternating(budget, &mut shm_floor, read)?;
-        let namespace = ipctop::collect::current_namespace()?;
-        let table = sysv_shm::read_table(MsgSource::StatAny)?;
-        let scan = time(
-            budget,
-            || table.clone(),
-            |mut t| {
-                sysv_shm::attach(&mut t, namespace);
-                black_box(t);
-                Ok(())
-            },
-        )?;
-        let mut scanned = table.clone();
-        sysv_shm::attach(&mut scanned, namespace);
-        let ipcs = time(
-            budget,
-            || (),
-            |()| {
-                let status = Command::new("ipcs")
-                    .arg("-m")
-                    .stdout(Stdio::null())
-                    .status()?;
-                if status.success() {
-                    Ok(())
-                } else {
-                    Err("ipcs -m failed".into())
-                }
-            },
-        );
+        let (floor_stats, read_stats) =
+            alternating(budget, || shm_floor(&mut proc_text).map(drop), read)?;
+        let (scan, scanned) = time_scan(budget)?;
+        let ipcs = time_command(budget, &[&["ipcs", "-m"]]);
         let r = ratio(read_stats.median, floor_stats.median);
         println!();
         println!(
             "  shm: {} segments ({} listed), {} attached by this process",
             size,
-            table.segments.len(),
+            scanned.segments.len(),
             self.segments.attached.len()
         );
         println!(
@@ -345,14 +421,7 @@ impl Bench {
             pair(floor_stats),
             pair(read_stats),
         );
-        match ipcs {
-            Ok(ipcs) => println!(
-                "  ipcs -m {} | ratio to read_table {:.1}x",
-                pair(ipcs),
-                ratio(ipcs.median, read_stats.median)
-            ),
-            Err(e) => println!("  ipcs -m: not measured ({e})"),
-        }
+        print_command("ipcs -m", ipcs, (read_stats, "read_table"));
         println!(
             "  attachment scan (/proc/PID/maps of {} processes, {} unreadable): {} | {} mappings found",
             scanned.scan.processes,
@@ -381,43 +450,24 @@ impl Bench {
             started.elapsed()
         );
         let source = ipctop::collect::kernel::best_msg_source();
-        let (mut floors, mut reads) = (Vec::new(), Vec::new());
-        let deadline = Instant::now() + budget * 2;
-        while floors.len() < MIN_ITERATIONS
-            || (floors.len() < MAX_ITERATIONS && Instant::now() < deadline)
-        {
-            let start = Instant::now();
-            let seen = sem_floor()?;
-            floors.push(start.elapsed());
-            let start = Instant::now();
-            let table = sysv_sem::read_table(source)?;
-            reads.push(start.elapsed());
-            if self.isolation == Isolation::Private && (seen != count || table.sets.len() != count)
-            {
-                return Err(format!(
-                    "expected {count} sets: the floor saw {seen}, the read {}",
-                    table.sets.len()
-                )
-                .into());
+        let private = self.isolation == Isolation::Private;
+        let expect = |what: &str, seen: usize| -> Result<(), Error> {
+            if private && seen != count {
+                return Err(format!("expected {count} sets, {what} saw {seen}").into());
             }
-            drop(black_box(table));
-        }
-        let (floor_stats, read_stats) = (summarize(floors), summarize(reads));
-        let ipcs = time(
+            Ok(())
+        };
+        let (floor_stats, read_stats) = alternating(
             budget,
-            || (),
-            |()| {
-                let out = Command::new("ipcs")
-                    .arg("-s")
-                    .stdout(Stdio::null())
-                    .status()?;
-                if out.success() {
-                    Ok(())
-                } else {
-                    Err("ipcs -s failed".into())
-                }
+            || expect("the floor", sem_floor()?),
+            || {
+                let table = sysv_sem::read_table(source)?;
+                expect("the read", table.sets.len())?;
+                drop(black_box(table));
+                Ok(())
             },
-        );
+        )?;
+        let ipcs = time_command(budget, &[&["ipcs", "-s"]]);
         println!();
         println!("  semaphores: {count} sets of 1 to 4 semaphores");
         println!(
@@ -429,14 +479,7 @@ impl Bench {
             pair(read_stats),
             ratio(read_stats.median, floor_stats.median)
         );
-        match ipcs {
-            Ok(ipcs) => println!(
-                "  ipcs -s {} | {:.1}x the full read",
-                pair(ipcs),
-                ratio(ipcs.median, read_stats.median)
-            ),
-            Err(e) => println!("  ipcs -s: not measured ({e})"),
-        }
+        print_command("ipcs -s", ipcs, (read_stats, "the full read"));
         Ok(())
     }
 
@@ -579,10 +622,18 @@ impl Bench {
 /// The raw floor: `MSG_INFO` and one `MSG_STAT_ANY` per index, nothing else.
 /// Returns how many queues it saw.
 fn floor() -> Result<usize, Error> {
-    let info = msg::info()?;
+    stat_floor(msg::info()?.highest_index, msg::stat_any)
+}
+
+/// One `*_STAT_ANY` call (`stat_any`) per index up to `highest_index`, the
+/// answers dropped; returns how many objects it saw.
+fn stat_floor<T>(
+    highest_index: i32,
+    stat_any: impl Fn(i32) -> Result<Option<T>, ipctop::sys::SysError>,
+) -> Result<usize, Error> {
     let mut seen = 0;
-    for index in 0..=info.highest_index {
-        if let Some(found) = msg::stat_any(index)? {
+    for index in 0..=highest_index {
+        if let Some(found) = stat_any(index)? {
             black_box(&found);
             seen += 1;
         }
@@ -608,6 +659,72 @@ fn sem_floor() -> Result<usize, Error> {
         }
     }
     Ok(seen)
+}
+
+/// The raw floor of a segment read: `SHM_INFO`, one `SHM_STAT_ANY` per
+/// index, and reading `/proc/sysvipc/shm` (into `text`, reused) for the
+/// resident and swapped bytes. Returns how many segments it saw.
+fn shm_floor(text: &mut String) -> Result<usize, Error> {
+    let seen = stat_floor(shm::info()?.highest_index, shm::stat_any)?;
+    text.clear();
+    std::fs::File::open(sysv_shm::PROC_SHM)?.read_to_string(text)?;
+    black_box(&text);
+    Ok(seen)
+}
+
+/// Times the `/proc/PID/maps` attachment scan on its own, over a fresh
+/// read of the segment table; returns its figures and the table scanned.
+fn time_scan(budget: Duration) -> Result<(Stats, ShmTable), Error> {
+    let namespace = ipctop::collect::current_namespace()?;
+    let table = sysv_shm::read_table(MsgSource::StatAny)?;
+    let scan = time(
+        budget,
+        || table.clone(),
+        |mut t| {
+            sysv_shm::attach(&mut t, namespace);
+            black_box(t);
+            Ok(())
+        },
+    )?;
+    let mut scanned = table;
+    sysv_shm::attach(&mut scanned, namespace);
+    Ok((scan, scanned))
+}
+
+/// Times running each of `commands` (program and arguments) in turn,
+/// output discarded, as one operation.
+fn time_command(budget: Duration, commands: &[&[&str]]) -> Result<Stats, Error> {
+    time(
+        budget,
+        || (),
+        |()| {
+            for command in commands {
+                let (program, args) = command.split_first().ok_or("empty command")?;
+                let status = Command::new(program)
+                    .args(args)
+                    .stdout(Stdio::null())
+                    .status()?;
+                if !status.success() {
+                    return Err(format!("{} failed: {status}", command.join(" ")).into());
+                }
+            }
+            Ok(())
+        },
+    )
+}
+
+/// Prints the figures of command `what` (or why there are none) and its
+/// ratio to `reference`, which is the figures of what `reference.1` names.
+fn print_command(what: &str, stats: Result<Stats, Error>, reference: (Stats, &str)) {
+    match stats {
+        Ok(stats) => println!(
+            "  {what} {} | {:.1}x {}",
+            pair(stats),
+            ratio(stats.median, reference.0.median),
+            reference.1
+        ),
+        Err(e) => println!("  {what}: not measured ({e})"),
+    }
 }
 
 /// Times the floor and a full collect, alternating one of each per round
