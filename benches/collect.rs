@@ -650,7 +650,6 @@ fn sem_floor() -> Result<usize, Error> {
     let mut seen = 0;
     for index in 0..=info.highest_index {
         if let Some((id, stat)) = sem::stat_any(index)? {
-            black_box(sem::values(id, stat.nsems)?);
             for num in 0..stat.nsems {
                 black_box(sem::state(id, num)?);
             }

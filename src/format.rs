@@ -92,9 +92,13 @@ pub fn count(n: u64) -> String {
     out
 }
 
-/// `1 queue`, `12,000 queues`.
+/// `1 queue`, `12,000 queues`, `2 processes`.
 pub fn plural(n: u64, noun: &str) -> String {
-    let s = if n == 1 { "" } else { "s" };
+    let s = match (n, noun.ends_with('s')) {
+        (1, _) => "",
+        (_, true) => "es",
+        (_, false) => "s",
+    };
     format!("{} {noun}{s}", count(n))
 }
 

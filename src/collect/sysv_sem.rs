@@ -66,14 +66,12 @@ fn gone(e: &SysError) -> bool {
 
 /// Every semaphore of set `id`, which has `nsems` of them.
 fn read_semaphores(id: i32, nsems: u32) -> Result<Vec<Semaphore>, SysError> {
-    let values = sem::values(id, nsems)?;
     (0..nsems)
-        .zip(values)
-        .map(|(num, value)| {
+        .map(|num| {
             let state = sem::state(id, num)?;
             Ok(Semaphore {
                 num,
-                value: u32::from(value),
+                value: state.value,
                 pid: state.pid,
                 ncnt: state.ncnt,
                 zcnt: state.zcnt,

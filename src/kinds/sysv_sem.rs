@@ -405,7 +405,15 @@ impl Removable for SysvSem {
             ctime: s.ctime,
             history: [s.otime, s.otime],
         };
-        parts::identity_changes(identity(chosen), identity(now), false)
+        let mut changes = parts::identity_changes(identity(chosen), identity(now), false);
+        // A set's size is fixed at creation: another size is another set.
+        if now.nsems != chosen.nsems {
+            changes.push(format!(
+                "it had {} semaphores, now {}",
+                chosen.nsems, now.nsems
+            ));
+        }
+        changes
     }
 
     fn current(id: i64) -> Result<Option<SemSet>, CollectError> {

@@ -378,10 +378,9 @@ impl ObjectKind for SysvShm {
             // Their attachments are missing from the table.
             (shm.scan.unreadable > 0).then(|| {
                 let n = u64::from(shm.scan.unreadable);
-                let s = if n == 1 { "" } else { "es" };
                 format!(
-                    "{} process{s} not checked for attachments",
-                    format::count(n)
+                    "{} not checked for attachments",
+                    format::plural(n, "process")
                 )
             }),
         ];
@@ -394,8 +393,16 @@ impl ObjectKind for SysvShm {
     fn summaries(snap: &Snapshot) -> Vec<String> {
         let shm = &snap.shm;
         let segments = format::plural(shm.segments.len() as u64, "segment");
-        let bytes: u64 = shm.segments.iter().map(|s| s.size).sum();
-        let rss: u64 = shm.segments.iter().filter_map(|s| s.rss).sum();
+        // Sizes are the users' to choose: a few near 2^64 must not wrap.
+        let bytes = shm
+            .segments
+            .iter()
+            .fold(0, |sum: u64, s| sum.saturating_add(s.size));
+        let rss = shm
+            .segments
+            .iter()
+            .filter_map(|s| s.rss)
+            .fold(0, u64::saturating_add);
         let attached = shm.segments.iter().filter(|s| s.nattch > 0).count();
         let totals = format!(
             "{segments}/{} · {} · {} resident · {attached} attached",
@@ -418,7 +425,7 @@ impl ObjectKind for SysvShm {
         ("ID", 10, true),
         ("OWNER", 10, false),
         ("PERMS", 5, false),
-        ("BYTES", 12, true),
+        ("BYTES", 20, true),
         ("NATTCH", 8, true),
         ("STATUS", 11, false),
     ];
@@ -505,10 +512,21 @@ fn attacher_names(snap: &Snapshot, s: &ShmSegment) -> String {
     if pids.is_empty() {
         return "not found (their /proc/PID/maps could not be read)".to_owned();
     }
-    pids.iter()
+    // A few by name, the rest counted: the line must fit the dialog (a
+    // database's segment has a process per connection).
+    const NAMED: usize = 3;
+    let mut names: Vec<String> = pids
+        .iter()
+        .take(NAMED)
         .map(|&pid| format::process(pid, snap.operator(pid, 0)))
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect();
+    if pids.len() > NAMED {
+        names.push(format!(
+            "and {} more",
+            format::count((pids.len() - NAMED) as u64)
+        ));
+    }
+    names.join(", ")
 }
 
 impl Removable for SysvShm {

@@ -16,7 +16,7 @@ pub union semun {
     pub val: c_int,
     /// `IPC_STAT`, `SEM_STAT_ANY`, `IPC_SET`: a `semid_ds`.
     pub buf: *mut libc::semid_ds,
-    /// `GETALL`, `SETALL`: one `unsigned short` per semaphore.
+    /// `SETALL`: one `unsigned short` per semaphore.
     pub array: *mut c_ushort,
     /// `IPC_INFO`, `SEM_INFO`: a `seminfo`.
     pub info: *mut libc::seminfo,
@@ -198,28 +198,14 @@ pub fn stat(id: i32) -> Result<SetStat, SysError> {
         .map_err(|errno| SysError::new(format!("read semaphore set {id}"), errno))
 }
 
-/// `semctl(id, 0, GETALL)`: every value of a set of `nsems` semaphores,
-/// read at one instant.
-pub fn values(id: i32, nsems: u32) -> Result<Vec<u16>, SysError> {
-    let mut values = vec![0 as c_ushort; usize::try_from(nsems).unwrap_or(0)];
-    semctl(
-        id,
-        0,
-        libc::GETALL,
-        semun {
-            array: values.as_mut_ptr(),
-        },
-    )
-    .map_err(|errno| {
-        SysError::new(format!("read the values of semaphore set {id}"), errno)
-            .explained(Errno::EACCES, "no read permission on the set")
-    })?;
-    Ok(values)
-}
-
-/// What `GETPID`, `GETNCNT` and `GETZCNT` say about one semaphore.
+/// What `GETVAL`, `GETPID`, `GETNCNT` and `GETZCNT` say about one
+/// semaphore. (Not `GETALL`: it writes as many values as the set the id
+/// names has when it runs, and the id may name a larger set by then; one
+/// value per call cannot overrun anything.)
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SemState {
+    /// Its value.
+    pub value: u32,
     /// Pid of the last operation on it (0: none).
     pub pid: i32,
     /// Tasks waiting for its value to grow (to decrement it).
@@ -228,7 +214,8 @@ pub struct SemState {
     pub zcnt: u32,
 }
 
-/// `GETPID`, `GETNCNT` and `GETZCNT` of semaphore `num` of set `id`.
+/// `GETVAL`, `GETPID`, `GETNCNT` and `GETZCNT` of semaphore `num` of
+/// set `id`.
 pub fn state(id: i32, num: u32) -> Result<SemState, SysError> {
     let num_arg = c_int::try_from(num).unwrap_or(c_int::MAX);
     let get = |cmd| {
@@ -238,14 +225,28 @@ pub fn state(id: i32, num: u32) -> Result<SemState, SysError> {
         })
     };
     Ok(SemState {
+        value: to_u32(get(libc::GETVAL)?),
         pid: get(libc::GETPID)?,
         ncnt: to_u32(get(libc::GETNCNT)?),
         zcnt: to_u32(get(libc::GETZCNT)?),
     })
 }
 
-/// `semctl(id, 0, SETALL)`: sets every value of the set at once.
+/// `semctl(id, 0, SETALL)`: sets every value of a set of the caller's
+/// own at once. The kernel reads as many values as the set has: one
+/// value per semaphore is checked first (the set is the caller's, so it
+/// does not change size meanwhile).
 pub fn set_all(id: i32, values: &[u16]) -> Result<(), SysError> {
+    let nsems = stat(id)?.nsems;
+    if usize::try_from(nsems).ok() != Some(values.len()) {
+        return Err(SysError::new(
+            format!(
+                "set {} values of semaphore set {id}, which has {nsems}",
+                values.len()
+            ),
+            Errno::EINVAL,
+        ));
+    }
     let mut values = values.to_vec();
     semctl(
         id,
