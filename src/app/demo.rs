@@ -147,14 +147,23 @@ impl Demo {
             Ending::QueueRemoved => None,
             Ending::Other(why) => Some(format!("{} ended ({why})", w.name())),
         }));
+        // Tools lost by the same workers are told together.
+        let mut losses: Vec<(Vec<&str>, Vec<&str>)> = Vec::new();
         for tool in [Tool::Segment, Tool::Set] {
             let without = self.workers_that(|w| self.lost.contains(&(w, tool)));
+            match losses.iter_mut().find(|(workers, _)| *workers == without) {
+                Some((_, tools)) => tools.push(tool.name()),
+                None => losses.push((without, vec![tool.name()])),
+            }
+        }
+        for (workers, tools) in losses {
+            let tools = tools.join(" and ");
             let (its, their) = (
-                format!("its {} (removed)", tool.name()),
-                format!("their {} (removed)", tool.name()),
+                format!("its {tools} (removed)"),
+                format!("their {tools} (removed)"),
             );
             said.extend(together(
-                &without,
+                &workers,
                 ("goes on without", "go on without"),
                 &its,
                 &their,
@@ -316,6 +325,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn losses_of_the_same_workers_are_told_together() {
+        let mut demo = Demo::new(0);
+        demo.lost.push((Worker::Producer, Tool::Segment));
+        assert_eq!(
+            demo.news(),
+            "demo: producer goes on without its stats segment (removed)"
+        );
+        demo.lost.push((Worker::Consumer, Tool::Segment));
+        demo.lost.push((Worker::Consumer, Tool::Set));
+        assert_eq!(
+            demo.news(),
+            "demo: producer and consumer go on without their stats segment (removed); consumer goes on without its semaphore set (removed)"
+        );
+        demo.lost.push((Worker::Producer, Tool::Set));
+        assert_eq!(
+            demo.news(),
+            "demo: producer and consumer go on without their stats segment and semaphore set (removed)"
+        );
+    }
+
+    #[test]
     fn the_empty_table_suggests_the_demo_only_outside_it_and_as_cargo_runs_it() {
         let none = |_: &str| false;
         assert_eq!(suggestion(false, none), Some("ipctop demo"));
@@ -347,6 +377,11 @@ mod tests {
             .push((Worker::Producer, Ending::Other("exit status 1".to_owned())));
         assert_eq!(failed.news(), "demo: producer ended (exit status 1)");
         assert_eq!(failed.footer_hint(), Some("c stall consumer"));
+        failed.lost.push((Worker::Consumer, Tool::Set));
+        assert_eq!(
+            failed.news(),
+            "demo: producer ended (exit status 1); consumer goes on without its semaphore set (removed)"
+        );
         assert_eq!(demo.footer_hint(), None, "no consumer left");
     }
 }

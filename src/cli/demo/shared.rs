@@ -114,7 +114,7 @@ impl std::fmt::Display for Stats {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} orders sent, {} taken, at most {} waiting at once",
+            "{} orders sent, {} taken; the backlog peaked at {}",
             self.sent,
             self.taken,
             self.peak.max(0)
@@ -341,7 +341,7 @@ mod tests {
         );
         assert_eq!(
             stats.to_string(),
-            "5 orders sent, 4 taken, at most 3 waiting at once"
+            "5 orders sent, 4 taken; the backlog peaked at 3"
         );
     }
 
