@@ -404,6 +404,7 @@ fn produce(msqid: i32, shared: &mut shared::Shared) -> Result<(), SysError> {
         msg::send(msqid, REST_ORDER, &padded(rest), 0)?;
         loop {
             let queue = msg::stat(msqid)?;
+            shared.check()?;
             match shared.wait_at_gate(QUIET_CHECK)? {
                 Some(true) => break,
                 Some(false) => {}
@@ -416,6 +417,7 @@ fn produce(msqid: i32, shared: &mut shared::Shared) -> Result<(), SysError> {
         while Instant::now() < rest_ends {
             sleep(QUIET_CHECK);
             msg::stat(msqid)?;
+            shared.check()?;
         }
     }
 }

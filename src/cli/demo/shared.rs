@@ -160,14 +160,24 @@ impl Shared {
             uncounted: 0,
         };
         match SharedWords::attach(shmid) {
-            Ok(words) => {
-                shared.stats = Some(words);
-                shared.check_segment();
-            }
+            Ok(words) => shared.stats = Some(words),
             Err(e) if gone(&e) => tell(Tool::Segment),
             Err(e) => return Err(e),
         }
+        shared.check()?;
         Ok(shared)
+    }
+
+    /// Looks whether the segment and the set are still there: goes on
+    /// without either if it has been removed, and says so. Done before
+    /// each update and while the producer rests, so a removal is noticed
+    /// within moments whatever the worker is doing.
+    pub fn check(&mut self) -> Result<(), SysError> {
+        self.check_segment();
+        match self.set.map(sem::stat) {
+            Some(Err(e)) => self.lose_set(e),
+            _ => Ok(()),
+        }
     }
 
     /// Detaches from the segment if it has been marked for removal (it
@@ -213,7 +223,7 @@ impl Shared {
     /// whether to wait for it. `Ok(false)`: not done (the lock was busy,
     /// or the segment or the set is gone).
     fn update(&mut self, wait: bool, change: impl FnOnce(&mut Stats)) -> Result<bool, SysError> {
-        self.check_segment();
+        self.check()?;
         if self.stats.is_none() {
             return Ok(false);
         }
