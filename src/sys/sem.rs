@@ -322,7 +322,8 @@ pub fn operate_within(id: i32, ops: &[SemOp], timeout: Duration) -> Result<bool,
     let mut raw = raw_ops(ops);
     let timeout = libc::timespec {
         tv_sec: libc::time_t::try_from(timeout.as_secs()).unwrap_or(libc::time_t::MAX),
-        tv_nsec: libc::c_long::try_from(timeout.subsec_nanos()).unwrap_or(0),
+        // Below 10^9: fits a `long` of any width.
+        tv_nsec: timeout.subsec_nanos() as libc::c_long,
     };
     // SAFETY: `raw` holds `raw.len()` `sembuf`s, the count semtimedop is
     // told to read; `timeout` is a live `timespec` it only reads. libc has
