@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 
 use common::QueueGuard;
 use e2e::{BIN, Size, Tui, assert_terminal_restored, rfind};
-use ipctop::sys::msg;
+use ipctop::sys::{msg, sem, shm};
 use nix::sys::signal::Signal;
 
 /// The refresh interval the TUI tests run with (the fastest allowed).
@@ -393,14 +393,41 @@ fn children_of(pid: i32) -> Vec<i32> {
         .collect()
 }
 
-/// Queues a test found but did not make; removed when dropped, in case
-/// the program that made them leaked them.
-struct Leaked(Vec<i32>);
+/// The shared-memory segments process `creator` made, by id.
+fn segments_made_by(creator: i32) -> Vec<i32> {
+    let highest = shm::info().expect("list segments").highest_index;
+    (0..=highest)
+        .filter_map(|index| shm::stat_any(index).expect("read a segment"))
+        .filter(|(_, segment)| segment.cpid == creator)
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// The semaphore sets of uid [`common::NOBODY`] that one of `pids` last
+/// operated on (a semaphore records no creator), by id.
+fn nobodys_sets_used_by(pids: &[i32]) -> Vec<i32> {
+    let highest = sem::info().expect("list semaphore sets").highest_index;
+    (0..=highest)
+        .filter_map(|index| sem::stat_any(index).expect("read a semaphore set"))
+        .filter(|(id, set)| {
+            set.cuid == common::NOBODY
+                && (0..set.nsems).any(|n| sem::state(*id, n).is_ok_and(|s| pids.contains(&s.pid)))
+        })
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// Objects a test found but did not make; removed with `remove` when
+/// dropped, in case the program that made them leaked them.
+struct Leaked {
+    ids: Vec<i32>,
+    remove: fn(i32) -> Result<(), ipctop::sys::SysError>,
+}
 
 impl Drop for Leaked {
     fn drop(&mut self) {
-        for &id in &self.0 {
-            let _ = msg::remove(id);
+        for &id in &self.ids {
+            let _ = (self.remove)(id);
         }
     }
 }
@@ -441,8 +468,40 @@ fn demo_as_another_user_cleans_up_when_the_terminal_closes() {
     });
     let mut senders = workers.clone();
     senders.push(demo);
-    let queues = Leaked(nobodys_queues_sent_to_by(&senders));
-    assert_eq!(queues.0.len(), 2, "the demo's two queues: {:?}", queues.0);
+    let queues = Leaked {
+        ids: nobodys_queues_sent_to_by(&senders),
+        remove: msg::remove,
+    };
+    assert_eq!(
+        queues.ids.len(),
+        2,
+        "the demo's two queues: {:?}",
+        queues.ids
+    );
+    // Its stats segment, and its semaphore set once a worker has used it.
+    let deadline = std::time::Instant::now() + e2e::DEADLINE;
+    let (segments, sets) = loop {
+        let found = (segments_made_by(demo), nobodys_sets_used_by(&workers));
+        if found.1.len() == 1 || std::time::Instant::now() > deadline {
+            break found;
+        }
+        std::thread::yield_now();
+    };
+    let segments = Leaked {
+        ids: segments,
+        remove: shm::remove,
+    };
+    let sets = Leaked {
+        ids: sets,
+        remove: sem::remove,
+    };
+    assert_eq!(
+        segments.ids.len(),
+        1,
+        "the demo's segment: {:?}",
+        segments.ids
+    );
+    assert_eq!(sets.ids.len(), 1, "the demo's set: {:?}", sets.ids);
     let watched: Vec<_> = workers
         .iter()
         .map(|&w| ipctop::sys::pidfd::open(w).expect("watch a worker"))
@@ -452,9 +511,15 @@ fn demo_as_another_user_cleans_up_when_the_terminal_closes() {
     assert_ended_cleanly(&tui.wait_exit());
     let left: Vec<_> = nobodys_queues_sent_to_by(&senders)
         .into_iter()
-        .filter(|id| queues.0.contains(id))
+        .filter(|id| queues.ids.contains(id))
         .collect();
     assert!(left.is_empty(), "the demo left its queues {left:?} behind");
+    let left = segments_made_by(demo);
+    assert!(left.is_empty(), "the demo left its segment {left:?} behind");
+    let left: Vec<_> = (sets.ids.iter())
+        .filter(|id| sem::stat(**id).is_ok())
+        .collect();
+    assert!(left.is_empty(), "the demo left its set {left:?} behind");
     for (pid, pidfd) in workers.iter().zip(&watched) {
         use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
         let mut ready = [PollFd::new(
@@ -717,6 +782,10 @@ fn no_mouse_leaves_the_mouse_alone() {
 
 /// The key of the demo's busy queue, as the table shows it.
 const DEMO_BUSY_KEY: &str = "0x0de00001";
+/// The key of the demo's stats segment.
+const DEMO_STATS_KEY: &str = "0x0de00003";
+/// The key of the demo's semaphore set.
+const DEMO_SYNC_KEY: &str = "0x0de00004";
 
 /// The id of the queue whose row shows key `key`, if one does.
 fn id_of_key(s: &e2e::Screen, key: &str) -> Option<i32> {
@@ -805,15 +874,125 @@ fn demo_fills_its_queue_until_the_producer_blocks_and_c_stalls_the_consumer() {
     }
 
     // Quitting with the consumer stalled leaves no worker behind.
+    quit_demo(&mut tui, &workers);
+}
+
+/// Quits the demo with `q`; checks it ended well and left none of
+/// `workers` behind.
+fn quit_demo(tui: &mut Tui, workers: &[(i32, String)]) {
     tui.send_keys("q");
     assert!(tui.wait_exit().success());
-    assert_terminal_restored(&tui);
-    for (pid, name) in &workers {
+    assert_terminal_restored(tui);
+    for (pid, name) in workers {
         assert!(
             comm(*pid).is_none_or(|c| c != *name),
             "{name} ({pid}) outlived the demo"
         );
     }
+}
+
+/// Switches to tab `number`, narrows it to the object with key `key` and
+/// waits until its row satisfies `cond`; returns the object's id.
+fn demo_object(
+    tui: &mut Tui,
+    number: char,
+    key: &str,
+    what: &str,
+    cond: impl Fn(&e2e::Screen, i32) -> bool,
+) -> i32 {
+    tui.send_keys(&format!("{number}/{key}\r"));
+    let screen = tui.wait_for(what, |s| {
+        s.contains(&format!("filter: /{key} ")) && id_of_key(s, key).is_some_and(|id| cond(s, id))
+    });
+    id_of_key(&screen, key).expect("the object's id")
+}
+
+/// The number in cell `title` of object `id`'s row.
+fn number_in(s: &e2e::Screen, id: i32, title: &str) -> Option<u64> {
+    s.cell(id, title)?.parse().ok()
+}
+
+#[test]
+fn demo_shares_a_segment_both_workers_attach_and_a_set_its_producer_waits_on() {
+    const TEST: &str = "demo_shares_a_segment_both_workers_attach_and_a_set_its_producer_waits_on";
+    if !common::root_or_skip(TEST, "the demo's private IPC namespace") {
+        return;
+    }
+    let (mut tui, _busy, workers) = start_demo(Size::new(160, 30));
+    demo_object(
+        &mut tui,
+        '2',
+        DEMO_STATS_KEY,
+        "the stats segment, attached by the producer and the consumer",
+        |s, id| number_in(s, id, "ATTACH") == Some(2),
+    );
+    // Used by the workers from the start (the stats lock); after the
+    // burst the producer waits at the rest gate for the consumer.
+    let set = demo_object(
+        &mut tui,
+        '3',
+        DEMO_SYNC_KEY,
+        "the semaphore set, the producer waiting at its gate",
+        |s, id| number_in(s, id, "WAITING").is_some_and(|n| n >= 1),
+    );
+    let screen = tui.screen();
+    let last = screen.cell(set, "LAST PID").unwrap_or_default();
+    assert!(last.contains(" demo-"), "a worker operated last:\n{screen}");
+    quit_demo(&mut tui, &workers);
+}
+
+#[test]
+fn demo_removing_its_segment_and_set_the_workers_go_on_and_say_so() {
+    const TEST: &str = "demo_removing_its_segment_and_set_the_workers_go_on_and_say_so";
+    if !common::root_or_skip(TEST, "the demo's private IPC namespace") {
+        return;
+    }
+    // Wide: the removal's outcome and the demo's news share the footer.
+    let (mut tui, busy, workers) = start_demo(Size::new(250, 30));
+    let segment = demo_object(
+        &mut tui,
+        '2',
+        DEMO_STATS_KEY,
+        "the stats segment, attached twice",
+        |s, id| number_in(s, id, "ATTACH") == Some(2),
+    );
+    tui.send_keys("d");
+    tui.wait_for("the segment's removal dialog", |s| {
+        s.contains(&format!("remove segment {segment}?")) && s.contains("y remove")
+    });
+    tui.send_keys("y");
+    let news = "demo: producer and consumer go on without their stats segment (removed)";
+    // Marked only, it goes once both workers have detached.
+    tui.wait_for("the news, the segment gone with its last user", |s| {
+        s.footer().contains(news) && s.header_row().is_some() && s.cell(segment, "ID").is_none()
+    });
+
+    let set = demo_object(&mut tui, '3', DEMO_SYNC_KEY, "the semaphore set", |_, _| {
+        true
+    });
+    tui.send_keys("d");
+    tui.wait_for("the set's removal dialog, waiters looked up", |s| {
+        s.contains(&format!("remove semaphore set {set}?"))
+            && s.contains("y remove")
+            && !s.contains("looking for blocked")
+    });
+    tui.send_keys("y");
+    let news =
+        "demo: producer and consumer go on without their stats segment and semaphore set (removed)";
+    tui.wait_for("the news, the set gone", |s| {
+        s.footer().contains(news) && s.header_row().is_some() && s.cell(set, "ID").is_none()
+    });
+
+    // The queue story goes on: both workers still at it.
+    tui.send_keys("1");
+    tui.wait_for("the busy queue, still there", |s| s.has_queue(busy));
+    let mut running: Vec<String> = demo_workers(tui.pid())
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
+    running.sort_unstable();
+    assert_eq!(running, ["demo-consumer", "demo-producer"]);
+    quit_demo(&mut tui, &workers);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! The demo's part of the model: which queue it opens on, the `c` key
 //! that stalls and resumes its consumer, and what it says when its
-//! workers end. Only `ipctop demo` has one ([`App::demo`]); the monitor
+//! workers end or go on without an object they shared. Only `ipctop demo` has one ([`App::demo`]); the monitor
 //! alone never shows any of it.
 //!
 //! Like the rest of the model it does no I/O: `c` becomes an
@@ -28,6 +28,25 @@ impl Worker {
         match self {
             Worker::Producer => "producer",
             Worker::Consumer => "consumer",
+        }
+    }
+}
+
+/// One of the objects the demo's workers share besides the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    /// The shared-memory segment they keep their counts in.
+    Segment,
+    /// The semaphore set they synchronise on.
+    Set,
+}
+
+impl Tool {
+    /// `stats segment`, `semaphore set`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tool::Segment => "stats segment",
+            Tool::Set => "semaphore set",
         }
     }
 }
@@ -62,6 +81,8 @@ pub enum Report {
     Refused(String),
     /// A worker ended (and was reaped).
     Ended(Worker, Ending),
+    /// A worker found a [`Tool`] removed and goes on without it.
+    Lost(Worker, Tool),
 }
 
 /// The demo's state in the model.
@@ -75,6 +96,8 @@ pub struct Demo {
     pub stalled: bool,
     /// The workers that ended, in order, and how.
     pub ended: Vec<(Worker, Ending)>,
+    /// The tools workers went on without, in the order they said so.
+    pub lost: Vec<(Worker, Tool)>,
     /// What the demo said last about its workers, while the status still
     /// shows it.
     news: Option<String>,
@@ -88,6 +111,7 @@ impl Demo {
             select_pending: true,
             stalled: false,
             ended: Vec::new(),
+            lost: Vec::new(),
             news: None,
         }
     }
@@ -106,27 +130,71 @@ impl Demo {
         }
     }
 
-    /// What the demo says about its ended workers:
-    /// `demo: producer and consumer stopped: their queue was removed`.
-    fn news_of_endings(&self) -> String {
-        let removed: Vec<&str> = [Worker::Producer, Worker::Consumer]
-            .into_iter()
-            .filter(|w| self.ended.contains(&(*w, Ending::QueueRemoved)))
-            .map(Worker::name)
-            .collect();
-        let mut said: Vec<String> = match removed.as_slice() {
-            [] => Vec::new(),
-            [one] => vec![format!("{one} stopped: its queue was removed")],
-            many => vec![format!(
-                "{} stopped: their queue was removed",
-                many.join(" and ")
-            )],
-        };
+    /// What the demo says about its workers' endings and losses:
+    /// `demo: producer and consumer stopped: their queue was removed`,
+    /// `demo: consumer goes on without its stats segment (removed)`.
+    fn news(&self) -> String {
+        let removed = self.workers_that(|w| self.ended.contains(&(w, Ending::QueueRemoved)));
+        let mut said: Vec<String> = together(
+            &removed,
+            ("stopped:", "stopped:"),
+            "its queue was removed",
+            "their queue was removed",
+        )
+        .into_iter()
+        .collect();
         said.extend(self.ended.iter().filter_map(|(w, how)| match how {
             Ending::QueueRemoved => None,
             Ending::Other(why) => Some(format!("{} ended ({why})", w.name())),
         }));
+        // Tools lost by the same workers are told together.
+        let mut losses: Vec<(Vec<&str>, Vec<&str>)> = Vec::new();
+        for tool in [Tool::Segment, Tool::Set] {
+            let without = self.workers_that(|w| self.lost.contains(&(w, tool)));
+            match losses.iter_mut().find(|(workers, _)| *workers == without) {
+                Some((_, tools)) => tools.push(tool.name()),
+                None => losses.push((without, vec![tool.name()])),
+            }
+        }
+        for (workers, tools) in losses {
+            let tools = tools.join(" and ");
+            let (its, their) = (
+                format!("its {tools} (removed)"),
+                format!("their {tools} (removed)"),
+            );
+            said.extend(together(
+                &workers,
+                ("goes on without", "go on without"),
+                &its,
+                &their,
+            ));
+        }
         format!("demo: {}", said.join("; "))
+    }
+
+    /// The workers for which `pred` holds, producer first.
+    fn workers_that(&self, pred: impl Fn(Worker) -> bool) -> Vec<&'static str> {
+        [Worker::Producer, Worker::Consumer]
+            .into_iter()
+            .filter(|w| pred(*w))
+            .map(Worker::name)
+            .collect()
+    }
+}
+
+/// `workers` doing `verb` (one's and many's form) with `one` or `many`
+/// after it: `consumer goes on without its segment`, `producer and
+/// consumer go on without their segment`; nothing when there are none.
+fn together(
+    workers: &[&str],
+    (verb_one, verb_many): (&str, &str),
+    one: &str,
+    many: &str,
+) -> Option<String> {
+    match workers {
+        [] => None,
+        [single] => Some(format!("{single} {verb_one} {one}")),
+        several => Some(format!("{} {verb_many} {many}", several.join(" and "))),
     }
 }
 
@@ -204,29 +272,38 @@ impl App {
                     demo.stalled = false;
                 }
                 demo.ended.push((worker, how));
-                let news = demo.news_of_endings();
-                // A removal's outcome may be on screen (it races the
-                // workers' end): keep it, with the news after it in place
-                // of the older news.
-                let earlier = self.status.take().and_then(|s| {
-                    let text = match &demo.news {
-                        Some(old) => s.text.strip_suffix(old.as_str()).unwrap_or(&s.text),
-                        None => &s.text,
-                    };
-                    let text = text.strip_suffix(" · ").unwrap_or(text);
-                    (!text.is_empty()).then(|| Status {
-                        text: text.to_owned(),
-                        ..s
-                    })
-                });
-                demo.news = Some(news.clone());
-                match earlier {
-                    Some(s) => Status::new(format!("{} · {news}", s.text), s.error),
-                    None => Status::info(news),
-                }
+                Self::news_status(demo, self.status.take())
+            }
+            Report::Lost(worker, tool) => {
+                demo.lost.push((worker, tool));
+                Self::news_status(demo, self.status.take())
             }
         };
         self.status = Some(status);
+    }
+
+    /// The status that tells `demo`'s news, which has just changed, in
+    /// place of the `shown` one. A removal's outcome may be on screen (it
+    /// races the workers' news): that is kept, with the news after it in
+    /// place of the older news.
+    fn news_status(demo: &mut Demo, shown: Option<Status>) -> Status {
+        let news = demo.news();
+        let earlier = shown.and_then(|s| {
+            let text = match &demo.news {
+                Some(old) => s.text.strip_suffix(old.as_str()).unwrap_or(&s.text),
+                None => &s.text,
+            };
+            let text = text.strip_suffix(" · ").unwrap_or(text);
+            (!text.is_empty()).then(|| Status {
+                text: text.to_owned(),
+                ..s
+            })
+        });
+        demo.news = Some(news.clone());
+        match earlier {
+            Some(s) => Status::new(format!("{} · {news}", s.text), s.error),
+            None => Status::info(news),
+        }
     }
 
     /// `status` (a removal's outcome) with the demo's news after it, if
@@ -248,6 +325,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn losses_of_the_same_workers_are_told_together() {
+        let mut demo = Demo::new(0);
+        demo.lost.push((Worker::Producer, Tool::Segment));
+        assert_eq!(
+            demo.news(),
+            "demo: producer goes on without its stats segment (removed)"
+        );
+        demo.lost.push((Worker::Consumer, Tool::Segment));
+        demo.lost.push((Worker::Consumer, Tool::Set));
+        assert_eq!(
+            demo.news(),
+            "demo: producer and consumer go on without their stats segment (removed); consumer goes on without its semaphore set (removed)"
+        );
+        demo.lost.push((Worker::Producer, Tool::Set));
+        assert_eq!(
+            demo.news(),
+            "demo: producer and consumer go on without their stats segment and semaphore set (removed)"
+        );
+    }
+
+    #[test]
     fn the_empty_table_suggests_the_demo_only_outside_it_and_as_cargo_runs_it() {
         let none = |_: &str| false;
         assert_eq!(suggestion(false, none), Some("ipctop demo"));
@@ -267,24 +365,23 @@ mod tests {
     fn endings_are_told_together() {
         let mut demo = Demo::new(0);
         demo.ended.push((Worker::Consumer, Ending::QueueRemoved));
-        assert_eq!(
-            demo.news_of_endings(),
-            "demo: consumer stopped: its queue was removed"
-        );
+        assert_eq!(demo.news(), "demo: consumer stopped: its queue was removed");
         demo.ended.push((Worker::Producer, Ending::QueueRemoved));
         assert_eq!(
-            demo.news_of_endings(),
+            demo.news(),
             "demo: producer and consumer stopped: their queue was removed"
         );
         let mut failed = Demo::new(0);
         failed
             .ended
             .push((Worker::Producer, Ending::Other("exit status 1".to_owned())));
-        assert_eq!(
-            failed.news_of_endings(),
-            "demo: producer ended (exit status 1)"
-        );
+        assert_eq!(failed.news(), "demo: producer ended (exit status 1)");
         assert_eq!(failed.footer_hint(), Some("c stall consumer"));
+        failed.lost.push((Worker::Consumer, Tool::Set));
+        assert_eq!(
+            failed.news(),
+            "demo: producer ended (exit status 1); consumer goes on without its semaphore set (removed)"
+        );
         assert_eq!(demo.footer_hint(), None, "no consumer left");
     }
 }

@@ -97,6 +97,10 @@ pub enum Command {
         role: demo::Role,
         /// The queue to work on.
         msqid: i32,
+        /// The stats segment it shares.
+        shmid: i32,
+        /// The semaphore set it synchronises on.
+        semid: i32,
     },
 }
 
@@ -232,7 +236,19 @@ pub fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             settings.read_only = cli.read_only;
             demo::run(&settings)?;
         }
-        Some(Command::DemoWorker { role, msqid }) => demo::work(*role, *msqid)?,
+        Some(Command::DemoWorker {
+            role,
+            msqid,
+            shmid,
+            semid,
+        }) => demo::work(
+            *role,
+            demo::Ids {
+                msqid: *msqid,
+                shmid: *shmid,
+                semid: *semid,
+            },
+        )?,
         Some(Command::Completions { shell }) => {
             let mut out = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "ipctop", &mut out);

@@ -1,6 +1,7 @@
-//! System V semaphore calls: `semctl`, `semget`, `semop`.
+//! System V semaphore calls: `semctl`, `semget`, `semop`, `semtimedop`.
 
 use std::mem::MaybeUninit;
+use std::time::Duration;
 
 use libc::{c_int, c_ushort};
 
@@ -293,23 +294,60 @@ pub struct SemOp {
     pub flags: i16,
 }
 
-/// `semop(id, ops)`: does all of `ops` at once, waiting unless
-/// `IPC_NOWAIT` says otherwise.
-pub fn operate(id: i32, ops: &[SemOp]) -> Result<(), SysError> {
-    let mut raw: Vec<libc::sembuf> = ops
-        .iter()
+/// `ops` as the kernel reads them.
+fn raw_ops(ops: &[SemOp]) -> Vec<libc::sembuf> {
+    ops.iter()
         .map(|o| libc::sembuf {
             sem_num: o.num,
             sem_op: o.op,
             sem_flg: o.flags,
         })
-        .collect();
+        .collect()
+}
+
+/// `semop(id, ops)`: does all of `ops` at once, waiting unless
+/// `IPC_NOWAIT` says otherwise.
+pub fn operate(id: i32, ops: &[SemOp]) -> Result<(), SysError> {
+    let mut raw = raw_ops(ops);
     // SAFETY: `raw` holds `raw.len()` `sembuf`s, the count semop is told
     // to read.
     if unsafe { libc::semop(id, raw.as_mut_ptr(), raw.len()) } < 0 {
         return Err(SysError::last(|| format!("operate on semaphore set {id}")));
     }
     Ok(())
+}
+
+/// `semtimedop(id, ops, timeout)`: [`operate`], waiting at most
+/// `timeout`; `Ok(false)` when the time ran out with nothing done.
+pub fn operate_within(id: i32, ops: &[SemOp], timeout: Duration) -> Result<bool, SysError> {
+    let mut raw = raw_ops(ops);
+    let timeout = libc::timespec {
+        tv_sec: libc::time_t::try_from(timeout.as_secs()).unwrap_or(libc::time_t::MAX),
+        // Below 10^9: fits a `long` of any width.
+        tv_nsec: timeout.subsec_nanos() as libc::c_long,
+    };
+    // SAFETY: `raw` holds `raw.len()` `sembuf`s, the count semtimedop is
+    // told to read; `timeout` is a live `timespec` it only reads. libc has
+    // no wrapper for this call, hence `syscall`.
+    let ret = unsafe {
+        libc::syscall(
+            libc::SYS_semtimedop,
+            id,
+            raw.as_mut_ptr(),
+            raw.len(),
+            &raw const timeout,
+        )
+    };
+    if ret < 0 {
+        return match Errno::last() {
+            Errno::EAGAIN => Ok(false),
+            errno => Err(SysError::new(
+                format!("operate on semaphore set {id}"),
+                errno,
+            )),
+        };
+    }
+    Ok(true)
 }
 
 /// `semctl(id, 0, IPC_RMID)`: removes a set, waking its waiters with

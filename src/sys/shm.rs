@@ -1,6 +1,8 @@
-//! System V shared-memory calls: `shmctl`, `shmget`, `shmat`, `shmdt`.
+//! System V shared-memory calls: `shmctl`, `shmget`, `shmat`, `shmdt`, and
+//! the words of an attached segment.
 
 use std::mem::MaybeUninit;
+use std::sync::atomic::AtomicU64;
 
 use libc::{c_int, c_ulong};
 
@@ -234,7 +236,8 @@ impl Attached {
     /// chooses ([`SHM_RDONLY`] for read-only).
     pub fn new(id: i32, flags: c_int) -> Result<Self, SysError> {
         // SAFETY: a null address lets the kernel pick a free range; the
-        // mapping is only ever used through `Attached`, never as memory.
+        // mapping is only reached through `Attached` (as memory only by
+        // `SharedWords`, through atomics).
         let address = unsafe { libc::shmat(id, std::ptr::null(), flags) };
         if address as isize == -1 {
             return Err(SysError::last(|| format!("attach segment {id}")));
@@ -274,5 +277,44 @@ impl Drop for Attached {
     fn drop(&mut self) {
         // Ignored: nothing useful can be done about a failed detach here.
         let _ = self.raw_detach();
+    }
+}
+
+/// A segment attached read-write, seen as an array of 64-bit words that
+/// the processes sharing it read and write atomically; detached on drop.
+#[derive(Debug)]
+pub struct SharedWords {
+    attached: Attached,
+    len: usize,
+}
+
+impl SharedWords {
+    /// Attaches segment `id` read-write, as words: as many as fit in its
+    /// size.
+    pub fn attach(id: i32) -> Result<Self, SysError> {
+        let attached = Attached::new(id, 0)?;
+        // Read after attaching: the attachment keeps the id the same
+        // segment's (even one marked for removal keeps it until its last
+        // detach), and a segment's size never changes.
+        let size = stat(id)?.size;
+        let len = usize::try_from(size).unwrap_or(0) / size_of::<AtomicU64>();
+        Ok(Self { attached, len })
+    }
+
+    /// The segment's words.
+    pub fn words(&self) -> &[AtomicU64] {
+        // SAFETY: shmat maps a segment at a page boundary, which is aligned
+        // for `AtomicU64`; the mapping is read-write (`attach` passes no
+        // `SHM_RDONLY`) and covers the segment's size, of which the
+        // slice's `len` words are a part; it stays mapped while `self`
+        // lives, which the slice's lifetime is bound to. Other processes
+        // change the words at any time: all access goes through atomics,
+        // which allow exactly that.
+        unsafe { std::slice::from_raw_parts(self.attached.address.cast::<AtomicU64>(), self.len) }
+    }
+
+    /// The segment's id.
+    pub fn id(&self) -> i32 {
+        self.attached.id()
     }
 }
