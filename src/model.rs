@@ -173,11 +173,10 @@ pub struct MsgTable {
     /// sender are looked at, and only when there is one (see
     /// [`crate::collect::senders`]); a queue without entry has none.
     pub blocked_senders: BTreeMap<i32, Vec<i32>>,
-    /// Tasks that look for [`MsgTable::blocked_senders`] could not read
-    /// (other users' processes, some even to root) and that may be in the
-    /// table's namespace: they might be blocked too. A process whose task
-    /// list itself is unreadable counts as one.
-    pub unchecked_tasks: u32,
+    /// Processes with tasks the look for [`MsgTable::blocked_senders`]
+    /// could not read (other users', some even to root) and that may be in
+    /// the table's namespace: they might be blocked too.
+    pub unchecked_processes: u32,
     total_messages: u64,
     total_bytes: u64,
 }
@@ -195,7 +194,7 @@ impl MsgTable {
             source,
             unreadable: 0,
             blocked_senders: BTreeMap::new(),
-            unchecked_tasks: 0,
+            unchecked_processes: 0,
             total_messages,
             total_bytes,
         }

@@ -38,7 +38,7 @@ pub fn candidates(table: &MsgTable) -> Vec<i32> {
 }
 
 /// Fills `table`'s [`MsgTable::blocked_senders`] and
-/// [`MsgTable::unchecked_tasks`] from a scan of `/proc`, counting only
+/// [`MsgTable::unchecked_processes`] from a scan of `/proc`, counting only
 /// processes in IPC namespace `namespace`. Scans nothing when no queue
 /// could block a sender; a scan that fails (`/proc` unreadable) leaves
 /// both empty.
@@ -55,7 +55,7 @@ pub fn attach_with(
     namespace_of: impl Fn(i32) -> Option<u64>,
 ) {
     table.blocked_senders.clear();
-    table.unchecked_tasks = 0;
+    table.unchecked_processes = 0;
     let candidates = candidates(table);
     if candidates.is_empty() {
         return;
@@ -80,12 +80,13 @@ pub fn attach_with(
     }
     table.blocked_senders = senders;
     // A process whose namespace cannot be read may be in ours.
-    table.unchecked_tasks = found
+    table.unchecked_processes = found
         .unreadable
         .iter()
         .filter(|u| namespace_of(u.pid).is_none_or(|ns| ns == namespace))
-        .map(|u| u.tasks.max(1))
-        .sum();
+        .count()
+        .try_into()
+        .unwrap_or(u32::MAX);
 }
 
 #[cfg(test)]
@@ -172,7 +173,7 @@ mod tests {
             |_| panic!("looked up a namespace for an idle table"),
         );
         assert!(idle.blocked_senders.is_empty());
-        assert_eq!(idle.unchecked_tasks, 0);
+        assert_eq!(idle.unchecked_processes, 0);
         // No queue at all: no scan either.
         attach_with(
             &mut table(Vec::new()),
@@ -246,14 +247,14 @@ mod tests {
         assert_eq!(t.blocked_senders_of(1), [100]);
         assert_eq!(t.blocked_senders_of(2), [] as [i32; 0]);
         // pid 1 is elsewhere; 400 (its list unreadable, its namespace
-        // unknown) counts as one task, 500 as its two.
-        assert_eq!(t.unchecked_tasks, 3);
+        // unknown) and 500 (two tasks) are a process each.
+        assert_eq!(t.unchecked_processes, 2);
     }
 
     #[test]
     fn a_failed_scan_finds_nobody() {
         let mut t = table(vec![queue(1, 128, 16_384, Some(16_384))]);
-        t.unchecked_tasks = 9;
+        t.unchecked_processes = 9;
         attach_with(
             &mut t,
             OURS,
@@ -261,6 +262,6 @@ mod tests {
             |_| Some(OURS),
         );
         assert!(t.blocked_senders.is_empty());
-        assert_eq!(t.unchecked_tasks, 0);
+        assert_eq!(t.unchecked_processes, 0);
     }
 }

@@ -275,13 +275,13 @@ impl ObjectKind for SysvMsg {
                 (Tone::Alert, format!("{} unreadable", snap.msg.unreadable)),
             ]);
         }
-        if snap.msg.unchecked_tasks > 0 {
+        if snap.msg.unchecked_processes > 0 {
             // Some sender might be blocked without WAIT counting it.
             notes.push(vec![(
                 Tone::Label,
                 format!(
                     " · {} not checked for WAIT",
-                    format::plural(u64::from(snap.msg.unchecked_tasks), "task")
+                    format::plural(u64::from(snap.msg.unchecked_processes), "process")
                 ),
             )]);
         }
