@@ -1384,3 +1384,24 @@ mod other_kinds {
         assert!(matches!(app.mode, Mode::Detail(_)), "d means nothing here");
     }
 }
+
+#[test]
+fn d_in_the_details_of_a_set_gone_since_asks_nothing() {
+    let mut app = app_with(
+        (120, 30),
+        synthetic::with_sets_and_limits(snapshot(busy_queues())),
+    );
+    key(&mut app, KeyCode::Char('3'));
+    key(&mut app, KeyCode::Enter);
+    // The set is removed and another takes its id (created again).
+    let mut snap = synthetic::with_sets_and_limits(snapshot(busy_queues()));
+    snap.sem.sets[0].ctime += 1;
+    app.update(Event::Snapshot(Box::new(snap)));
+    assert_eq!(key(&mut app, KeyCode::Char('d')), vec![]);
+    assert!(!matches!(app.mode, Mode::ConfirmRemove(_)), "no dialog");
+    let status = app.status.clone().expect("a status");
+    assert!(
+        status.error && status.text == "semaphore set 98307 is already gone",
+        "{status:?}"
+    );
+}

@@ -206,6 +206,20 @@ fn recycled_id_scenario() {
     assert_eq!(SysvSem::changes(&now, &later), Vec::<String>::new());
     // A set whose history starts again (otime back to never) is another.
     assert!(!SysvSem::changes(&later, &now).is_empty());
+
+    // Created again under the same id with the same key by the same
+    // user, most likely in the same second and never operated on: only
+    // its size can tell it from the set seen.
+    new.remove().expect("remove the new set");
+    std::fs::write("/proc/sys/kernel/sem_next_id", id.to_string()).expect("write sem_next_id");
+    let twin = SemGuard::with_key(0x2e2e, 3, 0o600).expect("create the twin");
+    assert_eq!(twin.id(), id, "sem_next_id gave the twin the same id");
+    let twin_now = SysvSem::current(id.into()).expect("read").expect("twin");
+    let changes = SysvSem::changes(&now, &twin_now);
+    assert!(
+        changes.iter().any(|c| c == "it had 2 semaphores, now 3"),
+        "{changes:?}"
+    );
 }
 
 fn ipctop(args: &[&str], state: &TempDir) -> Output {

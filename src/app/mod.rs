@@ -912,6 +912,16 @@ impl App {
         let Some(snap) = &self.snapshot else {
             return Vec::new();
         };
+        // Asked from a details view left open, the object may be gone (or
+        // its id another's) since: nothing to ask about.
+        let Some(live) = chosen.in_snapshot(snap) else {
+            self.status = Some(Status::error(format!(
+                "{} {} is already gone",
+                chosen.noun(),
+                chosen.id()
+            )));
+            return Vec::new();
+        };
         let owner = snap.user_name(chosen.owner_uid()).into_owned();
         let target = ObjectId {
             namespace: snap.namespace,
@@ -926,7 +936,7 @@ impl App {
         };
         self.mode = Mode::ConfirmRemove(Box::new(RemoveDialog {
             target,
-            live: Some(chosen.clone()),
+            live: Some(live),
             chosen,
             owner,
             blocked,

@@ -52,9 +52,11 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print the message queues once and exit (like `ipcs -q`).
+    /// Print the queues, segments, semaphore sets and limits once and exit
+    /// (like `ipcs -a` and `lsipc -g`).
     List {
-        /// One JSON object: {"namespace": …, "msg": [ … ]}.
+        /// One JSON object: {"namespace": …, "msg": [ … ], "shm": [ … ],
+        /// "sem": [ … ], "limits": { … }}.
         #[arg(long)]
         json: bool,
     },

@@ -45,6 +45,12 @@ fn figure(unit: LimitUnit, n: u64) -> String {
     }
 }
 
+/// Is `value` a limit no machine reaches? The kernel's default SHMMAX
+/// and SHMALL are `ULONG_MAX - 2^24`: "no limit", in its words.
+fn unlimited(value: u64) -> bool {
+    value >= u64::MAX >> 2
+}
+
 /// The same, with the bytes that many pages hold.
 fn figure_in_full(unit: LimitUnit, n: u64) -> String {
     match unit {
@@ -166,7 +172,12 @@ impl ObjectKind for Limits {
                 } else {
                     ""
                 };
-                format!("{}{mark}", figure(limit.unit, limit.value))
+                let value = if unlimited(limit.value) {
+                    "unlimited".to_owned()
+                } else {
+                    figure(limit.unit, limit.value)
+                };
+                format!("{value}{mark}")
             }
             Column::Used => limit
                 .used
@@ -190,7 +201,11 @@ impl ObjectKind for Limits {
         let mut lines = vec![vec![
             label("limit     "),
             plain(figure_in_full(limit.unit, limit.value)),
-            label(" (IPC_INFO)"),
+            label(if unlimited(limit.value) {
+                " (IPC_INFO): in effect no limit"
+            } else {
+                " (IPC_INFO)"
+            }),
         ]];
         if let (Some(used), Some(percent)) = (limit.used, limit.use_percent()) {
             lines.push(vec![

@@ -157,7 +157,7 @@ impl ObjectKind for SysvSem {
                 "the owner (who, with the creator, may remove it)",
             ),
             Column::Perms => ("PERMS", 9, "read and alter permission, like ls"),
-            Column::Nsems => ("NSEMS", 5, "semaphores in the set"),
+            Column::Nsems => ("NSEMS", 6, "semaphores in the set"),
             Column::Waiting => (
                 "WAITING",
                 8,

@@ -198,7 +198,7 @@ impl ObjectKind for SysvShm {
             ),
             Column::Perms => ("PERMS", 9, "read and write permission, like ls"),
             Column::Size => ("SIZE", 9, "its size"),
-            Column::Attach => ("ATTACH", 6, "attachments (shm_nattch)"),
+            Column::Attach => ("ATTACH", 7, "attachments (shm_nattch)"),
             Column::Status => (
                 "STATUS",
                 11,

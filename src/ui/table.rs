@@ -82,9 +82,12 @@ fn table<K: ObjectKind>(
         .map(|&i| {
             Row::new(columns.iter().map(|c| {
                 let right = K::column(*c).right;
+                let width = usize::from(K::column(*c).width);
                 match K::cell(*c, snap, &objects[i]) {
-                    CellValue::Text(text) => aligned(text, right),
-                    CellValue::Alert(text) => aligned(text, right).style(theme.alert()),
+                    CellValue::Text(text) => aligned(fitted(text, width), right),
+                    CellValue::Alert(text) => {
+                        aligned(fitted(text, width), right).style(theme.alert())
+                    }
                     CellValue::Fill(percent) => fill_cell(percent, theme),
                 }
             }))
@@ -126,6 +129,28 @@ pub fn sorted_title(title: &str, width: u16, descending: bool) -> String {
 /// `▼` for largest first, `▲` for smallest first.
 pub fn arrow(descending: bool) -> char {
     if descending { '▼' } else { '▲' }
+}
+
+/// `text` cut to `width` cells with a visible `…` when it is wider: a
+/// value never loses characters silently (a right-aligned number would
+/// lose its head and show another number).
+pub fn fitted(text: String, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    if Span::raw(text.as_str()).width() <= width {
+        return text;
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
 }
 
 fn aligned(text: String, right: bool) -> Cell<'static> {
@@ -239,6 +264,13 @@ mod tests {
         // Below half a percent: 0% and no bar, together.
         assert_eq!((shown_percent(0.4), fill_bar(0.4)), (0, " ".repeat(10)));
         assert_eq!(shown_percent(2000.0), 999);
+    }
+
+    #[test]
+    fn a_value_too_wide_for_its_column_is_cut_visibly() {
+        assert_eq!(fitted("32,000".to_owned(), 6), "32,000");
+        assert_eq!(fitted("32,000".to_owned(), 5), "32,0…");
+        assert_eq!(fitted("日本語".to_owned(), 4), "日…");
     }
 
     #[test]

@@ -333,7 +333,8 @@ pub fn with_sets_and_limits(mut snap: Snapshot) -> Snapshot {
     snap.shm = busy_segments();
     snap.shm.limits = ipctop::model::ShmLimits {
         shmmni: 4096,
-        shmall: 2_097_152,
+        // The kernel's defaults: in effect no limit.
+        shmall: u64::MAX - (1 << 24),
         shmmax: u64::MAX - (1 << 24),
         shmmin: 1,
     };
@@ -342,7 +343,7 @@ pub fn with_sets_and_limits(mut snap: Snapshot) -> Snapshot {
         msgmax: Some(65_536),
         msgmnb: Some(16_384),
         shmmni: Some(4096),
-        shmall: Some(2_097_152),
+        shmall: Some(u64::MAX - (1 << 24)),
         shmmax: Some(u64::MAX - (1 << 24)),
         sem: [Some(32), Some(64), Some(500), Some(2)],
         page_size: 4096,
