@@ -82,6 +82,7 @@ pub struct Collector {
     users: NameCache,
     groups: NameCache,
     processes: ProcessCache,
+    attachments: sysv_shm::AttachCache,
     /// Resolve groups and processes (the TUI shows them).
     details: bool,
 }
@@ -107,6 +108,7 @@ impl Collector {
             users: NameCache::users(),
             groups: NameCache::groups(),
             processes: ProcessCache::default(),
+            attachments: sysv_shm::AttachCache::default(),
             details: true,
         })
     }
@@ -146,7 +148,7 @@ impl Collector {
         });
         let shm = match sysv_shm::read_table(self.source) {
             Ok(mut table) => {
-                sysv_shm::attach(&mut table, self.namespace);
+                self.attachments.attach(&mut table, self.namespace);
                 table
             }
             Err(e) => {

@@ -237,6 +237,65 @@ pub fn attach(table: &mut ShmTable, namespace: u64) {
     });
 }
 
+/// What the attachments of a table depend on: for each attached segment,
+/// its id, key, attach count, attach and detach times, last pid and
+/// whether it is removed. Every attach, detach, fork and exit of a user
+/// changes one of them.
+type AttachState = Vec<(i32, i32, u64, i64, i64, i32, bool)>;
+
+fn attach_state(table: &ShmTable) -> AttachState {
+    table
+        .segments
+        .iter()
+        .filter(|s| s.nattch > 0)
+        .map(|s| (s.id, s.key, s.nattch, s.atime, s.dtime, s.lpid, s.dest))
+        .collect()
+}
+
+/// The last attachment scan, reused while no attached segment changed:
+/// an idle desktop (X11 and databases keep segments attached) then pays
+/// nothing for it. Times are in seconds, so two changes in one second
+/// could cancel out: the scan is redone at least every
+/// [`AttachCache::MAX_AGE`] anyway.
+#[derive(Debug, Default)]
+pub struct AttachCache {
+    last: Option<(AttachState, std::time::Instant, ShmTable)>,
+}
+
+impl AttachCache {
+    /// The longest a scan is reused.
+    pub const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(10);
+
+    /// Fills `table`'s attachments as [`attach`] does, from the last scan
+    /// when no attached segment changed since and it is recent.
+    pub fn attach(&mut self, table: &mut ShmTable, namespace: u64) {
+        self.attach_with(table, |table| attach(table, namespace));
+    }
+
+    /// [`AttachCache::attach`] with the scan given (tests count them).
+    pub fn attach_with(&mut self, table: &mut ShmTable, scan: impl FnOnce(&mut ShmTable)) {
+        let state = attach_state(table);
+        if let Some((seen, at, scanned)) = &self.last
+            && *seen == state
+            && at.elapsed() < Self::MAX_AGE
+        {
+            table.attachments.clone_from(&scanned.attachments);
+            table.scan = scanned.scan;
+            return;
+        }
+        scan(table);
+        self.last = Some((
+            state,
+            std::time::Instant::now(),
+            ShmTable {
+                attachments: table.attachments.clone(),
+                scan: table.scan,
+                ..ShmTable::default()
+            },
+        ));
+    }
+}
+
 /// [`attach`] over a `/proc` at `proc_root`, with `in_namespace` telling
 /// whether a process is in the table's namespace (a process of another
 /// namespace maps another segment under the same shmid). Processes that
@@ -325,6 +384,44 @@ pub fn attach_in(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_attachment_scan_is_reused_until_an_attached_segment_changes() {
+        let attached = |nattch, atime| {
+            let stat = SegmentStat {
+                size: 4096,
+                nattch,
+                atime,
+                cpid: 10,
+                lpid: 11,
+                ..SegmentStat::default()
+            };
+            ShmTable {
+                segments: vec![segment_from_stat(7, &stat)],
+                ..ShmTable::default()
+            }
+        };
+        let mut cache = AttachCache::default();
+        let scans = std::cell::Cell::new(0);
+        let mut refresh = |table: &mut ShmTable| {
+            cache.attach_with(table, |t| {
+                scans.set(scans.get() + 1);
+                t.attachments.insert(7, Vec::new());
+            });
+        };
+        let mut table = attached(1, 100);
+        refresh(&mut table);
+        refresh(&mut attached(1, 100));
+        let mut again = attached(1, 100);
+        refresh(&mut again);
+        assert_eq!(scans.get(), 1, "nothing changed: one scan");
+        assert!(again.attachments.contains_key(&7), "the last scan's result");
+        // Another process attached (a fork): count and time move.
+        refresh(&mut attached(2, 101));
+        assert_eq!(scans.get(), 2);
+        refresh(&mut attached(1, 101));
+        assert_eq!(scans.get(), 3, "a detach is a change too");
+    }
 
     const LINE: &[u8] =
         b"7f3c2a600000-7f3c2a700000 rw-s 00000000 00:01 32790                      /SYSV5ea1f00d";
