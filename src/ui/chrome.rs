@@ -18,6 +18,15 @@ use crate::layout;
 fn spread<'a>(left: &[Span<'a>], right: &[Span<'a>], width: u16) -> Option<Line<'a>> {
     let used = |spans: &[Span<'_>]| spans.iter().map(Span::width).sum::<usize>();
     let gap = usize::from(width).checked_sub(used(left) + used(right))?;
+    // Two texts that touch would read as one (`every 1s5 queues`).
+    let touching = |a: Option<&Span<'_>>, b: Option<&Span<'_>>| {
+        let end = a.and_then(|s| s.content.chars().last());
+        let start = b.and_then(|s| s.content.chars().next());
+        matches!((end, start), (Some(e), Some(s)) if e != ' ' && s != ' ')
+    };
+    if gap == 0 && touching(left.last(), right.first()) {
+        return None;
+    }
     let mut spans = left.to_vec();
     spans.push(Span::raw(" ".repeat(gap)));
     spans.extend_from_slice(right);
@@ -289,4 +298,26 @@ fn position(app: &App) -> Option<String> {
             format::count(len as u64)
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_texts_never_touch_on_one_line() {
+        let text = |line: Option<Line<'_>>| line.map(|l| l.to_string());
+        let (left, right) = ([Span::raw(" every 1s")], [Span::raw("5 queues ")]);
+        assert_eq!(text(spread(&left, &right, 18)), None, "no room for a gap");
+        assert_eq!(
+            text(spread(&left, &right, 19)).as_deref(),
+            Some(" every 1s 5 queues ")
+        );
+        // A space at either side is the gap already.
+        let spaced = [Span::raw(" 5 queues ")];
+        assert_eq!(
+            text(spread(&left, &spaced, 19)).as_deref(),
+            Some(" every 1s 5 queues ")
+        );
+    }
 }
