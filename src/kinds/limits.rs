@@ -113,7 +113,11 @@ impl ObjectKind for Limits {
         let (title, width, about) = match column {
             Column::Name => ("NAME", 8, "the limit, as lsipc -g and sysctl name it"),
             Column::About => ("WHAT IT LIMITS", 34, "what it limits"),
-            Column::Limit => ("LIMIT", 16, "the value in force (IPC_INFO)"),
+            Column::Limit => (
+                "LIMIT",
+                16,
+                "the value in force (IPC_INFO); * where /proc/sys/kernel says otherwise",
+            ),
             Column::Used => ("USED", 16, "how much the namespace's objects use now"),
             Column::Use => (
                 "USE",
