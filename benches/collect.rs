@@ -471,7 +471,7 @@ impl Bench {
         println!();
         println!("  semaphores: {count} sets of 1 to 4 semaphores");
         println!(
-            "  floor (SEM_INFO, SEM_STAT_ANY, GETALL, GETPID/GETNCNT/GETZCNT, SEM_STAT_ANY again) {}",
+            "  floor (SEM_INFO, SEM_STAT_ANY, GETVAL/GETPID/GETNCNT/GETZCNT per semaphore, SEM_STAT_ANY again) {}",
             pair(floor_stats)
         );
         println!(

@@ -217,7 +217,7 @@ impl MsgTable {
     }
 }
 
-/// One semaphore of a set, as `GETALL`, `GETPID`, `GETNCNT` and
+/// One semaphore of a set, as `GETVAL`, `GETPID`, `GETNCNT` and
 /// `GETZCNT` report it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Semaphore {
@@ -261,7 +261,7 @@ pub struct SemSet {
     /// Its semaphores, by number; empty when they could not be read (see
     /// `values_readable`).
     pub sems: Vec<Semaphore>,
-    /// Could the semaphores be read? (`GETALL` needs read permission.)
+    /// Could the semaphores be read? (Reading them needs read permission.)
     pub values_readable: bool,
 }
 

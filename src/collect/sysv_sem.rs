@@ -4,8 +4,10 @@
 //! The fast path is `SEM_INFO` + one `SEM_STAT_ANY` per kernel index (no
 //! read permission needed); kernels before 4.17 lack `SEM_STAT_ANY`, and
 //! there the sets come from `/proc/sysvipc/sem`. Either way each set's
-//! semaphores are then read by id: `GETALL` for the values, and `GETPID`,
-//! `GETNCNT`, `GETZCNT` for each semaphore. Those need read permission; a
+//! semaphores are then read by id: `GETVAL`, `GETPID`, `GETNCNT`,
+//! `GETZCNT` for each semaphore (not `GETALL`, which could overrun its
+//! buffer if the id named a larger set by then). Those need read
+//! permission; a
 //! set without it is listed without its semaphores and counted.
 //!
 //! The semaphores are read in several calls, during which the set may be
