@@ -92,6 +92,22 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// Is `value` a limit no machine reaches? The kernel's default SHMMAX
+/// and SHMALL are `ULONG_MAX - 2^24`: "no limit", in its words.
+pub fn is_unlimited(value: u64) -> bool {
+    value >= u64::MAX >> 2
+}
+
+/// A limit's `value` as `figure` writes it, or `unlimited` (see
+/// [`is_unlimited`]).
+pub fn limit(value: u64, figure: impl FnOnce(u64) -> String) -> String {
+    if is_unlimited(value) {
+        "unlimited".to_owned()
+    } else {
+        figure(value)
+    }
+}
+
 /// `1 queue`, `12,000 queues`, `2 processes`.
 pub fn plural(n: u64, noun: &str) -> String {
     let s = match (n, noun.ends_with('s')) {

@@ -112,12 +112,60 @@ fn no_control_character_from_the_data_reaches_the_screen() {
 }
 
 #[test]
+fn no_control_character_of_a_segment_or_set_user_reaches_the_screen() {
+    let mut snap = synthetic::with_sets_and_limits(snapshot(busy_queues()));
+    // pid 6666 is named "evil\e]2;pwned\a\e[2J"; uid 4242 has no name.
+    snap.shm.segments[0].cpid = 6666;
+    snap.shm.segments[0].uid = 4242;
+    snap.sem.sets[0].sems[0].pid = 6666;
+    for tab in ['2', '3'] {
+        let mut app = app_with((300, 40), snap.clone());
+        press(&mut app, KeyCode::Char(tab));
+        press(&mut app, KeyCode::Char('/'));
+        for c in "evil".chars() {
+            press(&mut app, KeyCode::Char(c));
+        }
+        press(&mut app, KeyCode::Enter);
+        for view in [None, Some(KeyCode::Enter), Some(KeyCode::Char('d'))] {
+            if let Some(code) = view {
+                press(&mut app, code);
+            }
+            let (terminal, _) = render(&app);
+            let text = terminal.backend().to_string();
+            assert!(
+                text.contains("evil·]2;pwned··"),
+                "tab {tab} {view:?}:\n{text}"
+            );
+            for cell in terminal.backend().buffer().content() {
+                assert!(
+                    !cell.symbol().chars().any(char::is_control),
+                    "tab {tab} {view:?}: control character in cell {:?}",
+                    cell.symbol()
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn any_size_renders_without_panic() {
     for (w, h) in [(1, 1), (10, 3), (20, 5), (40, 10), (80, 24), (300, 100)] {
         let mut app = app_with((w, h), snapshot(busy_queues()));
         render(&app);
         press(&mut app, KeyCode::Char('?'));
         render(&app);
+        // Every tab, its details and its removal dialog.
+        let mut app = app_with(
+            (w, h),
+            synthetic::with_sets_and_limits(snapshot(busy_queues())),
+        );
+        for tab in ['2', '3', '6'] {
+            for code in [KeyCode::Char(tab), KeyCode::Enter, KeyCode::Char('d')] {
+                press(&mut app, code);
+                render(&app);
+            }
+            press(&mut app, KeyCode::Esc);
+        }
     }
 }
 

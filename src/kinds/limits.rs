@@ -45,12 +45,6 @@ fn figure(unit: LimitUnit, n: u64) -> String {
     }
 }
 
-/// Is `value` a limit no machine reaches? The kernel's default SHMMAX
-/// and SHMALL are `ULONG_MAX - 2^24`: "no limit", in its words.
-fn unlimited(value: u64) -> bool {
-    value >= u64::MAX >> 2
-}
-
 /// The same, with the bytes that many pages hold.
 fn figure_in_full(unit: LimitUnit, n: u64) -> String {
     match unit {
@@ -176,11 +170,7 @@ impl ObjectKind for Limits {
                 } else {
                     ""
                 };
-                let value = if unlimited(limit.value) {
-                    "unlimited".to_owned()
-                } else {
-                    figure(limit.unit, limit.value)
-                };
+                let value = format::limit(limit.value, |n| figure(limit.unit, n));
                 format!("{value}{mark}")
             }
             Column::Used => limit
@@ -205,7 +195,7 @@ impl ObjectKind for Limits {
         let mut lines = vec![vec![
             label("limit     "),
             plain(figure_in_full(limit.unit, limit.value)),
-            label(if unlimited(limit.value) {
+            label(if format::is_unlimited(limit.value) {
                 " (IPC_INFO): in effect no limit"
             } else {
                 " (IPC_INFO)"

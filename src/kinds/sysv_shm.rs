@@ -411,9 +411,9 @@ impl ObjectKind for SysvShm {
             format::size(rss),
         );
         let limits = format!(
-            " · shmmax {} · shmall {} pages",
-            format::size(shm.limits.shmmax),
-            format::count(shm.limits.shmall)
+            " · shmmax {} · shmall {}",
+            format::limit(shm.limits.shmmax, format::size),
+            format::limit(shm.limits.shmall, |n| format::plural(n, "page"))
         );
         let short = format!("{segments} · {} ", format::size(bytes));
         vec![format!("{totals}{limits} "), format!("{totals} "), short]
