@@ -37,15 +37,18 @@ fn spread<'a>(left: &[Span<'a>], right: &[Span<'a>], width: u16) -> Option<Line<
 /// and the totals.
 pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     // With or without what a narrow screen can spare: the namespace's
-    // name, the host name and the time.
-    let left = |extras: bool| {
+    // name goes first, then the host name and the time (`extras`: how
+    // many of these two steps are kept).
+    let left = |extras: u8| {
         let mut left = vec![Span::styled(" ipctop", theme.heading())];
         if let Some(snap) = &app.snapshot {
             left.push(Span::raw(format!(" · ns ipc:[{}]", snap.namespace)));
-            if extras {
-                if let Some(label) = &snap.namespace_label {
-                    left.push(Span::raw(format!(" ({})", format::sanitize(label))));
-                }
+            if extras >= 2
+                && let Some(label) = &snap.namespace_label
+            {
+                left.push(Span::raw(format!(" ({})", format::sanitize(label))));
+            }
+            if extras >= 1 {
                 if !snap.hostname.is_empty() {
                     left.push(Span::raw(format!(
                         " · {}",
@@ -77,13 +80,13 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         (Some(_), None) => Vec::new(),
         (None, _) => vec!["reading… ".to_owned()],
     };
-    let fitted = [true, false].into_iter().find_map(|extras| {
+    let fitted = [2, 1, 0].into_iter().find_map(|extras| {
         let left = left(extras);
         summaries
             .iter()
             .find_map(|text| spread(&left, &[Span::raw(text.clone())], area.width))
     });
-    let line = fitted.unwrap_or_else(|| Line::from(left(true)));
+    let line = fitted.unwrap_or_else(|| Line::from(left(2)));
     frame.render_widget(Paragraph::new(line), area);
 }
 
