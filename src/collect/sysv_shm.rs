@@ -252,6 +252,9 @@ fn attach_state(table: &ShmTable) -> AttachState {
         .collect()
 }
 
+/// What a scan found: the attachments by shmid, and how it went.
+type Scanned = (std::collections::BTreeMap<i32, Vec<Attachment>>, AttachScan);
+
 /// The last attachment scan, reused while no attached segment changed:
 /// an idle desktop (X11 and databases keep segments attached) then pays
 /// nothing for it. Times are in seconds, so two changes in one second
@@ -259,7 +262,7 @@ fn attach_state(table: &ShmTable) -> AttachState {
 /// [`AttachCache::MAX_AGE`] anyway.
 #[derive(Debug, Default)]
 pub struct AttachCache {
-    last: Option<(AttachState, std::time::Instant, ShmTable)>,
+    last: Option<(AttachState, std::time::Instant, Scanned)>,
 }
 
 impl AttachCache {
@@ -275,24 +278,17 @@ impl AttachCache {
     /// [`AttachCache::attach`] with the scan given (tests count them).
     pub fn attach_with(&mut self, table: &mut ShmTable, scan: impl FnOnce(&mut ShmTable)) {
         let state = attach_state(table);
-        if let Some((seen, at, scanned)) = &self.last
+        if let Some((seen, at, (attachments, how))) = &self.last
             && *seen == state
             && at.elapsed() < Self::MAX_AGE
         {
-            table.attachments.clone_from(&scanned.attachments);
-            table.scan = scanned.scan;
+            table.attachments.clone_from(attachments);
+            table.scan = *how;
             return;
         }
         scan(table);
-        self.last = Some((
-            state,
-            std::time::Instant::now(),
-            ShmTable {
-                attachments: table.attachments.clone(),
-                scan: table.scan,
-                ..ShmTable::default()
-            },
-        ));
+        let scanned = (table.attachments.clone(), table.scan);
+        self.last = Some((state, std::time::Instant::now(), scanned));
     }
 }
 

@@ -53,6 +53,23 @@ pub fn ownership_summary(
     ]
 }
 
+/// The first cells of `ipctop list`'s plain table of a System V kind, as
+/// `ipcs` has them: key, id, owner, perms (octal); `rest` follows.
+pub fn plain_row(
+    snap: &Snapshot,
+    (key, id, uid, perms): (i32, i32, u32, u32),
+    rest: impl IntoIterator<Item = String>,
+) -> Vec<String> {
+    let mut cells = vec![
+        format::key(key),
+        id.to_string(),
+        format::sanitize(&snap.user_name(uid)).into_owned(),
+        format!("{perms:o}"),
+    ];
+    cells.extend(rest);
+    cells
+}
+
 /// The removal dialog's ` key 0x… · id …`.
 pub fn key_and_id(key: i32, id: i32) -> DetailLine {
     vec![

@@ -320,18 +320,18 @@ impl ObjectKind for SysvMsg {
     ];
 
     fn plain_row(snap: &Snapshot, q: &MsgQueue) -> Vec<String> {
-        vec![
-            format::key(q.key),
-            q.id.to_string(),
-            format::sanitize(&snap.user_name(q.uid)).into_owned(),
-            format!("{:o}", q.perms),
-            q.messages.to_string(),
-            q.used_bytes.to_string(),
-            q.max_bytes
-                .map_or_else(|| "?".to_owned(), |m| m.to_string()),
-            q.lspid.to_string(),
-            q.lrpid.to_string(),
-        ]
+        parts::plain_row(
+            snap,
+            (q.key, q.id, q.uid, q.perms),
+            [
+                q.messages.to_string(),
+                q.used_bytes.to_string(),
+                q.max_bytes
+                    .map_or_else(|| "?".to_owned(), |m| m.to_string()),
+                q.lspid.to_string(),
+                q.lrpid.to_string(),
+            ],
+        )
     }
 
     type Json<'s> = QueueJson<'s>;

@@ -344,18 +344,18 @@ impl ObjectKind for SysvSem {
     ];
 
     fn plain_row(snap: &Snapshot, s: &SemSet) -> Vec<String> {
-        vec![
-            format::key(s.key),
-            s.id.to_string(),
-            format::sanitize(&snap.user_name(s.uid)).into_owned(),
-            format!("{:o}", s.perms),
-            s.nsems.to_string(),
-            if s.values_readable {
-                s.waiting().to_string()
-            } else {
-                "?".to_owned()
-            },
-        ]
+        parts::plain_row(
+            snap,
+            (s.key, s.id, s.uid, s.perms),
+            [
+                s.nsems.to_string(),
+                if s.values_readable {
+                    s.waiting().to_string()
+                } else {
+                    "?".to_owned()
+                },
+            ],
+        )
     }
 
     type Json<'s> = SetJson<'s>;

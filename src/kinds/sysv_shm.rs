@@ -431,15 +431,15 @@ impl ObjectKind for SysvShm {
     ];
 
     fn plain_row(snap: &Snapshot, s: &ShmSegment) -> Vec<String> {
-        vec![
-            format::key(s.key),
-            s.id.to_string(),
-            format::sanitize(&snap.user_name(s.uid)).into_owned(),
-            format!("{:o}", s.perms),
-            s.size.to_string(),
-            s.nattch.to_string(),
-            status(s).join(","),
-        ]
+        parts::plain_row(
+            snap,
+            (s.key, s.id, s.uid, s.perms),
+            [
+                s.size.to_string(),
+                s.nattch.to_string(),
+                status(s).join(","),
+            ],
+        )
     }
 
     type Json<'s> = SegmentJson<'s>;

@@ -17,6 +17,17 @@ use std::fmt;
 
 pub use nix::errno::Errno;
 
+/// The answer of a `*_STAT_ANY` call on kernel array slot `index` of
+/// objects called `what` (`queue`): the object there with its id, `None`
+/// for a slot that is empty (or was emptied meanwhile).
+fn slot<T>(answer: Result<T, Errno>, what: &str, index: i32) -> Result<Option<T>, SysError> {
+    match answer {
+        Ok(found) => Ok(Some(found)),
+        Err(Errno::EINVAL | Errno::EIDRM) => Ok(None),
+        Err(errno) => Err(SysError::new(format!("read {what} slot {index}"), errno)),
+    }
+}
+
 /// A failed system call: what ipctop was doing, and why the kernel said no.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SysError {

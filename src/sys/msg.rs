@@ -141,11 +141,7 @@ fn msgctl_stat(first: c_int, cmd: c_int) -> Result<(i32, QueueStat), Errno> {
 /// `msgctl(index, MSG_STAT_ANY)`: the queue at a kernel array index, with
 /// its id. `Ok(None)` when the slot is empty.
 pub fn stat_any(index: i32) -> Result<Option<(i32, QueueStat)>, SysError> {
-    match msgctl_stat(index, MSG_STAT_ANY) {
-        Ok(found) => Ok(Some(found)),
-        Err(Errno::EINVAL | Errno::EIDRM) => Ok(None),
-        Err(errno) => Err(SysError::new(format!("read queue slot {index}"), errno)),
-    }
+    super::slot(msgctl_stat(index, MSG_STAT_ANY), "queue", index)
 }
 
 /// `msgctl(id, IPC_STAT)`: one queue by id (needs read permission).

@@ -182,14 +182,11 @@ fn semctl_stat(first: c_int, cmd: c_int) -> Result<(i32, SetStat), Errno> {
 /// needed): the set at a kernel array index, with its id. `Ok(None)` when
 /// the slot is empty.
 pub fn stat_any(index: i32) -> Result<Option<(i32, SetStat)>, SysError> {
-    match semctl_stat(index, libc::SEM_STAT_ANY) {
-        Ok(found) => Ok(Some(found)),
-        Err(Errno::EINVAL | Errno::EIDRM) => Ok(None),
-        Err(errno) => Err(SysError::new(
-            format!("read semaphore set slot {index}"),
-            errno,
-        )),
-    }
+    super::slot(
+        semctl_stat(index, libc::SEM_STAT_ANY),
+        "semaphore set",
+        index,
+    )
 }
 
 /// `semctl(id, 0, IPC_STAT)`: one set by id (needs read permission).

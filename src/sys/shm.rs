@@ -184,11 +184,7 @@ fn raw_stat(first: c_int, cmd: c_int) -> Result<(i32, SegmentStat), Errno> {
 /// `shmctl(index, SHM_STAT_ANY)`: the segment at a kernel array index,
 /// with its id. `Ok(None)` when the slot is empty.
 pub fn stat_any(index: i32) -> Result<Option<(i32, SegmentStat)>, SysError> {
-    match raw_stat(index, SHM_STAT_ANY) {
-        Ok(found) => Ok(Some(found)),
-        Err(Errno::EINVAL | Errno::EIDRM) => Ok(None),
-        Err(errno) => Err(SysError::new(format!("read segment slot {index}"), errno)),
-    }
+    super::slot(raw_stat(index, SHM_STAT_ANY), "segment", index)
 }
 
 /// `shmctl(id, IPC_STAT)`: one segment by id (needs read permission).

@@ -135,11 +135,17 @@ impl QueueGuard {
     /// name someone else's queue by then. While the queue is still there,
     /// the guard keeps it, to remove it on drop.
     pub fn assert_gone(&mut self) {
-        match msg::stat(self.id) {
-            Err(e) if matches!(e.errno, Errno::EINVAL | Errno::EIDRM) => self.removed = true,
-            Err(e) => panic!("IPC_STAT on removed queue {}: unexpected {e}", self.id),
-            Ok(stat) => panic!("queue {} still exists: {stat:?}", self.id),
-        }
+        self.removed = confirm_gone("queue", self.id, msg::stat(self.id));
+    }
+}
+
+/// Panics unless `stat` (an `IPC_STAT` of `noun` `id`) says it is gone;
+/// `true` when it is (the guard then leaves the id alone).
+fn confirm_gone<S: std::fmt::Debug>(noun: &str, id: i32, stat: Result<S, SysError>) -> bool {
+    match stat {
+        Err(e) if matches!(e.errno, Errno::EINVAL | Errno::EIDRM) => true,
+        Err(e) => panic!("IPC_STAT on removed {noun} {id}: unexpected {e}"),
+        Ok(stat) => panic!("{noun} {id} still exists: {stat:?}"),
     }
 }
 
@@ -203,11 +209,7 @@ impl SemGuard {
     /// Asserts that the set no longer exists (removed by the code under
     /// test); from then on `Drop` leaves the id alone.
     pub fn assert_gone(&mut self) {
-        match sem::stat(self.id) {
-            Err(e) if matches!(e.errno, Errno::EINVAL | Errno::EIDRM) => self.removed = true,
-            Err(e) => panic!("IPC_STAT on removed set {}: unexpected {e}", self.id),
-            Ok(stat) => panic!("set {} still exists: {stat:?}", self.id),
-        }
+        self.removed = confirm_gone("set", self.id, sem::stat(self.id));
     }
 }
 
@@ -604,11 +606,7 @@ impl SegmentGuard {
     /// Asserts that the segment no longer exists; from then on `Drop`
     /// leaves the id alone (it could name someone else's segment).
     pub fn assert_gone(&mut self) {
-        match shm::stat(self.id) {
-            Err(e) if matches!(e.errno, Errno::EINVAL | Errno::EIDRM) => self.removed = true,
-            Err(e) => panic!("IPC_STAT on removed segment {}: unexpected {e}", self.id),
-            Ok(stat) => panic!("segment {} still exists: {stat:?}", self.id),
-        }
+        self.removed = confirm_gone("segment", self.id, shm::stat(self.id));
     }
 }
 
